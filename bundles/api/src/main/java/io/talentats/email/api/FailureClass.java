@@ -1,0 +1,37 @@
+package io.talentats.email.api;
+
+/** Why one step of a connection test failed, as far as the server's behaviour tells. */
+public enum FailureClass {
+    /** The server refused the username or password. */
+    AUTHENTICATION_FAILED,
+    /** The provider wants an app-specific password instead of the account password (Gmail 534-5.7.9). */
+    APP_PASSWORD_REQUIRED,
+    /** The provider has switched password logins off for this account (Microsoft 5.7.139, 5.7.30). */
+    BASIC_AUTH_DISABLED,
+    /** The server's name does not resolve. */
+    UNKNOWN_HOST,
+    /** Nothing listens on that port. */
+    CONNECTION_REFUSED,
+    /** The connection could not be opened in time (wrong host or port, or a firewall dropping packets). */
+    CONNECT_TIMEOUT,
+    /** The connection opened but the server never sent its greeting. */
+    GREETING_TIMEOUT,
+    /** The security setting does not match the port: SSL/TLS against a STARTTLS port, or the reverse. */
+    TLS_MISMATCH,
+    /** STARTTLS was asked for but the server does not offer it. */
+    STARTTLS_NOT_OFFERED,
+    /** The server's certificate is not trusted (self-signed, unknown issuer, expired). */
+    CERTIFICATE_UNTRUSTED,
+    /** The server's certificate is trusted but does not name the host we connected to. */
+    HOSTNAME_MISMATCH,
+    /** The provider answered but IMAP access is switched off for this account. */
+    IMAP_DISABLED,
+    /** The SMTP server refused this address as sender. */
+    SENDER_REJECTED,
+    /** The server refused to relay or did not accept the test message for delivery. */
+    RECIPIENT_REJECTED,
+    /** The round-trip test message did not arrive in time. */
+    MESSAGE_NOT_RECEIVED,
+    /** Anything else; the step's detail carries the raw text. */
+    UNKNOWN
+}

@@ -1,0 +1,28 @@
+package io.talentats.email.api;
+
+/** Where a message stands. Outbound messages move QUEUED → SENDING → SENT or FAILED; inbound ones are RECEIVED. */
+public enum MessageStatus {
+    /** In the outbox, waiting for a worker (or for the account's sending limit). */
+    QUEUED,
+    /** A worker is handing it to the SMTP server. */
+    SENDING,
+    /** A transient failure; it will be tried again at the scheduled time. */
+    RETRYING,
+    /** Waiting for email connectivity to be switched on again. */
+    HELD,
+    /** The SMTP server accepted it. */
+    SENT,
+    /** It will not be delivered; the record says why. */
+    FAILED,
+    /** A candidate's reply, collected over IMAP and tied to its thread. */
+    RECEIVED,
+    /** A message that may be a reply but matched more than one thread; left for a person to assign. */
+    TRIAGE,
+    /** A message that could not be read (malformed MIME, too large); kept aside with the reason. */
+    QUARANTINED;
+
+    /** Whether the outbox still owns the message. */
+    public boolean pending() {
+        return this == QUEUED || this == SENDING || this == RETRYING || this == HELD;
+    }
+}

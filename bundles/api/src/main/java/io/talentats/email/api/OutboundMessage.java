@@ -1,0 +1,195 @@
+package io.talentats.email.api;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A message the ATS wants sent to a candidate. Build one with {@link #builder()}. The router validates it at
+ * {@link MessageRouter#submit(OutboundMessage) submit}: addresses must be valid and no header value may contain a
+ * line break.
+ */
+public final class OutboundMessage {
+
+    private final String senderUserId;
+    private final MessageKind kind;
+    private final List<String> to;
+    private final List<String> cc;
+    private final String subject;
+    private final String textBody;
+    private final String htmlBody;
+    private final List<Attachment> attachments;
+    private final String candidateId;
+    private final String applicationId;
+    private final String threadId;
+    private final String idempotencyKey;
+
+    private OutboundMessage(Builder b) {
+        this.senderUserId = b.senderUserId;
+        this.kind = b.kind;
+        this.to = List.copyOf(b.to);
+        this.cc = List.copyOf(b.cc);
+        this.subject = b.subject;
+        this.textBody = b.textBody;
+        this.htmlBody = b.htmlBody;
+        this.attachments = List.copyOf(b.attachments);
+        this.candidateId = b.candidateId;
+        this.applicationId = b.applicationId;
+        this.threadId = b.threadId;
+        this.idempotencyKey = b.idempotencyKey;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The ATS user (recruiter) the message is from. */
+    public String senderUserId() {
+        return senderUserId;
+    }
+
+    public MessageKind kind() {
+        return kind;
+    }
+
+    /** The candidate's address(es). */
+    public List<String> to() {
+        return to;
+    }
+
+    public List<String> cc() {
+        return cc;
+    }
+
+    public String subject() {
+        return subject;
+    }
+
+    /** The plain-text body, or {@code null}. */
+    public String textBody() {
+        return textBody;
+    }
+
+    /** The HTML body, or {@code null}. */
+    public String htmlBody() {
+        return htmlBody;
+    }
+
+    public List<Attachment> attachments() {
+        return attachments;
+    }
+
+    /** The ATS candidate the message is about, or {@code null}. */
+    public String candidateId() {
+        return candidateId;
+    }
+
+    /** The ATS application the message is about, or {@code null}. */
+    public String applicationId() {
+        return applicationId;
+    }
+
+    /**
+     * The ATS conversation the message belongs to, or {@code null} to start a new one. A message that continues a
+     * thread answers the thread's latest message (In-Reply-To and References are set).
+     */
+    public String threadId() {
+        return threadId;
+    }
+
+    /** The caller's key: submitting the same key again for the same sender returns the first message. */
+    public String idempotencyKey() {
+        return idempotencyKey;
+    }
+
+    @Override
+    public String toString() {
+        return "OutboundMessage[" + kind + " from user " + senderUserId + ", thread " + threadId + "]";
+    }
+
+    /** Builds an {@link OutboundMessage}. */
+    public static final class Builder {
+        private String senderUserId;
+        private MessageKind kind;
+        private final List<String> to = new ArrayList<>();
+        private final List<String> cc = new ArrayList<>();
+        private String subject;
+        private String textBody;
+        private String htmlBody;
+        private final List<Attachment> attachments = new ArrayList<>();
+        private String candidateId;
+        private String applicationId;
+        private String threadId;
+        private String idempotencyKey;
+
+        private Builder() {}
+
+        public Builder senderUserId(String senderUserId) {
+            this.senderUserId = senderUserId;
+            return this;
+        }
+
+        public Builder kind(MessageKind kind) {
+            this.kind = kind;
+            return this;
+        }
+
+        public Builder to(String... addresses) {
+            this.to.addAll(List.of(addresses));
+            return this;
+        }
+
+        public Builder to(List<String> addresses) {
+            this.to.addAll(addresses);
+            return this;
+        }
+
+        public Builder cc(String... addresses) {
+            this.cc.addAll(List.of(addresses));
+            return this;
+        }
+
+        public Builder subject(String subject) {
+            this.subject = subject;
+            return this;
+        }
+
+        public Builder textBody(String textBody) {
+            this.textBody = textBody;
+            return this;
+        }
+
+        public Builder htmlBody(String htmlBody) {
+            this.htmlBody = htmlBody;
+            return this;
+        }
+
+        public Builder attach(Attachment attachment) {
+            this.attachments.add(attachment);
+            return this;
+        }
+
+        public Builder candidateId(String candidateId) {
+            this.candidateId = candidateId;
+            return this;
+        }
+
+        public Builder applicationId(String applicationId) {
+            this.applicationId = applicationId;
+            return this;
+        }
+
+        public Builder threadId(String threadId) {
+            this.threadId = threadId;
+            return this;
+        }
+
+        public Builder idempotencyKey(String idempotencyKey) {
+            this.idempotencyKey = idempotencyKey;
+            return this;
+        }
+
+        public OutboundMessage build() {
+            return new OutboundMessage(this);
+        }
+    }
+}

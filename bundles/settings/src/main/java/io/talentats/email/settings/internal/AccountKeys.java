@@ -1,0 +1,113 @@
+package io.talentats.email.settings.internal;
+
+import java.time.Instant;
+import java.util.Dictionary;
+
+import io.talentats.email.api.Account;
+import io.talentats.email.api.AccountHealth;
+import io.talentats.email.api.Endpoint;
+import io.talentats.email.api.Security;
+import io.talentats.email.api.Verification;
+
+/**
+ * The stable layout of one account's factory configuration: factory PID {@value #FACTORY_PID}, named after the user
+ * id, so the PID of a user's account is {@code io.talentats.email.account~USERID}. Documented in the README; change
+ * only with a migration.
+ */
+final class AccountKeys {
+
+    static final String FACTORY_PID = "io.talentats.email.account";
+
+    static final String USER_ID = "user.id";
+    static final String EMAIL_ADDRESS = "email.address";
+    static final String USERNAME = "username";
+    /** Ciphertext only, {@code {aesgcm:KEYID}…}, bound to the context {@code <pid>/password}. */
+    static final String PASSWORD = "password";
+    static final String DISPLAY_NAME = "display.name";
+    static final String SMTP_HOST = "smtp.host";
+    static final String SMTP_PORT = "smtp.port";
+    static final String SMTP_SECURITY = "smtp.security";
+    static final String IMAP_HOST = "imap.host";
+    static final String IMAP_PORT = "imap.port";
+    static final String IMAP_SECURITY = "imap.security";
+    static final String PRESET_ID = "preset.id";
+    /** {@code auto} (follow the preset), {@code true} or {@code false}. */
+    static final String SAVE_SENT_COPY = "save.sent.copy";
+    static final String ENABLED = "enabled";
+    static final String SAVED_AT = "saved.at";
+    static final String VERIFIED_AT = "verified.at";
+    static final String VERIFIED_PASSED = "verified.passed";
+    static final String VERIFIED_SUMMARY = "verified.summary";
+    static final String HEALTH_STATE = "health.state";
+    static final String HEALTH_REASON = "health.reason";
+    static final String HEALTH_SINCE = "health.since";
+
+    private AccountKeys() {}
+
+    static String pid(String userId) {
+        return FACTORY_PID + "~" + userId;
+    }
+
+    static Account toAccount(Dictionary<String, Object> p) {
+        return new Account(
+                str(p, USER_ID),
+                str(p, EMAIL_ADDRESS),
+                str(p, USERNAME),
+                str(p, DISPLAY_NAME),
+                endpoint(p, SMTP_HOST, SMTP_PORT, SMTP_SECURITY),
+                endpoint(p, IMAP_HOST, IMAP_PORT, IMAP_SECURITY),
+                str(p, PRESET_ID),
+                saveSentCopy(p),
+                bool(p, ENABLED, true),
+                str(p, PASSWORD) != null,
+                instant(p, SAVED_AT),
+                verification(p),
+                health(p));
+    }
+
+    static Endpoint endpoint(Dictionary<String, Object> p, String host, String port, String security) {
+        String sec = str(p, security);
+        return new Endpoint(str(p, host), integer(p, port), sec == null ? null : Security.valueOf(sec));
+    }
+
+    static Boolean saveSentCopy(Dictionary<String, Object> p) {
+        String v = str(p, SAVE_SENT_COPY);
+        return v == null || v.equals("auto") ? null : Boolean.valueOf(v);
+    }
+
+    static Verification verification(Dictionary<String, Object> p) {
+        Instant at = instant(p, VERIFIED_AT);
+        return at == null ? null : new Verification(at, bool(p, VERIFIED_PASSED, false), str(p, VERIFIED_SUMMARY));
+    }
+
+    static AccountHealth health(Dictionary<String, Object> p) {
+        String state = str(p, HEALTH_STATE);
+        if (state == null) {
+            return AccountHealth.healthy();
+        }
+        return new AccountHealth(AccountHealth.State.valueOf(state), str(p, HEALTH_REASON), instant(p, HEALTH_SINCE));
+    }
+
+    static String str(Dictionary<String, Object> p, String key) {
+        Object v = p.get(key);
+        return v == null ? null : v.toString();
+    }
+
+    static int integer(Dictionary<String, Object> p, String key) {
+        Object v = p.get(key);
+        if (v instanceof Number n) {
+            return n.intValue();
+        }
+        return v == null ? 0 : Integer.parseInt(v.toString().trim());
+    }
+
+    static boolean bool(Dictionary<String, Object> p, String key, boolean dflt) {
+        Object v = p.get(key);
+        return v == null ? dflt : Boolean.parseBoolean(v.toString().trim());
+    }
+
+    static Instant instant(Dictionary<String, Object> p, String key) {
+        String v = str(p, key);
+        return v == null ? null : Instant.parse(v);
+    }
+}

@@ -1,0 +1,304 @@
+package io.talentats.email.settings.internal;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+import io.talentats.email.api.Account;
+import io.talentats.email.api.AccountDraft;
+import io.talentats.email.api.AccountHealth;
+import io.talentats.email.api.AccountSettingsService;
+import io.talentats.email.api.EmailEvents;
+import io.talentats.email.api.FieldError;
+import io.talentats.email.api.InvalidSettingsException;
+import io.talentats.email.api.Verification;
+import io.talentats.email.runtime.CredentialVault;
+import io.talentats.email.runtime.MailAccount;
+import io.talentats.email.runtime.SecretCipher;
+import io.talentats.email.api.Secret;
+
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Mailbox settings as one named factory configuration per user ({@link AccountKeys}). The password is encrypted
+ * before it reaches {@link Configuration#update}; it is decrypted only in {@link #open(String)}, for our own bundles.
+ */
+@Component(service = {AccountSettingsService.class, CredentialVault.class}, configurationPid = ProductConfig.PID)
+public class ConfigAdminAccounts implements AccountSettingsService, CredentialVault {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConfigAdminAccounts.class);
+
+    private final ConfigurationAdmin configAdmin;
+    private final SecretCipher cipher;
+    private final Clock clock;
+    private volatile ProductConfig config;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile EventAdmin eventAdmin;
+
+    @Activate
+    public ConfigAdminAccounts(ProductConfig config, @Reference ConfigurationAdmin configAdmin,
+            @Reference SecretCipher cipher) {
+        this(config, configAdmin, cipher, Clock.systemUTC());
+    }
+
+    ConfigAdminAccounts(ProductConfig config, ConfigurationAdmin configAdmin, SecretCipher cipher, Clock clock) {
+        this.config = config;
+        this.configAdmin = configAdmin;
+        this.cipher = cipher;
+        this.clock = clock;
+    }
+
+    @Modified
+    void modified(ProductConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    public List<FieldError> validate(String userId, AccountDraft draft) {
+        boolean stored = userId != null && AccountValidator.USER_ID.matcher(userId).matches()
+                && find(userId).map(c -> c.getProperties().get(AccountKeys.PASSWORD) != null).orElse(false);
+        return AccountValidator.validate(userId, draft, stored, config.allow_unencrypted());
+    }
+
+    @Override
+    public Account save(String userId, AccountDraft draft) throws InvalidSettingsException {
+        Objects.requireNonNull(draft, "draft");
+        if (userId == null || !AccountValidator.USER_ID.matcher(userId).matches()) {
+            throw new InvalidSettingsException(AccountValidator.validate(userId == null ? "" : userId, draft, false,
+                    config.allow_unencrypted()));
+        }
+        synchronized (KeyRing.SECRET_WRITES) {
+            Optional<Configuration> existing = find(userId);
+            Object storedPassword = existing.map(c -> c.getProperties().get(AccountKeys.PASSWORD)).orElse(null);
+            List<FieldError> errors =
+                    AccountValidator.validate(userId, draft, storedPassword != null, config.allow_unencrypted());
+            if (!errors.isEmpty()) {
+                throw new InvalidSettingsException(errors);
+            }
+            String pid = AccountKeys.pid(userId);
+            Dictionary<String, Object> p = new Hashtable<>();
+            // Keep what using the account taught us (verification, health) unless the connection settings changed.
+            existing.ifPresent(c -> carryOver(c.getProperties(), draft, p));
+            p.put(AccountKeys.USER_ID, userId);
+            p.put(AccountKeys.EMAIL_ADDRESS, draft.emailAddress().trim());
+            p.put(AccountKeys.USERNAME, draft.username() == null || draft.username().isEmpty()
+                    ? draft.emailAddress().trim() : draft.username());
+            if (draft.password() != null && !draft.password().isEmpty()) {
+                p.put(AccountKeys.PASSWORD, cipher.encrypt(draft.password().reveal(),
+                        SecretCipher.context(pid, AccountKeys.PASSWORD)));
+            } else {
+                p.put(AccountKeys.PASSWORD, storedPassword);
+            }
+            if (draft.displayName() != null && !draft.displayName().isBlank()) {
+                p.put(AccountKeys.DISPLAY_NAME, draft.displayName().trim());
+            }
+            p.put(AccountKeys.SMTP_HOST, draft.smtp().host().trim());
+            p.put(AccountKeys.SMTP_PORT, draft.smtp().port());
+            p.put(AccountKeys.SMTP_SECURITY, draft.smtp().security().name());
+            p.put(AccountKeys.IMAP_HOST, draft.imap().host().trim());
+            p.put(AccountKeys.IMAP_PORT, draft.imap().port());
+            p.put(AccountKeys.IMAP_SECURITY, draft.imap().security().name());
+            if (draft.presetId() != null) {
+                p.put(AccountKeys.PRESET_ID, draft.presetId());
+            }
+            p.put(AccountKeys.SAVE_SENT_COPY, draft.saveSentCopy() == null ? "auto" : draft.saveSentCopy().toString());
+            p.put(AccountKeys.ENABLED, draft.enabled());
+            p.put(AccountKeys.SAVED_AT, clock.instant().toString());
+            try {
+                Configuration c = existing.isPresent()
+                        ? existing.get()
+                        : configAdmin.getFactoryConfiguration(AccountKeys.FACTORY_PID, userId, "?");
+                c.update(p);
+            } catch (IOException e) {
+                throw new IllegalStateException("Cannot store the email settings of user " + userId, e);
+            }
+            LOG.info("Saved email settings of user {} ({})", userId, existing.isPresent() ? "updated" : "connected");
+            post(EmailEvents.ACCOUNT_SAVED, Map.of(EmailEvents.USER_ID, userId));
+            return AccountKeys.toAccount(p);
+        }
+    }
+
+    private static void carryOver(Dictionary<String, Object> old, AccountDraft draft, Dictionary<String, Object> p) {
+        Account before = AccountKeys.toAccount(old);
+        boolean sameConnection = Objects.equals(before.smtp(), draft.smtp()) && Objects.equals(before.imap(), draft.imap())
+                && (draft.password() == null || draft.password().isEmpty())
+                && Objects.equals(before.username(), draft.username() == null || draft.username().isEmpty()
+                        ? draft.emailAddress().trim() : draft.username());
+        if (!sameConnection) {
+            return;
+        }
+        for (String key : List.of(AccountKeys.VERIFIED_AT, AccountKeys.VERIFIED_PASSED, AccountKeys.VERIFIED_SUMMARY,
+                AccountKeys.HEALTH_STATE, AccountKeys.HEALTH_REASON, AccountKeys.HEALTH_SINCE)) {
+            Object v = old.get(key);
+            if (v != null) {
+                p.put(key, v);
+            }
+        }
+    }
+
+    @Override
+    public Optional<Account> get(String userId) {
+        return find(userId).map(c -> AccountKeys.toAccount(c.getProperties()));
+    }
+
+    @Override
+    public boolean disconnect(String userId) {
+        synchronized (KeyRing.SECRET_WRITES) {
+            Optional<Configuration> existing = find(userId);
+            if (existing.isEmpty()) {
+                return false;
+            }
+            try {
+                existing.get().delete();
+            } catch (IOException e) {
+                throw new IllegalStateException("Cannot remove the email settings of user " + userId, e);
+            }
+        }
+        LOG.info("Disconnected the email account of user {}", userId);
+        post(EmailEvents.ACCOUNT_DISCONNECTED, Map.of(EmailEvents.USER_ID, userId));
+        return true;
+    }
+
+    @Override
+    public List<Account> list() {
+        List<Account> accounts = new ArrayList<>();
+        for (Configuration c : configurations("(service.factoryPid=" + AccountKeys.FACTORY_PID + ")")) {
+            accounts.add(AccountKeys.toAccount(c.getProperties()));
+        }
+        accounts.sort(Comparator.comparing(Account::userId));
+        return accounts;
+    }
+
+    @Override
+    public Optional<MailAccount> open(String userId) {
+        return find(userId).map(c -> {
+            Dictionary<String, Object> p = c.getProperties();
+            Account a = AccountKeys.toAccount(p);
+            String cipherText = AccountKeys.str(p, AccountKeys.PASSWORD);
+            Secret password = cipherText == null ? null
+                    : Secret.of(cipher.decrypt(cipherText, SecretCipher.context(c.getPid(), AccountKeys.PASSWORD)));
+            return new MailAccount(a.userId(), a.emailAddress(), a.username(), password, a.displayName(), a.smtp(),
+                    a.imap(), a.presetId(), a.saveSentCopy(), a.enabled());
+        });
+    }
+
+    @Override
+    public void recordVerification(String userId, Verification v) {
+        boolean updated = updateRuntimeState(userId, p -> {
+            p.put(AccountKeys.VERIFIED_AT, v.at().toString());
+            p.put(AccountKeys.VERIFIED_PASSED, v.passed());
+            p.put(AccountKeys.VERIFIED_SUMMARY, v.summary() == null ? "" : v.summary());
+            return true;
+        });
+        if (updated) {
+            post(EmailEvents.ACCOUNT_VERIFIED, Map.of(EmailEvents.USER_ID, userId, EmailEvents.PASSED, v.passed()));
+        }
+    }
+
+    @Override
+    public void recordHealth(String userId, AccountHealth health) {
+        boolean changed = updateRuntimeState(userId, p -> {
+            AccountHealth before = AccountKeys.health(p);
+            if (before.state() == health.state()) {
+                return false;
+            }
+            if (health.isHealthy()) {
+                p.remove(AccountKeys.HEALTH_STATE);
+                p.remove(AccountKeys.HEALTH_REASON);
+                p.remove(AccountKeys.HEALTH_SINCE);
+            } else {
+                p.put(AccountKeys.HEALTH_STATE, health.state().name());
+                p.put(AccountKeys.HEALTH_REASON, health.reason() == null ? "" : health.reason());
+                p.put(AccountKeys.HEALTH_SINCE, (health.since() == null ? clock.instant() : health.since()).toString());
+            }
+            return true;
+        });
+        if (changed) {
+            LOG.info("Email account of user {} is now {}{}", userId, health.state(),
+                    health.reason() == null ? "" : ": " + health.reason());
+            post(EmailEvents.ACCOUNT_HEALTH, Map.of(EmailEvents.USER_ID, userId, EmailEvents.HEALTH,
+                    health.state().name(), EmailEvents.REASON, health.reason() == null ? "" : health.reason()));
+        }
+    }
+
+    private boolean updateRuntimeState(String userId, java.util.function.Predicate<Dictionary<String, Object>> change) {
+        synchronized (KeyRing.SECRET_WRITES) {
+            Optional<Configuration> c = find(userId);
+            if (c.isEmpty()) {
+                return false;
+            }
+            Dictionary<String, Object> p = c.get().getProperties();
+            if (!change.test(p)) {
+                return false;
+            }
+            try {
+                c.get().update(p);
+                return true;
+            } catch (IOException e) {
+                throw new IllegalStateException("Cannot store the state of the email account of user " + userId, e);
+            }
+        }
+    }
+
+    private Optional<Configuration> find(String userId) {
+        if (userId == null || !AccountValidator.USER_ID.matcher(userId).matches()) {
+            return Optional.empty();
+        }
+        Configuration[] found = configurations("(service.pid=" + escape(AccountKeys.pid(userId)) + ")");
+        return found.length == 0 ? Optional.empty() : Optional.of(found[0]);
+    }
+
+    private Configuration[] configurations(String filter) {
+        try {
+            Configuration[] found = configAdmin.listConfigurations(filter);
+            if (found == null) {
+                return new Configuration[0];
+            }
+            // A configuration that was created but never updated has no properties yet; it is not an account.
+            return java.util.Arrays.stream(found).filter(c -> c.getProperties() != null).toArray(Configuration[]::new);
+        } catch (IOException | InvalidSyntaxException e) {
+            throw new IllegalStateException("Cannot read email settings from ConfigAdmin", e);
+        }
+    }
+
+    /** Escapes a value for an LDAP filter (RFC 4515). */
+    static String escape(String value) {
+        StringBuilder sb = new StringBuilder();
+        for (char ch : value.toCharArray()) {
+            switch (ch) {
+                case '\\', '*', '(', ')' -> sb.append('\\').append(ch);
+                default -> sb.append(ch);
+            }
+        }
+        return sb.toString();
+    }
+
+    private void post(String topic, Map<String, ?> props) {
+        EventAdmin ea = eventAdmin;
+        if (ea != null) {
+            ea.postEvent(new Event(topic, props));
+        }
+    }
+}

@@ -1,0 +1,192 @@
+package io.talentats.email.settings.internal;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Dictionary;
+import java.util.Enumeration;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+import javax.crypto.SecretKey;
+
+import io.talentats.email.api.EmailEvents;
+import io.talentats.email.runtime.KeyRotation;
+import io.talentats.email.runtime.SecretCipher;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The product's encryption keys and what is done with them: encrypting and decrypting secrets, and rotating to a
+ * new key. Keys come from an owner-only key file (created on first start) or an environment variable.
+ */
+@Component(service = {SecretCipher.class, KeyRotation.class}, configurationPid = ProductConfig.PID)
+public class KeyRing implements SecretCipher, KeyRotation {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KeyRing.class);
+
+    /**
+     * Held while a secret is encrypted and stored, and during a rotation, so that a rotation never retires a key a
+     * concurrent save has just used.
+     */
+    static final Object SECRET_WRITES = new Object();
+
+    private final KeyFile keyFile;
+    private final String envVariable;
+    private final ConfigurationAdmin configAdmin;
+    private volatile Keys keys;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile EventAdmin eventAdmin;
+
+    @Activate
+    public KeyRing(ProductConfig config, @Reference ConfigurationAdmin configAdmin, BundleContext context) {
+        this(config, configAdmin, context, System.getenv(config.key_env()));
+    }
+
+    KeyRing(ProductConfig config, ConfigurationAdmin configAdmin, BundleContext context, String envValue) {
+        this.configAdmin = configAdmin;
+        switch (config.key_source()) {
+            case "env" -> {
+                this.keyFile = null;
+                this.envVariable = config.key_env();
+                this.keys = EnvKeys.parse(config.key_env(), envValue);
+                LOG.info("Encryption keys from environment variable {}: current key {}", envVariable, keys.currentId());
+            }
+            case "file" -> {
+                this.keyFile = new KeyFile(keyFilePath(config, context));
+                this.envVariable = null;
+                this.keys = keyFile.loadOrCreate();
+                LOG.info("Encryption keys from {}: current key {}", keyFile.path(), keys.currentId());
+            }
+            default -> throw new IllegalStateException("key.source must be 'file' or 'env', was '"
+                    + config.key_source() + "' in configuration " + ProductConfig.PID);
+        }
+    }
+
+    static Path keyFilePath(ProductConfig config, BundleContext context) {
+        if (!config.key_file().isBlank()) {
+            return Paths.get(config.key_file());
+        }
+        String etc = context == null ? null : context.getProperty("karaf.etc");
+        if (etc != null) {
+            return Paths.get(etc, "talentats-email.keys");
+        }
+        return context.getDataFile("talentats-email.keys").toPath();
+    }
+
+    @Override
+    public String encrypt(String plainText, String context) {
+        Keys k = keys;
+        return AesGcm.encrypt(k.currentId(), k.current(), plainText, context);
+    }
+
+    @Override
+    public String decrypt(String cipherText, String context) {
+        String id = AesGcm.keyIdOf(cipherText);
+        SecretKey key = keys.byId().get(id);
+        if (key == null) {
+            throw new IllegalStateException("the secret for " + context + " was encrypted with key '" + id
+                    + "', which is not in the key ring (" + source() + "). Restore the key or enter the password again.");
+        }
+        return AesGcm.decrypt(cipherText, key, context);
+    }
+
+    @Override
+    public boolean isCipherText(Object value) {
+        return AesGcm.isCipherText(value);
+    }
+
+    @Override
+    public int rotate() {
+        synchronized (SECRET_WRITES) {
+            Keys before = keys;
+            Keys after = keyFile == null ? before : before.withNewCurrent();
+            if (keyFile != null) {
+                keyFile.write(after); // on disk before any secret depends on it
+            }
+            keys = after;
+            int count = 0;
+            Set<String> stillNeeded = new HashSet<>();
+            for (Configuration c : configurations()) {
+                Dictionary<String, Object> props = c.getProperties();
+                boolean changed = false;
+                for (Enumeration<String> e = props.keys(); e.hasMoreElements();) {
+                    String key = e.nextElement();
+                    Object value = props.get(key);
+                    if (!isCipherText(value)) {
+                        continue;
+                    }
+                    String context = SecretCipher.context(c.getPid(), key);
+                    String old = (String) value;
+                    if (AesGcm.keyIdOf(old).equals(after.currentId())) {
+                        continue;
+                    }
+                    try {
+                        props.put(key, encrypt(decrypt(old, context), context));
+                        changed = true;
+                        count++;
+                    } catch (IllegalStateException unreadable) {
+                        stillNeeded.add(AesGcm.keyIdOf(old));
+                        LOG.warn("Key rotation: the secret {} cannot be re-encrypted and keeps its key: {}", context,
+                                unreadable.getMessage());
+                    }
+                }
+                if (changed) {
+                    try {
+                        c.update(props);
+                    } catch (IOException e) {
+                        throw new IllegalStateException("Key rotation: cannot store configuration " + c.getPid(), e);
+                    }
+                }
+            }
+            if (keyFile != null) {
+                Keys pruned = after.retain(stillNeeded);
+                keyFile.write(pruned);
+                keys = pruned;
+                LOG.info("Rotated to key {}: {} secrets re-encrypted, {} old keys retired", after.currentId(), count,
+                        after.byId().size() - pruned.byId().size());
+            } else {
+                LOG.info("Re-encrypted {} secrets under key {} from {}", count, after.currentId(), envVariable);
+            }
+            EventAdmin ea = eventAdmin;
+            if (ea != null) {
+                ea.postEvent(new Event(EmailEvents.KEY_ROTATED, Map.of(EmailEvents.COUNT, count)));
+            }
+            return count;
+        }
+    }
+
+    /** The id of the key new secrets are encrypted with. */
+    String currentKeyId() {
+        return keys.currentId();
+    }
+
+    private Configuration[] configurations() {
+        try {
+            Configuration[] all = configAdmin.listConfigurations(null);
+            return all == null ? new Configuration[0] : all;
+        } catch (IOException | InvalidSyntaxException e) {
+            throw new IllegalStateException("Key rotation: cannot list configurations", e);
+        }
+    }
+
+    private String source() {
+        return keyFile != null ? "key file " + keyFile.path() : "environment variable " + envVariable;
+    }
+}

@@ -1,0 +1,313 @@
+package io.talentats.email.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import javax.inject.Inject;
+
+import io.talentats.email.api.Account;
+import io.talentats.email.api.AccountDraft;
+import io.talentats.email.api.AccountSettingsService;
+import io.talentats.email.api.Connectivity;
+import io.talentats.email.api.EmailEvents;
+import io.talentats.email.api.FieldError;
+import io.talentats.email.api.InvalidSettingsException;
+import io.talentats.email.api.Security;
+import io.talentats.email.runtime.CredentialVault;
+import io.talentats.email.runtime.KeyRotation;
+import io.talentats.email.runtime.MailAccount;
+
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.ProbeBuilder;
+import org.ops4j.pax.exam.TestProbeBuilder;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventConstants;
+import org.osgi.service.event.EventHandler;
+
+/** The settings service in a real Karaf: storage, validation, masking, encryption at rest, events, the switch. */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class SettingsIT extends KarafTestSupport {
+
+    @Inject
+    BundleContext context;
+
+    @Inject
+    AccountSettingsService settings;
+
+    @Inject
+    CredentialVault vault;
+
+    @Inject
+    KeyRotation rotation;
+
+    @Inject
+    Connectivity connectivity;
+
+    @Inject
+    ConfigurationAdmin configAdmin;
+
+    @Configuration
+    public Option[] config() {
+        return new Option[] {karaf("talentats-email")};
+    }
+
+    /** The probe may use our internal contracts, like our own bundles do. */
+    @ProbeBuilder
+    public TestProbeBuilder probe(TestProbeBuilder probe) {
+        probe.setHeader(Constants.DYNAMICIMPORT_PACKAGE, "*,io.talentats.email.runtime;talentats=internal");
+        return probe;
+    }
+
+    private static AccountDraft.Builder draft(String address, String password) {
+        return AccountDraft.builder()
+                .emailAddress(address)
+                .password(password)
+                .displayName("Jane Doe")
+                .smtp("smtp.example.com", 465, Security.SSL_TLS)
+                .imap("imap.example.com", 993, Security.SSL_TLS);
+    }
+
+    @Test
+    public void savesGetsMaskedAndKeepsPasswordWhenNoneGiven() throws Exception {
+        String user = "u-" + UUID.randomUUID();
+        String password = "pw-" + UUID.randomUUID();
+        Account saved = settings.save(user, draft("jane.doe@example.com", password).build());
+        assertTrue(saved.passwordSet());
+        assertEquals("jane.doe@example.com", saved.username());
+
+        Account got = settings.get(user).orElseThrow();
+        assertEquals("smtp.example.com", got.smtp().host());
+        assertEquals(Security.SSL_TLS, got.imap().security());
+        assertTrue(got.passwordSet());
+        assertFalse("masked view shows no secret", got.toString().contains(password));
+        assertFalse(got.toString().contains("aesgcm"));
+
+        // Change the port without retyping the password: the stored one is kept.
+        settings.save(user, got.toDraft().toBuilder().smtp("smtp.example.com", 587, Security.STARTTLS).build());
+        MailAccount open = vault.open(user).orElseThrow();
+        assertEquals(password, open.password().reveal());
+        assertEquals(587, open.smtp().port());
+        assertFalse(open.toString().contains(password));
+
+        assertTrue(settings.list().stream().anyMatch(a -> a.userId().equals(user)));
+    }
+
+    @Test
+    public void rejectsBadSettingsWithOneMessagePerField() {
+        AccountDraft bad = AccountDraft.builder()
+                .emailAddress("jane.doe@@example")
+                .password("x")
+                .smtp("smtp..example.com", 587, Security.SSL_TLS)
+                .imap("imap.example.com", 0, Security.SSL_TLS)
+                .build();
+        try {
+            settings.save("u-" + UUID.randomUUID(), bad);
+            fail("saved invalid settings");
+        } catch (InvalidSettingsException e) {
+            Map<String, String> byField = e.errors().stream()
+                    .collect(Collectors.toMap(FieldError::field, FieldError::message, (a, b) -> a + " | " + b));
+            assertTrue(byField.toString(), byField.get("emailAddress").contains("not"));
+            assertTrue(byField.toString(), byField.get("smtp.host").contains("smtp..example.com"));
+            assertTrue(byField.toString(), byField.get("smtp.security").contains("587"));
+            assertTrue(byField.toString(), byField.get("imap.port").contains("1 and 65535"));
+        }
+        // A new account needs a password.
+        try {
+            settings.save("u-" + UUID.randomUUID(), draft("a@example.com", null).build());
+            fail("saved without password");
+        } catch (InvalidSettingsException e) {
+            assertEquals("password", e.errors().get(0).field());
+        }
+        // Unencrypted connections need the operator's opt-in.
+        try {
+            settings.save("u-" + UUID.randomUUID(),
+                    draft("a@example.com", "x").smtp("smtp.example.com", 25, Security.NONE).build());
+            fail("saved unencrypted without opt-in");
+        } catch (InvalidSettingsException e) {
+            assertEquals("smtp.security", e.errors().get(0).field());
+        }
+    }
+
+    @Test
+    public void passwordIsNowhereOnDiskNorInTheLogAndDisconnectRemovesTheSecret() throws Exception {
+        String user = "disk-" + UUID.randomUUID();
+        String password = "plain-" + UUID.randomUUID();
+        settings.save(user, draft("disk@example.com", password).build());
+        vault.open(user).orElseThrow(); // decrypt once, as a sender would
+
+        Path base = Paths.get(System.getProperty("karaf.base"));
+        String cipherText = (String) configAdmin.getConfiguration("io.talentats.email.account~" + user, "?")
+                .getProperties().get("password");
+        assertTrue(cipherText, cipherText.startsWith("{aesgcm:"));
+        // Felix writes '=' escaped in .config files: look for the ciphertext without its Base64 padding.
+        String stored = cipherText.replaceAll("=+$", "");
+        await("the ciphertext persisted under data/", Duration.ofSeconds(10),
+                () -> !filesContaining(base.resolve("data"), stored).isEmpty());
+
+        assertEquals(List.of(), filesContaining(base.resolve("etc"), password));
+        assertEquals(List.of(), filesContaining(base.resolve("data"), password));
+
+        assertTrue(settings.disconnect(user));
+        assertTrue(settings.get(user).isEmpty());
+        assertTrue(vault.open(user).isEmpty());
+        assertFalse(settings.disconnect(user));
+        await("the ciphertext removed from disk", Duration.ofSeconds(10),
+                () -> filesContaining(base.resolve("data"), stored).isEmpty()
+                        && filesContaining(base.resolve("etc"), stored).isEmpty());
+    }
+
+    @Test
+    public void rotationReEncryptsEverySecretUnderANewKey() throws Exception {
+        String user = "rot-" + UUID.randomUUID();
+        String password = "rot-" + UUID.randomUUID();
+        settings.save(user, draft("rot@example.com", password).build());
+        String pid = "io.talentats.email.account~" + user;
+        String before = (String) configAdmin.getConfiguration(pid, "?").getProperties().get("password");
+
+        List<Event> events = collect(EmailEvents.KEY_ROTATED);
+        int count = rotation.rotate();
+        assertTrue("re-encrypted " + count, count >= 1);
+
+        String after = (String) configAdmin.getConfiguration(pid, "?").getProperties().get("password");
+        assertNotEquals(keyId(before), keyId(after));
+        assertEquals(password, vault.open(user).orElseThrow().password().reveal());
+        await("KEY_ROTATED event", Duration.ofSeconds(10), () -> !events.isEmpty());
+        assertEquals(count, events.get(0).getProperty(EmailEvents.COUNT));
+    }
+
+    @Test
+    public void tamperedCiphertextGivesAClearErrorWithoutTheSecret() throws Exception {
+        String user = "tamper-" + UUID.randomUUID();
+        settings.save(user, draft("t@example.com", "secret-" + UUID.randomUUID()).build());
+        org.osgi.service.cm.Configuration c = configAdmin.getConfiguration("io.talentats.email.account~" + user, "?");
+        Dictionary<String, Object> p = c.getProperties();
+        String ct = (String) p.get("password");
+        char last = ct.charAt(ct.length() - 3);
+        p.put("password", ct.substring(0, ct.length() - 3) + (last == 'A' ? 'B' : 'A') + ct.substring(ct.length() - 2));
+        c.update(p);
+        try {
+            vault.open(user);
+            fail("decrypted tampered ciphertext");
+        } catch (IllegalStateException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("altered"));
+        }
+        // Settings can still be read (masked) and repaired by entering the password again.
+        assertTrue(settings.get(user).orElseThrow().passwordSet());
+        settings.save(user, draft("t@example.com", "fresh").build());
+        assertEquals("fresh", vault.open(user).orElseThrow().password().reveal());
+    }
+
+    @Test
+    public void changesAreAnnouncedWithIdsOnly() throws Exception {
+        List<Event> saved = collect(EmailEvents.ACCOUNT_SAVED);
+        List<Event> gone = collect(EmailEvents.ACCOUNT_DISCONNECTED);
+        String user = "ev-" + UUID.randomUUID();
+        String password = "ev-" + UUID.randomUUID();
+        settings.save(user, draft("ev@example.com", password).build());
+        settings.disconnect(user);
+        await("SAVED event", Duration.ofSeconds(10), () -> saved.stream().anyMatch(e -> user.equals(e.getProperty("user.id"))));
+        await("DISCONNECTED event", Duration.ofSeconds(10), () -> gone.stream().anyMatch(e -> user.equals(e.getProperty("user.id"))));
+        for (Event e : saved) {
+            for (String name : e.getPropertyNames()) {
+                assertFalse(name, String.valueOf(e.getProperty(name)).contains(password));
+            }
+        }
+    }
+
+    @Test
+    public void connectivitySwitchFlipsTheServicePropertyAndAnnouncesIt() {
+        List<Event> changes = collect(EmailEvents.CONNECTIVITY_CHANGED);
+        assertTrue(connectivity.isEnabled());
+        connectivity.setEnabled(false);
+        try {
+            await("connectivity off", Duration.ofSeconds(10), () -> !connectivity.isEnabled()
+                    && Boolean.FALSE.equals(property(Connectivity.class, Connectivity.ENABLED_PROPERTY)));
+            await("CHANGED event", Duration.ofSeconds(10),
+                    () -> changes.stream().anyMatch(e -> Boolean.FALSE.equals(e.getProperty("enabled"))));
+        } finally {
+            connectivity.setEnabled(true);
+        }
+        await("connectivity on", Duration.ofSeconds(10), () -> connectivity.isEnabled()
+                && Boolean.TRUE.equals(property(Connectivity.class, Connectivity.ENABLED_PROPERTY)));
+    }
+
+    private Object property(Class<?> service, String key) {
+        ServiceReference<?> ref = context.getServiceReference(service);
+        return ref == null ? null : ref.getProperty(key);
+    }
+
+    private List<Event> collect(String topic) {
+        List<Event> events = new CopyOnWriteArrayList<>();
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put(EventConstants.EVENT_TOPIC, topic);
+        context.registerService(EventHandler.class, events::add, props);
+        return events;
+    }
+
+    private static String keyId(String cipherText) {
+        return cipherText.substring("{aesgcm:".length(), cipherText.indexOf('}'));
+    }
+
+    /** Files below {@code dir} whose bytes contain {@code needle} (UTF-8). */
+    static List<Path> filesContaining(Path dir, String needle) {
+        byte[] pattern = needle.getBytes(StandardCharsets.UTF_8);
+        List<Path> hits = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.filter(Files::isRegularFile).forEach(f -> {
+                try {
+                    if (indexOf(Files.readAllBytes(f), pattern) >= 0) {
+                        hits.add(f);
+                    }
+                } catch (IOException vanished) {
+                    // a file deleted while walking (log rotation, cache) cannot hold the secret
+                }
+            });
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return hits;
+    }
+
+    static int indexOf(byte[] data, byte[] pattern) {
+        outer:
+        for (int i = 0; i <= data.length - pattern.length; i++) {
+            for (int j = 0; j < pattern.length; j++) {
+                if (data[i + j] != pattern[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+}
