@@ -19,6 +19,9 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.ProbeBuilder;
+import org.ops4j.pax.exam.TestProbeBuilder;
+import org.osgi.framework.Constants;
 import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
 import org.ops4j.pax.exam.options.MavenArtifactUrlReference;
 
@@ -85,6 +88,19 @@ public abstract class KarafTestSupport {
             "--add-exports=java.security.sasl/com.sun.security.sasl=ALL-UNNAMED",
             "--add-exports=java.naming/com.sun.jndi.ldap=ALL-UNNAMED",
         };
+    }
+
+    /** The probe may use our internal contracts, like our own bundles do. */
+    @ProbeBuilder
+    public TestProbeBuilder probe(TestProbeBuilder probe) {
+        probe.setHeader(Constants.DYNAMICIMPORT_PACKAGE,
+                "*,io.talentats.email.runtime;talentats=internal,io.talentats.email.mail;talentats=internal");
+        return probe;
+    }
+
+    /** Sets a key of the product configuration (etc/io.talentats.email.cfg) before Karaf starts. */
+    protected static Option productConfig(String key, String value) {
+        return editConfigurationFilePut("etc/io.talentats.email.cfg", key, value);
     }
 
     /** A port nothing listens on right now. */

@@ -40,13 +40,10 @@ import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
-import org.ops4j.pax.exam.ProbeBuilder;
-import org.ops4j.pax.exam.TestProbeBuilder;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.event.Event;
@@ -79,13 +76,6 @@ public class SettingsIT extends KarafTestSupport {
     @Configuration
     public Option[] config() {
         return new Option[] {karaf("talentats-email")};
-    }
-
-    /** The probe may use our internal contracts, like our own bundles do. */
-    @ProbeBuilder
-    public TestProbeBuilder probe(TestProbeBuilder probe) {
-        probe.setHeader(Constants.DYNAMICIMPORT_PACKAGE, "*,io.talentats.email.runtime;talentats=internal");
-        return probe;
     }
 
     private static AccountDraft.Builder draft(String address, String password) {

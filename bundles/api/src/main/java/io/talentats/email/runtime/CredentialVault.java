@@ -2,6 +2,7 @@ package io.talentats.email.runtime;
 
 import java.util.Optional;
 
+import io.talentats.email.api.AccountDraft;
 import io.talentats.email.api.AccountHealth;
 import io.talentats.email.api.Verification;
 
@@ -21,6 +22,14 @@ public interface CredentialVault {
 
     /** Remembers the outcome of a connection test of the stored account. */
     void recordVerification(String userId, Verification verification);
+
+    /**
+     * Remembers that these settings passed a connection test just now, for the option that requires a passed test
+     * before save. Only a keyed fingerprint of the settings (password included) is kept, in memory.
+     *
+     * @param draft the tested settings; without a password it stands for the stored one
+     */
+    void recordPassedTest(String userId, AccountDraft draft, Verification verification);
 
     /** Remembers what the last real use of the account said; announced when the state changes. */
     void recordHealth(String userId, AccountHealth health);

@@ -1,7 +1,11 @@
 package io.talentats.email.settings.internal;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Dictionary;
@@ -10,6 +14,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.HexFormat;
+import java.util.concurrent.ConcurrentHashMap;
+
+import javax.crypto.Mac;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.SecretKeySpec;
 
 import io.talentats.email.api.Account;
 import io.talentats.email.api.AccountDraft;
@@ -52,6 +62,14 @@ public class ConfigAdminAccounts implements AccountSettingsService, CredentialVa
     private final SecretCipher cipher;
     private final Clock clock;
     private volatile ProductConfig config;
+    /** Settings that passed a test recently, by user: a keyed fingerprint only, never the settings themselves. */
+    private final Map<String, PassedTest> passedTests = new ConcurrentHashMap<>();
+    private final SecretKey fingerprintKey;
+
+    private record PassedTest(String fingerprint, Verification verification) {}
+
+    /** How long a passed test allows a save when a passed test is required. */
+    static final Duration TEST_VALIDITY = Duration.ofMinutes(30);
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -68,6 +86,9 @@ public class ConfigAdminAccounts implements AccountSettingsService, CredentialVa
         this.configAdmin = configAdmin;
         this.cipher = cipher;
         this.clock = clock;
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        this.fingerprintKey = new SecretKeySpec(key, "HmacSHA256");
     }
 
     @Modified
@@ -96,6 +117,15 @@ public class ConfigAdminAccounts implements AccountSettingsService, CredentialVa
                     AccountValidator.validate(userId, draft, storedPassword != null, config.allow_unencrypted());
             if (!errors.isEmpty()) {
                 throw new InvalidSettingsException(errors);
+            }
+            PassedTest passed = passedTests.get(userId);
+            boolean tested = passed != null
+                    && passed.fingerprint().equals(fingerprint(draft, storedPassword))
+                    && passed.verification().at().plus(TEST_VALIDITY).isAfter(clock.instant());
+            if (config.require_verified_save() && !tested) {
+                throw new InvalidSettingsException(List.of(new FieldError("connection", "Test the connection with "
+                        + "these settings first: they can be saved within " + TEST_VALIDITY.toMinutes()
+                        + " minutes of a passed test")));
             }
             String pid = AccountKeys.pid(userId);
             Dictionary<String, Object> p = new Hashtable<>();
@@ -126,6 +156,14 @@ public class ConfigAdminAccounts implements AccountSettingsService, CredentialVa
             p.put(AccountKeys.SAVE_SENT_COPY, draft.saveSentCopy() == null ? "auto" : draft.saveSentCopy().toString());
             p.put(AccountKeys.ENABLED, draft.enabled());
             p.put(AccountKeys.SAVED_AT, clock.instant().toString());
+            if (tested) {
+                p.put(AccountKeys.VERIFIED_AT, passed.verification().at().toString());
+                p.put(AccountKeys.VERIFIED_PASSED, true);
+                p.put(AccountKeys.VERIFIED_SUMMARY, passed.verification().summary());
+                p.remove(AccountKeys.HEALTH_STATE);
+                p.remove(AccountKeys.HEALTH_REASON);
+                p.remove(AccountKeys.HEALTH_SINCE);
+            }
             try {
                 Configuration c = existing.isPresent()
                         ? existing.get()
@@ -134,6 +172,7 @@ public class ConfigAdminAccounts implements AccountSettingsService, CredentialVa
             } catch (IOException e) {
                 throw new IllegalStateException("Cannot store the email settings of user " + userId, e);
             }
+            passedTests.remove(userId);
             LOG.info("Saved email settings of user {} ({})", userId, existing.isPresent() ? "updated" : "connected");
             post(EmailEvents.ACCOUNT_SAVED, Map.of(EmailEvents.USER_ID, userId));
             return AccountKeys.toAccount(p);
@@ -214,6 +253,34 @@ public class ConfigAdminAccounts implements AccountSettingsService, CredentialVa
         });
         if (updated) {
             post(EmailEvents.ACCOUNT_VERIFIED, Map.of(EmailEvents.USER_ID, userId, EmailEvents.PASSED, v.passed()));
+        }
+    }
+
+    @Override
+    public void recordPassedTest(String userId, AccountDraft draft, Verification verification) {
+        if (userId == null || !verification.passed()) {
+            return;
+        }
+        Object stored = find(userId).map(c -> c.getProperties().get(AccountKeys.PASSWORD)).orElse(null);
+        passedTests.put(userId, new PassedTest(fingerprint(draft, stored), verification));
+    }
+
+    /**
+     * An HMAC, under a key that lives only in memory, of what decides whether a connection works: address, login,
+     * servers and password (the stored ciphertext stands for the stored password when the draft has none).
+     */
+    private String fingerprint(AccountDraft d, Object storedPassword) {
+        String username = d.username() == null || d.username().isEmpty() ? d.emailAddress() : d.username();
+        String password = d.password() != null && !d.password().isEmpty()
+                ? "plain:" + d.password().reveal() : "stored:" + storedPassword;
+        String material = String.join("\u0000", String.valueOf(d.emailAddress()).trim(), String.valueOf(username),
+                String.valueOf(d.smtp()), String.valueOf(d.imap()), password);
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(fingerprintKey);
+            return HexFormat.of().formatHex(mac.doFinal(material.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available in this JVM", e);
         }
     }
 

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * property {@code enabled} follows it, so that components that must stop while connectivity is off simply reference
  * this service with the target {@code (enabled=true)}.
  */
-@Component(configurationPid = ProductConfig.PID, property = Connectivity.ENABLED_PROPERTY + ":Boolean=true")
+@Component(configurationPid = ProductConfig.PID, property = Connectivity.ENABLED_PROPERTY + ":Boolean=true", immediate = true)
 public class ConnectivitySwitch implements Connectivity {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectivitySwitch.class);

@@ -21,6 +21,7 @@ import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -34,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * The product's encryption keys and what is done with them: encrypting and decrypting secrets, and rotating to a
  * new key. Keys come from an owner-only key file (created on first start) or an environment variable.
  */
-@Component(service = {SecretCipher.class, KeyRotation.class}, configurationPid = ProductConfig.PID)
+// Immediate: the key file is created, or a missing key reported, when the product starts, not at the first save.
+@Component(service = {SecretCipher.class, KeyRotation.class}, configurationPid = ProductConfig.PID, immediate = true)
 public class KeyRing implements SecretCipher, KeyRotation {
 
     private static final Logger LOG = LoggerFactory.getLogger(KeyRing.class);
@@ -45,10 +47,13 @@ public class KeyRing implements SecretCipher, KeyRotation {
      */
     static final Object SECRET_WRITES = new Object();
 
-    private final KeyFile keyFile;
-    private final String envVariable;
     private final ConfigurationAdmin configAdmin;
-    private volatile Keys keys;
+    private final BundleContext context;
+    private final java.util.function.Function<String, String> environment;
+    private volatile Source source;
+
+    /** Where the keys come from and what they are; replaced whole when the key settings change. */
+    private record Source(KeyFile keyFile, String envVariable, Keys keys, String settings) {}
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -56,27 +61,50 @@ public class KeyRing implements SecretCipher, KeyRotation {
 
     @Activate
     public KeyRing(ProductConfig config, @Reference ConfigurationAdmin configAdmin, BundleContext context) {
-        this(config, configAdmin, context, System.getenv(config.key_env()));
+        this(config, configAdmin, context, System::getenv);
     }
 
-    KeyRing(ProductConfig config, ConfigurationAdmin configAdmin, BundleContext context, String envValue) {
+    KeyRing(ProductConfig config, ConfigurationAdmin configAdmin, BundleContext context,
+            java.util.function.Function<String, String> environment) {
         this.configAdmin = configAdmin;
+        this.context = context;
+        this.environment = environment;
+        this.source = load(config);
+    }
+
+    /**
+     * The product configuration changed. Only a change of the key settings reloads the keys; anything else (the
+     * connectivity switch, timeouts) leaves this component, and everything that depends on it, alone.
+     */
+    @Modified
+    void modified(ProductConfig config) {
+        if (!settingsOf(config).equals(source.settings())) {
+            source = load(config);
+        }
+    }
+
+    private Source load(ProductConfig config) {
+        String settings = settingsOf(config);
         switch (config.key_source()) {
             case "env" -> {
-                this.keyFile = null;
-                this.envVariable = config.key_env();
-                this.keys = EnvKeys.parse(config.key_env(), envValue);
-                LOG.info("Encryption keys from environment variable {}: current key {}", envVariable, keys.currentId());
+                Keys keys = EnvKeys.parse(config.key_env(), environment.apply(config.key_env()));
+                LOG.info("Encryption keys from environment variable {}: current key {}", config.key_env(),
+                        keys.currentId());
+                return new Source(null, config.key_env(), keys, settings);
             }
             case "file" -> {
-                this.keyFile = new KeyFile(keyFilePath(config, context));
-                this.envVariable = null;
-                this.keys = keyFile.loadOrCreate();
-                LOG.info("Encryption keys from {}: current key {}", keyFile.path(), keys.currentId());
+                KeyFile file = new KeyFile(keyFilePath(config, context));
+                Keys keys = file.loadOrCreate();
+                LOG.info("Encryption keys from {}: current key {}", file.path(), keys.currentId());
+                return new Source(file, null, keys, settings);
             }
             default -> throw new IllegalStateException("key.source must be 'file' or 'env', was '"
                     + config.key_source() + "' in configuration " + ProductConfig.PID);
         }
+    }
+
+    private static String settingsOf(ProductConfig config) {
+        return config.key_source() + "|" + config.key_file() + "|" + config.key_env();
     }
 
     static Path keyFilePath(ProductConfig config, BundleContext context) {
@@ -92,14 +120,14 @@ public class KeyRing implements SecretCipher, KeyRotation {
 
     @Override
     public String encrypt(String plainText, String context) {
-        Keys k = keys;
+        Keys k = source.keys();
         return AesGcm.encrypt(k.currentId(), k.current(), plainText, context);
     }
 
     @Override
     public String decrypt(String cipherText, String context) {
         String id = AesGcm.keyIdOf(cipherText);
-        SecretKey key = keys.byId().get(id);
+        SecretKey key = source.keys().byId().get(id);
         if (key == null) {
             throw new IllegalStateException("the secret for " + context + " was encrypted with key '" + id
                     + "', which is not in the key ring (" + source() + "). Restore the key or enter the password again.");
@@ -115,12 +143,13 @@ public class KeyRing implements SecretCipher, KeyRotation {
     @Override
     public int rotate() {
         synchronized (SECRET_WRITES) {
-            Keys before = keys;
-            Keys after = keyFile == null ? before : before.withNewCurrent();
+            Source src = source;
+            KeyFile keyFile = src.keyFile();
+            Keys after = keyFile == null ? src.keys() : src.keys().withNewCurrent();
             if (keyFile != null) {
                 keyFile.write(after); // on disk before any secret depends on it
             }
-            keys = after;
+            source = new Source(keyFile, src.envVariable(), after, src.settings());
             int count = 0;
             Set<String> stillNeeded = new HashSet<>();
             for (Configuration c : configurations()) {
@@ -158,11 +187,11 @@ public class KeyRing implements SecretCipher, KeyRotation {
             if (keyFile != null) {
                 Keys pruned = after.retain(stillNeeded);
                 keyFile.write(pruned);
-                keys = pruned;
+                source = new Source(keyFile, src.envVariable(), pruned, src.settings());
                 LOG.info("Rotated to key {}: {} secrets re-encrypted, {} old keys retired", after.currentId(), count,
                         after.byId().size() - pruned.byId().size());
             } else {
-                LOG.info("Re-encrypted {} secrets under key {} from {}", count, after.currentId(), envVariable);
+                LOG.info("Re-encrypted {} secrets under key {} from {}", count, after.currentId(), src.envVariable());
             }
             EventAdmin ea = eventAdmin;
             if (ea != null) {
@@ -174,7 +203,7 @@ public class KeyRing implements SecretCipher, KeyRotation {
 
     /** The id of the key new secrets are encrypted with. */
     String currentKeyId() {
-        return keys.currentId();
+        return source.keys().currentId();
     }
 
     private Configuration[] configurations() {
@@ -187,6 +216,7 @@ public class KeyRing implements SecretCipher, KeyRotation {
     }
 
     private String source() {
-        return keyFile != null ? "key file " + keyFile.path() : "environment variable " + envVariable;
+        Source src = source;
+        return src.keyFile() != null ? "key file " + src.keyFile().path() : "environment variable " + src.envVariable();
     }
 }

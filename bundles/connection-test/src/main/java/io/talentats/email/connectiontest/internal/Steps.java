@@ -1,0 +1,104 @@
+package io.talentats.email.connectiontest.internal;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.function.Function;
+
+import io.talentats.email.api.Endpoint;
+import io.talentats.email.api.FailureClass;
+import io.talentats.email.api.Security;
+import io.talentats.email.api.StepResult;
+import io.talentats.email.api.StepResult.Outcome;
+import io.talentats.email.api.TestStep;
+import io.talentats.email.mail.MailSessions;
+import io.talentats.email.mail.MailSessions.Protocol;
+
+/** Builds step results, and decides what a failure means, the same way for every step. */
+final class Steps {
+
+    /** How long the probe that tells implicit TLS from a plain greeting may take, per attempt. */
+    static final int PROBE_TIMEOUT_MS = 2000;
+
+    private final MailSessions sessions;
+    private final Target target;
+    private final Function<FailureClass, List<String>> presetAdvice;
+    private final Duration connectTimeout;
+    private final Duration readTimeout;
+
+    Steps(MailSessions sessions, Target target, Function<FailureClass, List<String>> presetAdvice) {
+        this.sessions = sessions;
+        this.target = target;
+        this.presetAdvice = presetAdvice;
+        // A test must answer in about 15 s per protocol, whatever the sending timeouts are.
+        this.connectTimeout = min(sessions.connectTimeout(), Duration.ofSeconds(5));
+        this.readTimeout = min(sessions.readTimeout(), Duration.ofSeconds(7));
+    }
+
+    MailSessions sessions() {
+        return sessions;
+    }
+
+    Target target() {
+        return target;
+    }
+
+    /** Session properties for a test connection: the product's, with the test's tighter timeouts. */
+    Properties properties(Protocol protocol, Endpoint endpoint) {
+        Properties p = sessions.properties(protocol, endpoint);
+        String prefix = "mail." + protocol.protocolName() + ".";
+        p.put(prefix + "connectiontimeout", Long.toString(connectTimeout.toMillis()));
+        p.put(prefix + "timeout", Long.toString(readTimeout.toMillis()));
+        if (protocol == Protocol.SMTP) {
+            p.put("mail.smtp.auth", "true");
+        }
+        return p;
+    }
+
+    StepResult passed(TestStep step, String detail, String serverReply, long startNanos) {
+        return new StepResult(step, Outcome.PASSED, null, serverReply, detail, List.of(), since(startNanos));
+    }
+
+    StepResult skipped(TestStep step, String why) {
+        return new StepResult(step, Outcome.SKIPPED, null, null, why, List.of(), Duration.ZERO);
+    }
+
+    /** A failed step, after finding out whether a TLS mix-up explains it. */
+    StepResult failed(TestStep step, Protocol protocol, Endpoint ep, Throwable error, String serverReply,
+            long startNanos) {
+        Diagnosis d = FailureClassifier.classify(error, serverReply);
+        Security suggested = null;
+        if (d.failure() == FailureClass.TLS_MISMATCH) {
+            suggested = ep.security() == Security.SSL_TLS ? Security.STARTTLS : Security.SSL_TLS;
+        } else if (FailureClassifier.mayBeTlsMixUp(d)) {
+            if (ep.security() != Security.SSL_TLS && TlsProbe.speaksTlsFirst(ep.host(), ep.port(), PROBE_TIMEOUT_MS)) {
+                suggested = Security.SSL_TLS;
+                d = new Diagnosis(FailureClass.TLS_MISMATCH, null, "the server waited for a TLS handshake: port "
+                        + ep.port() + " expects SSL/TLS from the first byte, not " + ep.security());
+            } else if (ep.security() == Security.SSL_TLS
+                    && TlsProbe.greetsInPlainText(ep.host(), ep.port(), PROBE_TIMEOUT_MS)) {
+                suggested = Security.STARTTLS;
+                d = new Diagnosis(FailureClass.TLS_MISMATCH, null, "the server greets in plain text: port "
+                        + ep.port() + " uses STARTTLS or no encryption, not SSL/TLS");
+            }
+        }
+        return failed(step, protocol, ep, d, suggested, startNanos);
+    }
+
+    StepResult failed(TestStep step, Protocol protocol, Endpoint ep, Diagnosis d, Security suggested,
+            long startNanos) {
+        List<String> advice = new ArrayList<>(presetAdvice.apply(d.failure()));
+        advice.addAll(AdviceBook.advice(d.failure(), protocol, ep, target.emailAddress(), target.username(),
+                suggested));
+        return new StepResult(step, Outcome.FAILED, d.failure(), d.serverReply(), d.detail(), advice, since(startNanos));
+    }
+
+    static Duration since(long startNanos) {
+        return Duration.ofNanos(System.nanoTime() - startNanos);
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+}

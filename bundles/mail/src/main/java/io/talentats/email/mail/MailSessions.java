@@ -1,0 +1,63 @@
+package io.talentats.email.mail;
+
+import java.time.Duration;
+import java.util.Properties;
+
+import io.talentats.email.api.Endpoint;
+
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * Jakarta Mail sessions configured the one way our bundles talk to mail servers: connect and read timeouts from the
+ * product configuration, TLS as the endpoint says (STARTTLS required, never silently plain), certificate and server
+ * identity checks on, extra certificates the operator trusts, TCP_NODELAY.
+ *
+ * <p>Inside OSGi, Jakarta Mail finds its providers, and Activation its mailcap, through the thread context class
+ * loader. Every call into Jakarta Mail (connecting, sending, reading content) must therefore run inside {@link
+ * #call(MailCall)}, and threads we create for mail work should start with {@link #classLoader()} as their context
+ * class loader.
+ */
+@ProviderType
+public interface MailSessions {
+
+    /** The two protocols we speak. */
+    enum Protocol {
+        SMTP("smtp"),
+        IMAP("imap");
+
+        private final String prefix;
+
+        Protocol(String prefix) {
+            this.prefix = prefix;
+        }
+
+        /** The Jakarta Mail protocol name and property prefix ({@code mail.<name>.}). */
+        public String protocolName() {
+            return prefix;
+        }
+    }
+
+    /**
+     * The session properties for talking to {@code endpoint}. Callers may add to them (for example
+     * {@code mail.smtp.from}) before {@link #session(Properties)}.
+     */
+    Properties properties(Protocol protocol, Endpoint endpoint);
+
+    /** A new session with these properties (created with the right class loader). */
+    Session session(Properties properties);
+
+    /** Runs {@code call} with the context class loader Jakarta Mail needs, restoring the previous one after. */
+    <T> T call(MailCall<T> call) throws MessagingException;
+
+    /** A class loader that sees Angus Mail and Angus Activation, for threads that do mail work. */
+    ClassLoader classLoader();
+
+    /** How long to wait for a connection to open. */
+    Duration connectTimeout();
+
+    /** How long to wait for a server's greeting or reply. */
+    Duration readTimeout();
+}

@@ -1,0 +1,130 @@
+package io.talentats.email.settings.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.osgi.util.converter.Converters;
+
+class KeyRingTest {
+
+    @TempDir
+    Path dir;
+
+    private static ProductConfig config(Map<String, Object> props) {
+        return Converters.standardConverter().convert(props).to(ProductConfig.class);
+    }
+
+    private KeyRing fileRing(Path keyFile) {
+        return new KeyRing(config(Map.of("key.file", keyFile.toString())), null, null, v -> null);
+    }
+
+    @Test
+    void encryptsAndDecryptsBoundToItsContext() {
+        KeyRing ring = fileRing(dir.resolve("keys"));
+        String ct = ring.encrypt("p@ssw0rd", "io.talentats.email.account~jane/password");
+        assertThat(ct).startsWith("{aesgcm:" + ring.currentKeyId() + "}").doesNotContain("p@ssw0rd");
+        assertThat(ring.isCipherText(ct)).isTrue();
+        assertThat(ring.isCipherText("p@ssw0rd")).isFalse();
+        assertThat(ring.decrypt(ct, "io.talentats.email.account~jane/password")).isEqualTo("p@ssw0rd");
+        assertThat(ring.encrypt("p@ssw0rd", "x")).as("random nonce").isNotEqualTo(ring.encrypt("p@ssw0rd", "x"));
+    }
+
+    @Test
+    void ciphertextMovedToAnotherPlaceDoesNotDecrypt() {
+        KeyRing ring = fileRing(dir.resolve("keys"));
+        String ct = ring.encrypt("p@ssw0rd", "io.talentats.email.account~jane/password");
+        assertThatThrownBy(() -> ring.decrypt(ct, "io.talentats.email.account~mallory/password"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("altered, copied from another place")
+                .hasMessageNotContaining("p@ssw0rd");
+    }
+
+    @Test
+    void tamperedCiphertextGivesAClearError() {
+        KeyRing ring = fileRing(dir.resolve("keys"));
+        String ct = ring.encrypt("p@ssw0rd", "ctx");
+        byte[] raw = Base64.getDecoder().decode(ct.substring(ct.indexOf('}') + 1));
+        raw[raw.length - 1] ^= 1;
+        String tampered = ct.substring(0, ct.indexOf('}') + 1) + Base64.getEncoder().encodeToString(raw);
+        assertThatThrownBy(() -> ring.decrypt(tampered, "ctx"))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("altered");
+        assertThatThrownBy(() -> ring.decrypt("{aesgcm:" + ring.currentKeyId() + "}AAAA", "ctx"))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("damaged");
+    }
+
+    @Test
+    void aKeyFromAnotherRingGivesAClearError() {
+        String ct = fileRing(dir.resolve("a")).encrypt("p@ssw0rd", "ctx");
+        KeyRing other = fileRing(dir.resolve("b"));
+        assertThatThrownBy(() -> other.decrypt(ct, "ctx"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("not in the key ring")
+                .hasMessageContaining(dir.resolve("b").toString());
+    }
+
+    @Test
+    void theKeyFileIsCreatedOwnerOnlyAndReusedOnRestart() throws Exception {
+        Path file = dir.resolve("etc/talentats-email.keys");
+        KeyRing first = fileRing(file);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        String ct = first.encrypt("p@ssw0rd", "ctx");
+        KeyRing second = fileRing(file);
+        assertThat(second.currentKeyId()).isEqualTo(first.currentKeyId());
+        assertThat(second.decrypt(ct, "ctx")).isEqualTo("p@ssw0rd");
+    }
+
+    @Test
+    void aKeyFileReadableByOthersIsRestricted() throws Exception {
+        Path file = dir.resolve("keys");
+        fileRing(file);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        fileRing(file);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    }
+
+    @Test
+    void keysFromTheEnvironment() {
+        byte[] k1 = new byte[32];
+        byte[] k2 = new byte[32];
+        k2[0] = 7;
+        String env = "new:" + Base64.getEncoder().encodeToString(k2) + ",old:" + Base64.getEncoder().encodeToString(k1);
+        Map<String, Object> props = new HashMap<>();
+        props.put("key.source", "env");
+        KeyRing ring = new KeyRing(config(props), null, null, v -> env);
+        assertThat(ring.currentKeyId()).isEqualTo("new");
+        KeyRing oldOnly = new KeyRing(config(props), null, null, v -> "old:" + Base64.getEncoder().encodeToString(k1));
+        String ct = oldOnly.encrypt("p", "ctx");
+        assertThat(ring.decrypt(ct, "ctx")).isEqualTo("p");
+    }
+
+    @Test
+    void badEnvironmentKeysSayWhatToFix() {
+        Map<String, Object> props = Map.of("key.source", "env");
+        assertThatThrownBy(() -> new KeyRing(config(props), null, null, v -> null))
+                .hasMessageContaining("TALENTATS_EMAIL_KEYS is not set");
+        assertThatThrownBy(() -> new KeyRing(config(props), null, null, v -> "k1:" + Base64.getEncoder().encodeToString(new byte[16])))
+                .hasMessageContaining("32 random bytes");
+        assertThatThrownBy(() -> new KeyRing(config(props), null, null, v -> "justbase64"))
+                .hasMessageContaining("ID:BASE64");
+        assertThatThrownBy(() -> new KeyRing(config(Map.of("key.source", "vault")), null, null, v -> null))
+                .hasMessageContaining("'file' or 'env'");
+    }
+
+    @Test
+    void aDamagedKeyFileSaysWhatIsWrong() throws Exception {
+        Path file = dir.resolve("keys");
+        Files.writeString(file, "key.k1=" + Base64.getEncoder().encodeToString(new byte[32]) + "\n");
+        assertThatThrownBy(() -> fileRing(file)).hasMessageContaining("names no current key");
+        Files.writeString(file, "current=k2\nkey.k1=" + Base64.getEncoder().encodeToString(new byte[32]) + "\n");
+        assertThatThrownBy(() -> fileRing(file)).hasMessageContaining("holds no key.ID line");
+    }
+}

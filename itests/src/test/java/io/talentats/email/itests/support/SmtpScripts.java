@@ -1,0 +1,100 @@
+package io.talentats.email.itests.support;
+
+import java.util.Base64;
+import java.util.Locale;
+
+/** SMTP servers that answer like real providers do, from recorded replies. */
+public final class SmtpScripts {
+
+    private SmtpScripts() {}
+
+    /** A server that refuses the login with {@code authReply} (e.g. Gmail's 534-5.7.9). */
+    public static ScriptedServer.Script refusingLogin(String authReply) {
+        return new Base() {
+            @Override
+            String auth() {
+                return authReply;
+            }
+        };
+    }
+
+    /** A server that accepts any login but refuses the sender with {@code mailFromReply}. */
+    public static ScriptedServer.Script refusingSender(String mailFromReply) {
+        return new Base() {
+            @Override
+            String mailFrom() {
+                return mailFromReply;
+            }
+        };
+    }
+
+    private abstract static class Base implements ScriptedServer.Script {
+        private boolean inAuth;
+
+        @Override
+        public String greeting() {
+            return "220 smtp.scripted.test ESMTP ready";
+        }
+
+        String auth() {
+            return "235 2.7.0 Accepted";
+        }
+
+        String mailFrom() {
+            return "250 2.1.0 OK";
+        }
+
+        @Override
+        public String reply(String line) {
+            if (inAuth) {
+                inAuth = false;
+                return auth();
+            }
+            String cmd = line.toUpperCase(Locale.ROOT);
+            if (cmd.startsWith("EHLO")) {
+                return "250-smtp.scripted.test\n250-AUTH PLAIN\n250 8BITMIME";
+            }
+            if (cmd.startsWith("AUTH PLAIN ")) {
+                Base64.getDecoder().decode(line.substring(11).trim());
+                return auth();
+            }
+            if (cmd.startsWith("AUTH")) {
+                inAuth = true;
+                return "334 ";
+            }
+            if (cmd.startsWith("MAIL FROM")) {
+                return mailFrom();
+            }
+            if (cmd.startsWith("RSET") || cmd.startsWith("NOOP")) {
+                return "250 2.0.0 OK";
+            }
+            if (cmd.startsWith("QUIT")) {
+                return "221 2.0.0 Bye";
+            }
+            return "502 5.5.1 Unrecognized command";
+        }
+    }
+
+    /** An IMAP server that refuses every login with {@code noText} (e.g. Gmail's "not enabled for IMAP"). */
+    public static ScriptedServer.Script imapRefusingLogin(String noText) {
+        return new ScriptedServer.Script() {
+            @Override
+            public String greeting() {
+                return "* OK [CAPABILITY IMAP4rev1] scripted IMAP ready";
+            }
+
+            @Override
+            public String reply(String line) {
+                String[] parts = line.split(" ", 3);
+                String tag = parts[0];
+                String cmd = parts.length > 1 ? parts[1].toUpperCase(Locale.ROOT) : "";
+                return switch (cmd) {
+                    case "CAPABILITY" -> "* CAPABILITY IMAP4rev1\n" + tag + " OK done";
+                    case "LOGIN", "AUTHENTICATE" -> tag + " NO " + noText;
+                    case "LOGOUT" -> "* BYE\n" + tag + " OK bye";
+                    default -> tag + " BAD unknown command";
+                };
+            }
+        };
+    }
+}
