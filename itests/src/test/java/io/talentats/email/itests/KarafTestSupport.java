@@ -103,6 +103,11 @@ public abstract class KarafTestSupport {
         return editConfigurationFilePut("etc/io.talentats.email.cfg", key, value);
     }
 
+    /** Sets a key of any configuration file under etc/ before Karaf starts. */
+    protected static Option etcConfig(String pid, String key, String value) {
+        return editConfigurationFilePut("etc/" + pid + ".cfg", key, value);
+    }
+
     /** A port nothing listens on right now. */
     protected static String freePort() {
         try (ServerSocket s = new ServerSocket(0)) {

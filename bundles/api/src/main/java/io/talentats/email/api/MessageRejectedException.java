@@ -11,6 +11,11 @@ public class MessageRejectedException extends Exception {
     public enum Reason {
         /** A custom message needs the recruiter's own email account, and none is connected (or it is disabled). */
         ACCOUNT_NOT_CONNECTED,
+        /**
+         * The recruiter's mailbox refuses the stored login, so a custom message cannot be sent until the password is
+         * updated in Email Connection Settings.
+         */
+        ACCOUNT_LOGIN_FAILING,
         /** Email connectivity is switched off, so a custom message cannot be sent now. */
         CONNECTIVITY_DISABLED,
         /** The message itself is not acceptable; {@link #errors()} says what to fix. */

@@ -11,6 +11,8 @@ import java.util.List;
 public final class OutboundMessage {
 
     private final String senderUserId;
+    private final String senderName;
+    private final String senderAddress;
     private final MessageKind kind;
     private final List<String> to;
     private final List<String> cc;
@@ -25,6 +27,8 @@ public final class OutboundMessage {
 
     private OutboundMessage(Builder b) {
         this.senderUserId = b.senderUserId;
+        this.senderName = b.senderName;
+        this.senderAddress = b.senderAddress;
         this.kind = b.kind;
         this.to = List.copyOf(b.to);
         this.cc = List.copyOf(b.cc);
@@ -45,6 +49,23 @@ public final class OutboundMessage {
     /** The ATS user (recruiter) the message is from. */
     public String senderUserId() {
         return senderUserId;
+    }
+
+    /**
+     * The recruiter's name as the ATS knows it, or {@code null}. Used when the platform sends on the recruiter's
+     * behalf ("Jane Doe via talentATS"); a connected account's display name takes precedence.
+     */
+    public String senderName() {
+        return senderName;
+    }
+
+    /**
+     * The recruiter's address as the ATS knows it, or {@code null}. When the platform sends on the recruiter's
+     * behalf, replies go here (Reply-To); a connected account's address takes precedence. Without either, a
+     * system message cannot be sent on the recruiter's behalf.
+     */
+    public String senderAddress() {
+        return senderAddress;
     }
 
     public MessageKind kind() {
@@ -109,6 +130,8 @@ public final class OutboundMessage {
     /** Builds an {@link OutboundMessage}. */
     public static final class Builder {
         private String senderUserId;
+        private String senderName;
+        private String senderAddress;
         private MessageKind kind;
         private final List<String> to = new ArrayList<>();
         private final List<String> cc = new ArrayList<>();
@@ -125,6 +148,16 @@ public final class OutboundMessage {
 
         public Builder senderUserId(String senderUserId) {
             this.senderUserId = senderUserId;
+            return this;
+        }
+
+        public Builder senderName(String senderName) {
+            this.senderName = senderName;
+            return this;
+        }
+
+        public Builder senderAddress(String senderAddress) {
+            this.senderAddress = senderAddress;
             return this;
         }
 

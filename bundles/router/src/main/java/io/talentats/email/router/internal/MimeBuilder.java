@@ -1,0 +1,114 @@
+package io.talentats.email.router.internal;
+
+import java.io.UnsupportedEncodingException;
+import java.nio.charset.StandardCharsets;
+import java.util.Date;
+
+import io.talentats.email.api.Attachment;
+import io.talentats.email.store.StoredOutbound;
+
+import jakarta.activation.DataHandler;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeBodyPart;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import jakarta.mail.internet.MimePart;
+import jakarta.mail.util.ByteArrayDataSource;
+
+/**
+ * Builds the MIME message for a stored message. Every attempt builds the same message: the Message-ID and Date are
+ * those chosen at submit, so a retry is recognisably the same mail.
+ */
+final class MimeBuilder {
+
+    private MimeBuilder() {}
+
+    /** Sender and reply address for one attempt; they depend on the route taken. */
+    record Envelope(InternetAddress from, InternetAddress replyTo) {}
+
+    static MimeMessage build(Session session, StoredOutbound m, Envelope envelope) throws MessagingException {
+        MimeMessage msg = new FixedIdMessage(session, m.internetMessageId());
+        msg.setFrom(envelope.from());
+        if (envelope.replyTo() != null) {
+            msg.setReplyTo(new InternetAddress[] {envelope.replyTo()});
+        }
+        for (String to : m.to()) {
+            msg.addRecipient(Message.RecipientType.TO, new InternetAddress(to, true));
+        }
+        for (String cc : m.cc()) {
+            msg.addRecipient(Message.RecipientType.CC, new InternetAddress(cc, true));
+        }
+        msg.setSubject(m.subject(), StandardCharsets.UTF_8.name());
+        msg.setSentDate(Date.from(m.createdAt()));
+        if (m.inReplyToHeader() != null) {
+            msg.setHeader("In-Reply-To", m.inReplyToHeader());
+        }
+        if (m.referencesHeader() != null) {
+            msg.setHeader("References", m.referencesHeader());
+        }
+        if (!m.kind().requiresOwnMailbox()) {
+            // Machine-generated mail: tells out-of-office responders not to answer it (RFC 3834).
+            msg.setHeader("Auto-Submitted", "auto-generated");
+        }
+        if (m.attachments().isEmpty()) {
+            fillBody(msg, m);
+        } else {
+            MimeMultipart mixed = new MimeMultipart("mixed");
+            MimeBodyPart body = new MimeBodyPart();
+            fillBody(body, m);
+            mixed.addBodyPart(body);
+            for (Attachment a : m.attachments()) {
+                MimeBodyPart part = new MimeBodyPart();
+                part.setDataHandler(new DataHandler(new ByteArrayDataSource(a.content(), a.contentType())));
+                try {
+                    part.setFileName(jakarta.mail.internet.MimeUtility.encodeText(a.fileName(), "UTF-8", null));
+                } catch (UnsupportedEncodingException e) {
+                    part.setFileName(a.fileName());
+                }
+                part.setDisposition(MimeBodyPart.ATTACHMENT);
+                mixed.addBodyPart(part);
+            }
+            msg.setContent(mixed);
+        }
+        msg.saveChanges();
+        return msg;
+    }
+
+    /** The text, the HTML, or both as alternatives. */
+    private static void fillBody(MimePart part, StoredOutbound m) throws MessagingException {
+        boolean text = m.textBody() != null && !m.textBody().isBlank();
+        boolean html = m.htmlBody() != null && !m.htmlBody().isBlank();
+        if (text && html) {
+            MimeMultipart alternative = new MimeMultipart("alternative");
+            MimeBodyPart t = new MimeBodyPart();
+            t.setText(m.textBody(), "UTF-8", "plain");
+            MimeBodyPart h = new MimeBodyPart();
+            h.setText(m.htmlBody(), "UTF-8", "html");
+            alternative.addBodyPart(t);
+            alternative.addBodyPart(h);
+            part.setContent(alternative);
+        } else if (html) {
+            part.setText(m.htmlBody(), "UTF-8", "html");
+        } else {
+            part.setText(m.textBody(), "UTF-8", "plain");
+        }
+    }
+
+    /** A message whose Message-ID is ours, not one Jakarta Mail makes up at {@code saveChanges()}. */
+    private static final class FixedIdMessage extends MimeMessage {
+        private final String messageId;
+
+        FixedIdMessage(Session session, String messageId) {
+            super(session);
+            this.messageId = messageId;
+        }
+
+        @Override
+        protected void updateMessageID() throws MessagingException {
+            setHeader("Message-ID", messageId);
+        }
+    }
+}

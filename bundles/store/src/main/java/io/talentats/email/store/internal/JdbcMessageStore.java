@@ -1,0 +1,784 @@
+package io.talentats.email.store.internal;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import javax.sql.DataSource;
+
+import io.talentats.email.api.Attachment;
+import io.talentats.email.api.AttachmentInfo;
+import io.talentats.email.api.MessageEvent;
+import io.talentats.email.api.MessageHistory;
+import io.talentats.email.api.MessageKind;
+import io.talentats.email.api.MessageRecord;
+import io.talentats.email.api.MessageRecord.Direction;
+import io.talentats.email.api.MessageRecord.SentCopy;
+import io.talentats.email.api.MessageStatus;
+import io.talentats.email.api.OutboxStats;
+import io.talentats.email.api.Page;
+import io.talentats.email.api.PageRequest;
+import io.talentats.email.api.Route;
+import io.talentats.email.store.Delivery;
+import io.talentats.email.store.EnqueueResult;
+import io.talentats.email.store.MessageStore;
+import io.talentats.email.store.NewOutbound;
+import io.talentats.email.store.StoredOutbound;
+import io.talentats.email.store.ThreadTip;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+
+/**
+ * {@link MessageStore} and {@link MessageHistory} over JDBC. Plain SQL that H2 and PostgreSQL both run; every
+ * change that must not be half-done is one transaction.
+ */
+@Component(service = {MessageStore.class, MessageHistory.class}, configurationPid = StoreConfig.PID)
+@Designate(ocd = StoreConfig.class)
+public class JdbcMessageStore implements MessageStore, MessageHistory {
+
+    /** Separates addresses in one column; validated addresses never contain a line break. */
+    private static final String LIST_SEPARATOR = "\n";
+
+    static final String RECORD_COLUMNS = "id, direction, kind, user_id, status, route, route_reason, from_header, "
+            + "reply_to_header, to_addresses, subject, text_body, html_body, reply_text, candidate_id, application_id, "
+            + "thread_id, internet_message_id, in_reply_to_id, created_at, updated_at, completed_at, attempts, "
+            + "last_server_reply, failure_reason, sent_copy";
+
+    static final String OUTBOUND_COLUMNS = "id, user_id, kind, status, route, sender_name, sender_address, "
+            + "to_addresses, cc_addresses, subject, text_body, html_body, candidate_id, application_id, thread_id, "
+            + "reply_token, internet_message_id, in_reply_to_header, references_header, created_at, attempts";
+
+    private final DataSource dataSource;
+    private final Clock clock;
+
+    @Activate
+    public JdbcMessageStore(
+            @Reference(name = "dataSource", target = "(dataSourceName=talentats-email)") DataSource dataSource) {
+        this(dataSource, Clock.systemUTC());
+        Schema.migrate(dataSource);
+    }
+
+    JdbcMessageStore(DataSource dataSource, Clock clock) {
+        this.dataSource = dataSource;
+        this.clock = clock;
+    }
+
+    // ---------------------------------------------------------------- outbox
+
+    @Override
+    public EnqueueResult enqueue(NewOutbound m) {
+        long now = clock.millis();
+        String id = MessageIds.next(now);
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                if (m.idempotencyKey() != null) {
+                    Optional<EnqueueResult> earlier = byIdempotencyKey(c, m.userId(), m.idempotencyKey());
+                    if (earlier.isPresent()) {
+                        c.rollback();
+                        return earlier.get();
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO email_message (id, direction, kind, "
+                        + "user_id, status, route, route_reason, sender_name, sender_address, to_addresses, "
+                        + "cc_addresses, subject, text_body, html_body, candidate_id, application_id, thread_id, "
+                        + "idempotency_key, reply_token, internet_message_id, in_reply_to_header, references_header, "
+                        + "created_at, updated_at, attempts, sent_copy) "
+                        + "VALUES (?, 'OUTBOUND', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 'NONE')")) {
+                    int i = 1;
+                    ps.setString(i++, id);
+                    ps.setString(i++, m.kind().name());
+                    ps.setString(i++, m.userId());
+                    ps.setString(i++, m.status().name());
+                    ps.setString(i++, m.route().name());
+                    ps.setString(i++, cut(m.routeReason(), 500));
+                    ps.setString(i++, m.senderName());
+                    ps.setString(i++, m.senderAddress());
+                    ps.setString(i++, join(m.to()));
+                    ps.setString(i++, join(m.cc()));
+                    ps.setString(i++, m.subject());
+                    setText(ps, i++, m.textBody());
+                    setText(ps, i++, m.htmlBody());
+                    ps.setString(i++, m.candidateId());
+                    ps.setString(i++, m.applicationId());
+                    ps.setString(i++, m.threadId());
+                    ps.setString(i++, m.idempotencyKey());
+                    ps.setString(i++, m.replyToken());
+                    ps.setString(i++, m.internetMessageId());
+                    ps.setString(i++, m.inReplyToHeader());
+                    ps.setString(i++, m.referencesHeader());
+                    ps.setLong(i++, now);
+                    ps.setLong(i, now);
+                    ps.executeUpdate();
+                }
+                if (!m.attachments().isEmpty()) {
+                    try (PreparedStatement ps = c.prepareStatement("INSERT INTO email_attachment (message_id, "
+                            + "position, file_name, content_type, size_bytes, content) VALUES (?, ?, ?, ?, ?, ?)")) {
+                        int pos = 0;
+                        for (Attachment a : m.attachments()) {
+                            ps.setString(1, id);
+                            ps.setInt(2, pos++);
+                            ps.setString(3, a.fileName());
+                            ps.setString(4, a.contentType());
+                            ps.setLong(5, a.content().length);
+                            ps.setBytes(6, a.content());
+                            ps.addBatch();
+                        }
+                        ps.executeBatch();
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO email_outbox (message_id, next_attempt_at, attempts) VALUES (?, ?, 0)")) {
+                    ps.setString(1, id);
+                    ps.setLong(2, m.status() == MessageStatus.HELD ? Long.MAX_VALUE : now);
+                    ps.executeUpdate();
+                }
+                event(c, id, now, m.status(), "queued via " + m.route() + ": " + m.routeReason());
+                c.commit();
+                return new EnqueueResult(id, m.route(), false);
+            } catch (SQLException e) {
+                c.rollback();
+                if (m.idempotencyKey() != null && isUniqueViolation(e)) {
+                    // A concurrent submit with the same key won the race: answer with its message.
+                    Optional<EnqueueResult> earlier = byIdempotencyKey(c, m.userId(), m.idempotencyKey());
+                    if (earlier.isPresent()) {
+                        return earlier.get();
+                    }
+                }
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw failure("store the message", e);
+        }
+    }
+
+    private static Optional<EnqueueResult> byIdempotencyKey(Connection c, String userId, String key)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT id, route FROM email_message WHERE user_id = ? AND idempotency_key = ?")) {
+            ps.setString(1, userId);
+            ps.setString(2, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next()
+                        ? Optional.of(new EnqueueResult(rs.getString(1), Route.valueOf(rs.getString(2)), true))
+                        : Optional.empty();
+            }
+        }
+    }
+
+    @Override
+    public List<StoredOutbound> claimDue(String owner, int max, Duration lease) {
+        long now = clock.millis();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                List<String> due = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement("SELECT message_id FROM email_outbox "
+                        + "WHERE next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?) "
+                        + "ORDER BY next_attempt_at, message_id OFFSET 0 ROWS FETCH NEXT ? ROWS ONLY")) {
+                    ps.setLong(1, now);
+                    ps.setLong(2, now);
+                    ps.setInt(3, max);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            due.add(rs.getString(1));
+                        }
+                    }
+                }
+                if (due.isEmpty()) {
+                    c.commit();
+                    return List.of();
+                }
+                List<String> leased = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement("UPDATE email_outbox SET lease_owner = ?, "
+                        + "lease_until = ? WHERE message_id = ? AND (lease_until IS NULL OR lease_until < ?)")) {
+                    for (String id : due) {
+                        ps.setString(1, owner);
+                        ps.setLong(2, now + lease.toMillis());
+                        ps.setString(3, id);
+                        ps.setLong(4, now);
+                        ps.addBatch();
+                    }
+                    int[] counts = ps.executeBatch();
+                    for (int i = 0; i < counts.length; i++) {
+                        if (counts[i] != 0) {
+                            leased.add(due.get(i));
+                        }
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement(
+                        "UPDATE email_message SET status = 'SENDING', updated_at = ? WHERE id = ?")) {
+                    for (String id : leased) {
+                        ps.setLong(1, now);
+                        ps.setString(2, id);
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+                List<StoredOutbound> loaded = loadOutbound(c, leased);
+                c.commit();
+                return loaded;
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw failure("claim outbox entries", e);
+        }
+    }
+
+    @Override
+    public Optional<Instant> nextDue() {
+        return query("SELECT MIN(next_attempt_at) FROM email_outbox WHERE lease_until IS NULL", ps -> {}, rs -> {
+            long v = rs.getLong(1);
+            return rs.wasNull() || v == Long.MAX_VALUE ? null : Instant.ofEpochMilli(v);
+        }).stream().findFirst();
+    }
+
+    @Override
+    public void markSent(Delivery d) {
+        long now = clock.millis();
+        transaction("record a delivery", c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE email_message SET status = 'SENT', route = ?, "
+                    + "route_reason = ?, from_header = ?, reply_to_header = ?, attempts = ?, last_server_reply = ?, "
+                    + "failure_reason = NULL, sent_copy = ?, updated_at = ?, completed_at = ? WHERE id = ?")) {
+                ps.setString(1, d.route().name());
+                ps.setString(2, cut(d.routeReason(), 500));
+                ps.setString(3, cut(d.from(), 1000));
+                ps.setString(4, cut(d.replyTo(), 1000));
+                ps.setInt(5, d.attempts());
+                ps.setString(6, cut(d.serverReply(), 1000));
+                ps.setString(7, d.sentCopy().name());
+                ps.setLong(8, now);
+                ps.setLong(9, now);
+                ps.setString(10, d.id());
+                ps.executeUpdate();
+            }
+            deleteOutbox(c, d.id());
+            event(c, d.id(), now, MessageStatus.SENT, "sent via " + d.route() + ": " + d.serverReply());
+        });
+    }
+
+    @Override
+    public void reschedule(String id, MessageStatus status, Instant next, int attempts, String reason,
+            String serverReply) {
+        long now = clock.millis();
+        transaction("reschedule a message", c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE email_outbox SET next_attempt_at = ?, "
+                    + "attempts = ?, lease_owner = NULL, lease_until = NULL WHERE message_id = ?")) {
+                ps.setLong(1, next == null ? Long.MAX_VALUE : next.toEpochMilli());
+                ps.setInt(2, attempts);
+                ps.setString(3, id);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE email_message SET status = ?, attempts = ?, "
+                    + "failure_reason = ?, last_server_reply = COALESCE(?, last_server_reply), updated_at = ? "
+                    + "WHERE id = ?")) {
+                ps.setString(1, status.name());
+                ps.setInt(2, attempts);
+                ps.setString(3, cut(reason, 2000));
+                ps.setString(4, cut(serverReply, 1000));
+                ps.setLong(5, now);
+                ps.setString(6, id);
+                ps.executeUpdate();
+            }
+            event(c, id, now, status, reason);
+        });
+    }
+
+    @Override
+    public void markFailed(String id, int attempts, String reason, String serverReply) {
+        long now = clock.millis();
+        transaction("record a failure", c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE email_message SET status = 'FAILED', "
+                    + "attempts = ?, failure_reason = ?, last_server_reply = COALESCE(?, last_server_reply), "
+                    + "updated_at = ?, completed_at = ? WHERE id = ?")) {
+                ps.setInt(1, attempts);
+                ps.setString(2, cut(reason, 2000));
+                ps.setString(3, cut(serverReply, 1000));
+                ps.setLong(4, now);
+                ps.setLong(5, now);
+                ps.setString(6, id);
+                ps.executeUpdate();
+            }
+            deleteOutbox(c, id);
+            event(c, id, now, MessageStatus.FAILED, reason);
+        });
+    }
+
+    @Override
+    public int release(String owner) {
+        int[] released = new int[1];
+        long now = clock.millis();
+        transaction("release leases", c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE email_message SET status = 'QUEUED', "
+                    + "updated_at = ? WHERE status = 'SENDING' AND id IN "
+                    + "(SELECT message_id FROM email_outbox WHERE lease_owner = ?)")) {
+                ps.setLong(1, now);
+                ps.setString(2, owner);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE email_outbox SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?")) {
+                ps.setString(1, owner);
+                released[0] = ps.executeUpdate();
+            }
+        });
+        return released[0];
+    }
+
+    @Override
+    public boolean requeue(String id) {
+        boolean[] done = new boolean[1];
+        long now = clock.millis();
+        transaction("requeue a message", c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE email_message SET status = 'QUEUED', "
+                    + "failure_reason = NULL, completed_at = NULL, updated_at = ? WHERE id = ? AND status = 'FAILED' "
+                    + "AND direction = 'OUTBOUND'")) {
+                ps.setLong(1, now);
+                ps.setString(2, id);
+                done[0] = ps.executeUpdate() == 1;
+            }
+            if (done[0]) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO email_outbox (message_id, next_attempt_at, attempts) VALUES (?, ?, 0)")) {
+                    ps.setString(1, id);
+                    ps.setLong(2, now);
+                    ps.executeUpdate();
+                }
+                event(c, id, now, MessageStatus.QUEUED, "queued again by request");
+            }
+        });
+        return done[0];
+    }
+
+    @Override
+    public int releaseHeld() {
+        int[] count = new int[1];
+        long now = clock.millis();
+        transaction("release held messages", c -> {
+            List<String> held = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM email_message WHERE status = 'HELD'")) {
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        held.add(rs.getString(1));
+                    }
+                }
+            }
+            for (String id : held) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "UPDATE email_outbox SET next_attempt_at = ? WHERE message_id = ?")) {
+                    ps.setLong(1, now);
+                    ps.setString(2, id);
+                    ps.executeUpdate();
+                }
+                try (PreparedStatement ps = c.prepareStatement(
+                        "UPDATE email_message SET status = 'QUEUED', updated_at = ? WHERE id = ?")) {
+                    ps.setLong(1, now);
+                    ps.setString(2, id);
+                    ps.executeUpdate();
+                }
+                event(c, id, now, MessageStatus.QUEUED, "email connectivity is on again");
+            }
+            count[0] = held.size();
+        });
+        return count[0];
+    }
+
+    @Override
+    public void recordSentCopy(String id, SentCopy state, String detail) {
+        transaction("record the sent copy", c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE email_message SET sent_copy = ?, sent_copy_detail = ? WHERE id = ?")) {
+                ps.setString(1, state.name());
+                ps.setString(2, cut(detail, 1000));
+                ps.setString(3, id);
+                ps.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public List<StoredOutbound> pendingSentCopies(int max) {
+        try (Connection c = dataSource.getConnection()) {
+            List<String> ids = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM email_message WHERE sent_copy = 'PENDING' "
+                    + "ORDER BY created_at OFFSET 0 ROWS FETCH NEXT ? ROWS ONLY")) {
+                ps.setInt(1, max);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getString(1));
+                    }
+                }
+            }
+            return loadOutbound(c, ids);
+        } catch (SQLException e) {
+            throw failure("read pending sent copies", e);
+        }
+    }
+
+    @Override
+    public Optional<ThreadTip> threadTip(String threadId) {
+        return query("SELECT internet_message_id, references_header FROM email_message WHERE thread_id = ? "
+                        + "AND internet_message_id IS NOT NULL ORDER BY created_at DESC, id DESC "
+                        + "OFFSET 0 ROWS FETCH NEXT 1 ROWS ONLY",
+                ps -> ps.setString(1, threadId),
+                rs -> new ThreadTip(rs.getString(1), rs.getString(2))).stream().findFirst();
+    }
+
+    @Override
+    public List<Instant> sentThroughUserSmtpSince(String userId, Instant since) {
+        return query("SELECT completed_at FROM email_message WHERE user_id = ? AND status = 'SENT' "
+                        + "AND route = 'USER_SMTP' AND completed_at >= ? ORDER BY completed_at",
+                ps -> {
+                    ps.setString(1, userId);
+                    ps.setLong(2, since.toEpochMilli());
+                },
+                rs -> Instant.ofEpochMilli(rs.getLong(1)));
+    }
+
+    @Override
+    public OutboxStats outboxStats() {
+        long dayAgo = clock.millis() - Duration.ofDays(1).toMillis();
+        Map<String, Long> byStatus = new HashMap<>();
+        query("SELECT m.status, COUNT(*) FROM email_outbox o JOIN email_message m ON m.id = o.message_id "
+                + "GROUP BY m.status", ps -> {}, rs -> byStatus.put(rs.getString(1), rs.getLong(2)));
+        long failed = query("SELECT COUNT(*) FROM email_message WHERE status = 'FAILED' AND completed_at >= ?",
+                ps -> ps.setLong(1, dayAgo), rs -> rs.getLong(1)).get(0);
+        return new OutboxStats(byStatus.getOrDefault("QUEUED", 0L), byStatus.getOrDefault("RETRYING", 0L),
+                byStatus.getOrDefault("HELD", 0L), byStatus.getOrDefault("SENDING", 0L), failed);
+    }
+
+    @Override
+    public List<MessageRecord> pending(int limit) {
+        return records("SELECT " + RECORD_COLUMNS + " FROM email_message WHERE id IN "
+                + "(SELECT message_id FROM email_outbox) ORDER BY created_at, id OFFSET 0 ROWS FETCH NEXT ? ROWS ONLY",
+                ps -> ps.setInt(1, limit));
+    }
+
+    // ---------------------------------------------------------------- history
+
+    @Override
+    public Optional<MessageRecord> find(String id) {
+        return records("SELECT " + RECORD_COLUMNS + " FROM email_message WHERE id = ?", ps -> ps.setString(1, id))
+                .stream().findFirst();
+    }
+
+    @Override
+    public Page<MessageRecord> forCandidate(String candidateId, PageRequest page) {
+        return page("candidate_id = ?", candidateId, page);
+    }
+
+    @Override
+    public Page<MessageRecord> forThread(String threadId, PageRequest page) {
+        return page("thread_id = ?", threadId, page);
+    }
+
+    @Override
+    public Page<MessageRecord> forUser(String userId, PageRequest page) {
+        return page("user_id = ?", userId, page);
+    }
+
+    @Override
+    public Page<MessageRecord> triage(PageRequest page) {
+        return page("status = ?", MessageStatus.TRIAGE.name(), page);
+    }
+
+    @Override
+    public List<MessageEvent> events(String messageId) {
+        return query("SELECT at, status, detail FROM email_message_event WHERE message_id = ? ORDER BY at, id",
+                ps -> ps.setString(1, messageId),
+                rs -> new MessageEvent(Instant.ofEpochMilli(rs.getLong(1)), MessageStatus.valueOf(rs.getString(2)),
+                        rs.getString(3)));
+    }
+
+    private Page<MessageRecord> page(String where, String value, PageRequest page) {
+        long total = query("SELECT COUNT(*) FROM email_message WHERE " + where, ps -> ps.setString(1, value),
+                rs -> rs.getLong(1)).get(0);
+        List<MessageRecord> items = records("SELECT " + RECORD_COLUMNS + " FROM email_message WHERE " + where
+                + " ORDER BY created_at DESC, id DESC OFFSET ? ROWS FETCH NEXT ? ROWS ONLY", ps -> {
+                    ps.setString(1, value);
+                    ps.setInt(2, page.offset());
+                    ps.setInt(3, page.limit());
+                });
+        return new Page<>(items, page, total);
+    }
+
+    // ---------------------------------------------------------------- mapping
+
+    private List<MessageRecord> records(String sql, Binder binder) {
+        try (Connection c = dataSource.getConnection()) {
+            List<MessageRecord> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                binder.bind(ps);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(record(rs));
+                    }
+                }
+            }
+            if (out.isEmpty()) {
+                return out;
+            }
+            Map<String, List<AttachmentInfo>> attachments = attachmentInfo(c,
+                    out.stream().map(MessageRecord::id).toList());
+            return out.stream().map(r -> attachments.containsKey(r.id()) ? withAttachments(r, attachments.get(r.id())) : r)
+                    .toList();
+        } catch (SQLException e) {
+            throw failure("read the message history", e);
+        }
+    }
+
+    private static MessageRecord record(ResultSet rs) throws SQLException {
+        String kind = rs.getString("kind");
+        String route = rs.getString("route");
+        return new MessageRecord(
+                rs.getString("id"),
+                Direction.valueOf(rs.getString("direction")),
+                kind == null ? null : MessageKind.valueOf(kind),
+                rs.getString("user_id"),
+                MessageStatus.valueOf(rs.getString("status")),
+                route == null ? null : Route.valueOf(route),
+                rs.getString("route_reason"),
+                rs.getString("from_header"),
+                rs.getString("reply_to_header"),
+                split(rs.getString("to_addresses")),
+                rs.getString("subject"),
+                rs.getString("text_body"),
+                rs.getString("html_body"),
+                rs.getString("reply_text"),
+                List.of(),
+                rs.getString("candidate_id"),
+                rs.getString("application_id"),
+                rs.getString("thread_id"),
+                rs.getString("internet_message_id"),
+                rs.getString("in_reply_to_id"),
+                instant(rs, "created_at"),
+                instant(rs, "updated_at"),
+                instant(rs, "completed_at"),
+                rs.getInt("attempts"),
+                rs.getString("last_server_reply"),
+                rs.getString("failure_reason"),
+                SentCopy.valueOf(rs.getString("sent_copy")));
+    }
+
+    private static MessageRecord withAttachments(MessageRecord r, List<AttachmentInfo> a) {
+        return new MessageRecord(r.id(), r.direction(), r.kind(), r.userId(), r.status(), r.route(), r.routeReason(),
+                r.from(), r.replyTo(), r.to(), r.subject(), r.textBody(), r.htmlBody(), r.replyText(), a,
+                r.candidateId(), r.applicationId(), r.threadId(), r.internetMessageId(), r.inReplyTo(), r.createdAt(),
+                r.updatedAt(), r.completedAt(), r.attempts(), r.lastServerReply(), r.failureReason(), r.sentCopy());
+    }
+
+    private static Map<String, List<AttachmentInfo>> attachmentInfo(Connection c, List<String> ids)
+            throws SQLException {
+        Map<String, List<AttachmentInfo>> out = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT message_id, file_name, content_type, size_bytes "
+                + "FROM email_attachment WHERE message_id IN (" + placeholders(ids.size()) + ") "
+                + "ORDER BY message_id, position")) {
+            for (int i = 0; i < ids.size(); i++) {
+                ps.setString(i + 1, ids.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
+                            .add(new AttachmentInfo(rs.getString(2), rs.getString(3), rs.getLong(4)));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static List<StoredOutbound> loadOutbound(Connection c, List<String> ids) throws SQLException {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        Map<String, List<Attachment>> attachments = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT message_id, file_name, content_type, content "
+                + "FROM email_attachment WHERE message_id IN (" + placeholders(ids.size()) + ") "
+                + "ORDER BY message_id, position")) {
+            for (int i = 0; i < ids.size(); i++) {
+                ps.setString(i + 1, ids.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    attachments.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
+                            .add(new Attachment(rs.getString(2), rs.getString(3), rs.getBytes(4)));
+                }
+            }
+        }
+        Map<String, StoredOutbound> byId = new LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT m." + OUTBOUND_COLUMNS.replace(", ", ", m.")
+                + ", o.attempts AS outbox_attempts FROM email_message m LEFT JOIN email_outbox o ON o.message_id = m.id "
+                + "WHERE m.id IN (" + placeholders(ids.size()) + ")")) {
+            for (int i = 0; i < ids.size(); i++) {
+                ps.setString(i + 1, ids.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String id = rs.getString("id");
+                    int outboxAttempts = rs.getInt("outbox_attempts");
+                    int attempts = rs.wasNull() ? rs.getInt("attempts") : outboxAttempts;
+                    byId.put(id, new StoredOutbound(
+                            id,
+                            rs.getString("user_id"),
+                            MessageKind.valueOf(rs.getString("kind")),
+                            MessageStatus.valueOf(rs.getString("status")),
+                            Route.valueOf(rs.getString("route")),
+                            rs.getString("sender_name"),
+                            rs.getString("sender_address"),
+                            split(rs.getString("to_addresses")),
+                            split(rs.getString("cc_addresses")),
+                            rs.getString("subject"),
+                            rs.getString("text_body"),
+                            rs.getString("html_body"),
+                            attachments.getOrDefault(id, List.of()),
+                            rs.getString("candidate_id"),
+                            rs.getString("application_id"),
+                            rs.getString("thread_id"),
+                            rs.getString("reply_token"),
+                            rs.getString("internet_message_id"),
+                            rs.getString("in_reply_to_header"),
+                            rs.getString("references_header"),
+                            instant(rs, "created_at"),
+                            attempts));
+                }
+            }
+        }
+        List<StoredOutbound> ordered = new ArrayList<>();
+        for (String id : ids) {
+            StoredOutbound s = byId.get(id);
+            if (s != null) {
+                ordered.add(s);
+            }
+        }
+        return ordered;
+    }
+
+    // ---------------------------------------------------------------- plumbing
+
+    private static void deleteOutbox(Connection c, String id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM email_outbox WHERE message_id = ?")) {
+            ps.setString(1, id);
+            ps.executeUpdate();
+        }
+    }
+
+    private static void event(Connection c, String id, long at, MessageStatus status, String detail)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO email_message_event (message_id, at, status, detail) VALUES (?, ?, ?, ?)")) {
+            ps.setString(1, id);
+            ps.setLong(2, at);
+            ps.setString(3, status.name());
+            ps.setString(4, cut(detail, 2000));
+            ps.executeUpdate();
+        }
+    }
+
+    @FunctionalInterface
+    interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    @FunctionalInterface
+    interface Mapper<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    @FunctionalInterface
+    interface Work {
+        void run(Connection c) throws SQLException;
+    }
+
+    private <T> List<T> query(String sql, Binder binder, Mapper<T> mapper) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            List<T> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    T t = mapper.map(rs);
+                    if (t != null) {
+                        out.add(t);
+                    }
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw failure("query the message database", e);
+        }
+    }
+
+    private void transaction(String what, Work work) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                work.run(c);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw failure(what, e);
+        }
+    }
+
+    static String placeholders(int n) {
+        return String.join(", ", Collections.nCopies(n, "?"));
+    }
+
+    private static void setText(PreparedStatement ps, int i, String value) throws SQLException {
+        if (value == null) {
+            ps.setNull(i, Types.VARCHAR);
+        } else {
+            ps.setString(i, value);
+        }
+    }
+
+    static String join(List<String> values) {
+        return values == null || values.isEmpty() ? null : String.join(LIST_SEPARATOR, values);
+    }
+
+    static List<String> split(String value) {
+        return value == null || value.isEmpty() ? List.of() : Arrays.asList(value.split(LIST_SEPARATOR));
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : Instant.ofEpochMilli(v);
+    }
+
+    static String cut(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max - 1) + "…";
+    }
+
+    private static boolean isUniqueViolation(SQLException e) {
+        for (SQLException x = e; x != null; x = x.getNextException()) {
+            if ("23505".equals(x.getSQLState())) {
+                return true;
+            }
+        }
+        return e.getCause() instanceof SQLException s && "23505".equals(s.getSQLState());
+    }
+
+    private static IllegalStateException failure(String what, SQLException e) {
+        return new IllegalStateException("Cannot " + what + ": " + e.getMessage(), e);
+    }
+
+}

@@ -1,0 +1,47 @@
+package io.talentats.email.store.internal;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Locale;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Brings the database schema up to date with Flyway, from the migrations in {@code db/migration} of this bundle.
+ * The few types that differ between H2 and PostgreSQL are Flyway placeholders.
+ */
+final class Schema {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Schema.class);
+
+    private Schema() {}
+
+    static void migrate(DataSource dataSource) {
+        String product;
+        try (Connection c = dataSource.getConnection()) {
+            product = c.getMetaData().getDatabaseProductName();
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot connect to the message database: " + e.getMessage(), e);
+        }
+        boolean postgres = product.toLowerCase(Locale.ROOT).contains("postgres");
+        ClassLoader loader = Schema.class.getClassLoader();
+        MigrateResult result = Flyway.configure(loader)
+                .dataSource(dataSource)
+                .locations("classpath:db/migration")
+                .table("email_schema_history")
+                .placeholders(Map.of(
+                        "text_type", postgres ? "TEXT" : "CLOB",
+                        "blob_type", postgres ? "BYTEA" : "BLOB"))
+                .load()
+                .migrate();
+        LOG.info("Message database ({}) at schema version {} ({} migrations applied now)", product,
+                result.targetSchemaVersion == null ? result.initialSchemaVersion : result.targetSchemaVersion,
+                result.migrationsExecuted);
+    }
+}

@@ -1,0 +1,182 @@
+package io.talentats.email.store.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.talentats.email.api.Attachment;
+import io.talentats.email.api.MessageKind;
+import io.talentats.email.api.MessageRecord;
+import io.talentats.email.api.MessageRecord.SentCopy;
+import io.talentats.email.api.MessageStatus;
+import io.talentats.email.api.PageRequest;
+import io.talentats.email.api.Route;
+import io.talentats.email.store.Delivery;
+import io.talentats.email.store.EnqueueResult;
+import io.talentats.email.store.NewOutbound;
+import io.talentats.email.store.StoredOutbound;
+
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class JdbcMessageStoreTest {
+
+    private final AtomicLong now = new AtomicLong(Instant.parse("2026-11-26T10:00:00Z").toEpochMilli());
+    private JdbcMessageStore store;
+
+    @BeforeEach
+    void database() {
+        JdbcDataSource ds = new JdbcDataSource();
+        ds.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        Schema.migrate(ds);
+        Clock clock = new Clock() {
+            @Override
+            public ZoneOffset getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return Instant.ofEpochMilli(now.get());
+            }
+        };
+        store = new JdbcMessageStore(ds, clock);
+    }
+
+    private NewOutbound message(String user, String key, String thread) {
+        return new NewOutbound(user, MessageKind.CUSTOM, Route.USER_SMTP, "recruiter's mailbox connected",
+                MessageStatus.QUEUED, "Jane Doe", "jane@example.com", List.of("cand@example.org"), List.of(),
+                "Hello", "text", "<p>html</p>",
+                List.of(new Attachment("cv.txt", "text/plain", "cv".getBytes(StandardCharsets.UTF_8))),
+                "cand-1", "app-1", thread, key, "tok" + UUID.randomUUID().toString().substring(0, 8),
+                "<" + UUID.randomUUID() + "@example.com>", null, null);
+    }
+
+    @Test
+    void aQueuedMessageIsInTheHistoryAndTheOutboxAtOnce() {
+        EnqueueResult r = store.enqueue(message("u1", null, "t1"));
+        assertThat(r.duplicate()).isFalse();
+        MessageRecord rec = store.find(r.id()).orElseThrow();
+        assertThat(rec.status()).isEqualTo(MessageStatus.QUEUED);
+        assertThat(rec.attachments()).singleElement().satisfies(a -> assertThat(a.size()).isEqualTo(2));
+        assertThat(store.pending(10)).extracting(MessageRecord::id).containsExactly(r.id());
+        assertThat(store.outboxStats().queued()).isEqualTo(1);
+    }
+
+    @Test
+    void theSameIdempotencyKeyGivesOneMessage() {
+        EnqueueResult first = store.enqueue(message("u1", "key-1", null));
+        EnqueueResult again = store.enqueue(message("u1", "key-1", null));
+        assertThat(again.duplicate()).isTrue();
+        assertThat(again.id()).isEqualTo(first.id());
+        assertThat(store.enqueue(message("u2", "key-1", null)).duplicate()).as("keys are per user").isFalse();
+        assertThat(store.pending(10)).hasSize(2);
+    }
+
+    @Test
+    void aLeasedEntryIsNotClaimedTwiceAndComesBackWhenReleased() {
+        EnqueueResult r = store.enqueue(message("u1", null, null));
+        List<StoredOutbound> claimed = store.claimDue("node-a", 10, Duration.ofMinutes(5));
+        assertThat(claimed).singleElement().satisfies(s -> {
+            assertThat(s.attachments()).hasSize(1);
+            assertThat(s.to()).containsExactly("cand@example.org");
+        });
+        assertThat(store.find(r.id()).orElseThrow().status()).isEqualTo(MessageStatus.SENDING);
+        assertThat(store.claimDue("node-b", 10, Duration.ofMinutes(5))).isEmpty();
+        assertThat(store.release("node-a")).isEqualTo(1);
+        assertThat(store.find(r.id()).orElseThrow().status()).isEqualTo(MessageStatus.QUEUED);
+        assertThat(store.claimDue("node-b", 10, Duration.ofMinutes(5))).hasSize(1);
+        now.addAndGet(Duration.ofMinutes(6).toMillis());
+        assertThat(store.claimDue("node-c", 10, Duration.ofMinutes(5))).as("expired lease").hasSize(1);
+    }
+
+    @Test
+    void sentRetriedFailedAndRequeuedAreRecordedWithTheirTimeline() {
+        EnqueueResult r = store.enqueue(message("u1", null, "t1"));
+        store.claimDue("n", 10, Duration.ofMinutes(5));
+        store.reschedule(r.id(), MessageStatus.RETRYING, Instant.ofEpochMilli(now.get() + 30_000), 1,
+                "421 try later", "421 4.7.0 try later");
+        assertThat(store.claimDue("n", 10, Duration.ofMinutes(5))).as("not due yet").isEmpty();
+        assertThat(store.nextDue()).contains(Instant.ofEpochMilli(now.get() + 30_000));
+        now.addAndGet(30_000);
+        StoredOutbound again = store.claimDue("n", 10, Duration.ofMinutes(5)).get(0);
+        assertThat(again.attempts()).isEqualTo(1);
+        store.markFailed(r.id(), 2, "550 no such user", "550 5.1.1 unknown");
+        assertThat(store.pending(10)).isEmpty();
+        MessageRecord failed = store.find(r.id()).orElseThrow();
+        assertThat(failed.status()).isEqualTo(MessageStatus.FAILED);
+        assertThat(failed.lastServerReply()).startsWith("550");
+
+        assertThat(store.requeue(r.id())).isTrue();
+        assertThat(store.requeue(r.id())).as("only failed messages").isFalse();
+        store.claimDue("n", 10, Duration.ofMinutes(5));
+        store.markSent(new Delivery(r.id(), Route.USER_SMTP, "connected", "Jane <jane@example.com>", null, 3,
+                "250 2.0.0 OK", SentCopy.PENDING));
+        MessageRecord sent = store.find(r.id()).orElseThrow();
+        assertThat(sent.status()).isEqualTo(MessageStatus.SENT);
+        assertThat(sent.sentCopy()).isEqualTo(SentCopy.PENDING);
+        assertThat(sent.completedAt()).isNotNull();
+        assertThat(store.pendingSentCopies(10)).extracting(StoredOutbound::id).containsExactly(r.id());
+        store.recordSentCopy(r.id(), SentCopy.SAVED, "Sent");
+        assertThat(store.pendingSentCopies(10)).isEmpty();
+        assertThat(store.events(r.id())).extracting(e -> e.status()).containsExactly(MessageStatus.QUEUED,
+                MessageStatus.RETRYING, MessageStatus.FAILED, MessageStatus.QUEUED, MessageStatus.SENT);
+        assertThat(store.sentThroughUserSmtpSince("u1", Instant.ofEpochMilli(now.get() - 1000))).hasSize(1);
+    }
+
+    @Test
+    void heldMessagesWaitUntilReleased() {
+        NewOutbound m = message("u1", null, null);
+        EnqueueResult r = store.enqueue(new NewOutbound(m.userId(), m.kind(), m.route(), m.routeReason(),
+                MessageStatus.HELD, m.senderName(), m.senderAddress(), m.to(), m.cc(), m.subject(), m.textBody(),
+                m.htmlBody(), m.attachments(), m.candidateId(), m.applicationId(), m.threadId(), null, "tok-held",
+                m.internetMessageId(), null, null));
+        assertThat(store.claimDue("n", 10, Duration.ofMinutes(5))).isEmpty();
+        assertThat(store.outboxStats().held()).isEqualTo(1);
+        assertThat(store.releaseHeld()).isEqualTo(1);
+        assertThat(store.claimDue("n", 10, Duration.ofMinutes(5))).extracting(StoredOutbound::id).containsExactly(r.id());
+    }
+
+    @Test
+    void historyIsNewestFirstInPagesAndKnowsTheThreadsLatestMessage() {
+        String last = null;
+        for (int i = 0; i < 5; i++) {
+            now.addAndGet(1000);
+            last = store.enqueue(message("u1", null, "thread-9")).id();
+        }
+        var first = store.forThread("thread-9", new PageRequest(0, 2));
+        assertThat(first.total()).isEqualTo(5);
+        assertThat(first.items()).hasSize(2);
+        assertThat(first.items().get(0).id()).isEqualTo(last);
+        assertThat(first.hasMore()).isTrue();
+        var rest = store.forThread("thread-9", first.request().next().next());
+        assertThat(rest.items()).hasSize(1);
+        assertThat(rest.hasMore()).isFalse();
+        assertThat(store.forCandidate("cand-1", PageRequest.first(50)).total()).isEqualTo(5);
+        assertThat(store.forUser("u1", PageRequest.first(50)).total()).isEqualTo(5);
+        assertThat(store.threadTip("thread-9").orElseThrow().internetMessageId())
+                .isEqualTo(store.find(last).orElseThrow().internetMessageId());
+        assertThat(store.threadTip("no-such-thread")).isEmpty();
+    }
+
+    @Test
+    void idsSortByTime() {
+        String a = MessageIds.next(1000);
+        String b = MessageIds.next(2000);
+        assertThat(a).hasSize(26).isLessThan(b);
+        assertThat(MessageIds.next(1000)).isNotEqualTo(a);
+    }
+}

@@ -1,0 +1,585 @@
+package io.talentats.email.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotEquals;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Dictionary;
+import java.util.HashSet;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import javax.inject.Inject;
+
+import com.icegreen.greenmail.store.FolderException;
+import com.icegreen.greenmail.store.StoredMessage;
+import com.icegreen.greenmail.user.GreenMailUser;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+
+import io.talentats.email.api.AccountDraft;
+import io.talentats.email.api.AccountHealth;
+import io.talentats.email.api.AccountSettingsService;
+import io.talentats.email.api.Attachment;
+import io.talentats.email.api.Connectivity;
+import io.talentats.email.api.EmailEvents;
+import io.talentats.email.api.MessageHistory;
+import io.talentats.email.api.MessageKind;
+import io.talentats.email.api.MessageRecord;
+import io.talentats.email.api.MessageRejectedException;
+import io.talentats.email.api.MessageRouter;
+import io.talentats.email.api.MessageStatus;
+import io.talentats.email.api.OutboundMessage;
+import io.talentats.email.api.PageRequest;
+import io.talentats.email.api.Route;
+import io.talentats.email.api.Security;
+import io.talentats.email.api.SubmitReceipt;
+import io.talentats.email.itests.support.GreenMailServer;
+import io.talentats.email.itests.support.TestCertificates;
+import io.talentats.email.mail.MailSessions;
+import io.talentats.email.spi.MailProvider;
+
+import jakarta.mail.Folder;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Store;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+
+import org.junit.Before;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventConstants;
+import org.osgi.service.event.EventHandler;
+
+/**
+ * The router, outbox and history in a real Karaf, delivering to GreenMail: who the mail comes from, that nothing
+ * is lost or doubled through failures and restarts, limits, the Sent copy, and what the history records.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class RouterIT extends KarafTestSupport {
+
+    static final String PASSWORD = "recruiter-pass";
+
+    @Inject
+    BundleContext context;
+
+    @Inject
+    AccountSettingsService settings;
+
+    @Inject
+    MessageHistory history;
+
+    @Inject
+    Connectivity connectivity;
+
+    @Inject
+    MailSessions sessions;
+
+    @Inject
+    ConfigurationAdmin configAdmin;
+
+    static TestCertificates certs;
+    static GreenMailServer mail;
+
+    @Configuration
+    public Option[] config() {
+        return new Option[] {
+            karaf("talentats-email", "talentats-email-greenmail"),
+            etcConfig("io.talentats.email.router", "retry.initial.delay.ms", "300"),
+            etcConfig("io.talentats.email.router", "retry.max.delay.ms", "2000"),
+            etcConfig("io.talentats.email.router", "retry.max.attempts", "30"),
+            etcConfig("io.talentats.email.router", "smtp.idle.close.ms", "1000"),
+            productConfig("connect.timeout.ms", "2000"),
+            productConfig("read.timeout.ms", "5000")
+        };
+    }
+
+    @Before
+    public void servers() throws Exception {
+        if (!connectivity.isEnabled()) {
+            connectivity.setEnabled(true);
+            await("connectivity on", Duration.ofSeconds(10), connectivity::isEnabled);
+        }
+        if (mail == null) {
+            certs = TestCertificates.create();
+            setConfig("io.talentats.email", "trusted.certificates", certs.pem().toString());
+            await("trust configured", Duration.ofSeconds(10), () -> certs.pem().toString().equals(
+                    context.getServiceReference(MailSessions.class).getProperty("trusted.certificates")));
+            mail = GreenMailServer.start(certs, sessions.classLoader());
+            mail.greenMail().setUser("platform@platform.test", "platform@platform.test", "platform-pass");
+            Dictionary<String, Object> p = new Hashtable<>();
+            p.put("host", "127.0.0.1");
+            p.put("port", mail.smtpPort());
+            p.put("security", "NONE");
+            p.put("username", "platform@platform.test");
+            p.put("password", "platform-pass");
+            p.put("from.address", "noreply@platform.test");
+            configAdmin.getConfiguration("io.talentats.email.platform", "?").update(p);
+            await("the platform password is encrypted in its configuration", Duration.ofSeconds(10), () -> {
+                Object pw = config("io.talentats.email.platform").get("password");
+                return pw != null && pw.toString().startsWith("{aesgcm:");
+            });
+        }
+    }
+
+    private MessageRouter router() {
+        ServiceReference<MessageRouter> ref = context.getServiceReference(MessageRouter.class);
+        assertNotNull("router service", ref);
+        return context.getService(ref);
+    }
+
+    /** A connected recruiter whose mailbox is on the GreenMail test server. */
+    private String recruiter(String address, int smtpsPort) throws Exception {
+        String user = "r-" + UUID.randomUUID();
+        mail.greenMail().setUser(address, address, PASSWORD);
+        settings.save(user, AccountDraft.builder().emailAddress(address).password(PASSWORD).displayName("Jane Doe")
+                .smtp("localhost", smtpsPort, Security.SSL_TLS)
+                .imap("localhost", mail.imapsPort(), Security.SSL_TLS).build());
+        return user;
+    }
+
+    private static OutboundMessage.Builder message(String user, MessageKind kind, String to) {
+        return OutboundMessage.builder().senderUserId(user).kind(kind).to(to).subject("About your application "
+                + UUID.randomUUID()).textBody("Hello,\nthanks for applying.\n").candidateId("cand-" + to)
+                .senderName("Jane Doe").senderAddress("jane.doe@corp.test");
+    }
+
+    @Test
+    public void customMessagesNeedTheRecruitersOwnMailbox() throws Exception {
+        String stranger = "no-account-" + UUID.randomUUID();
+        try {
+            router().submit(message(stranger, MessageKind.CUSTOM, "cand1@candidates.test").build());
+            fail("a custom message without an account was accepted");
+        } catch (MessageRejectedException e) {
+            assertEquals(MessageRejectedException.Reason.ACCOUNT_NOT_CONNECTED, e.reason());
+            assertTrue(e.getMessage(), e.getMessage().contains("Connect your email account"));
+        }
+        String user = recruiter("jane.custom@talentats.test", mail.smtpsPort());
+        OutboundMessage m = message(user, MessageKind.CUSTOM, "cand1@candidates.test").threadId("thr-" + user)
+                .attach(new Attachment("notes.txt", "text/plain", "notes".getBytes(StandardCharsets.UTF_8))).build();
+        SubmitReceipt r = router().submit(m);
+        assertEquals(Route.USER_SMTP, r.route());
+        MimeMessage got = awaitReceived("cand1@candidates.test", m.subject());
+        assertEquals(new InternetAddress("jane.custom@talentats.test", "Jane Doe"), got.getFrom()[0]);
+        assertTrue("no separate Reply-To", got.getReplyTo() == null || got.getReplyTo()[0].equals(got.getFrom()[0]));
+        MessageRecord rec = awaitStatus(r.messageId(), MessageStatus.SENT);
+        assertEquals(got.getMessageID(), rec.internetMessageId());
+        assertTrue(rec.lastServerReply(), rec.lastServerReply().startsWith("250"));
+        assertEquals(1, rec.attachments().size());
+        await("the copy in the Sent folder", Duration.ofSeconds(15),
+                () -> router().status(r.messageId()).orElseThrow().sentCopy() == MessageRecord.SentCopy.SAVED);
+        assertTrue(subjectsIn("jane.custom@talentats.test", "Sent").contains(m.subject()));
+    }
+
+    @Test
+    public void systemMailGoesThroughTheRecruitersMailboxWhenConnectedElseThePlatformOnTheirBehalf()
+            throws Exception {
+        OutboundMessage viaPlatform = message("nobody-" + UUID.randomUUID(), MessageKind.STAGE_CHANGE,
+                "cand2@candidates.test").build();
+        SubmitReceipt p = router().submit(viaPlatform);
+        assertEquals(Route.PLATFORM, p.route());
+        MimeMessage got = awaitReceived("cand2@candidates.test", viaPlatform.subject());
+        InternetAddress from = (InternetAddress) got.getFrom()[0];
+        assertEquals("noreply@platform.test", from.getAddress());
+        assertEquals("Jane Doe via talentATS", from.getPersonal());
+        assertEquals("jane.doe@corp.test", ((InternetAddress) got.getReplyTo()[0]).getAddress());
+        assertEquals("auto-generated", got.getHeader("Auto-Submitted")[0]);
+        MessageRecord rec = awaitStatus(p.messageId(), MessageStatus.SENT);
+        assertEquals(Route.PLATFORM, rec.route());
+        assertTrue(rec.routeReason(), rec.routeReason().contains("no email account is connected"));
+        assertEquals(MessageRecord.SentCopy.NONE, rec.sentCopy());
+
+        String user = recruiter("jane.stage@talentats.test", mail.smtpsPort());
+        OutboundMessage own = message(user, MessageKind.INTERVIEW_INVITATION, "cand2@candidates.test").build();
+        assertEquals(Route.USER_SMTP, router().submit(own).route());
+        MimeMessage viaOwn = awaitReceived("cand2@candidates.test", own.subject());
+        assertEquals("jane.stage@talentats.test", ((InternetAddress) viaOwn.getFrom()[0]).getAddress());
+    }
+
+    @Test
+    public void nothingIsLostWhileTheServerIsDownAndEachRetryIsTheSameMessage() throws Exception {
+        int port = Integer.parseInt(freePort());
+        String user = recruiter("jane.down@talentats.test", port);
+        List<String> ids = new ArrayList<>();
+        List<String> subjects = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            OutboundMessage m = message(user, MessageKind.CUSTOM, "cand3@candidates.test").build();
+            subjects.add(m.subject());
+            ids.add(router().submit(m).messageId());
+        }
+        await("retries scheduled while the server is down", Duration.ofSeconds(20), () -> ids.stream()
+                .allMatch(id -> router().status(id).orElseThrow().attempts() >= 1));
+        MessageRecord retrying = router().status(ids.get(0)).orElseThrow();
+        assertTrue(retrying.status().pending());
+        assertTrue(retrying.failureReason(), retrying.failureReason().contains("could not be reached"));
+        assertEquals(AccountHealth.State.UNREACHABLE, settings.get(user).orElseThrow().health().state());
+
+        GreenMail late = startSmtps(port);
+        try {
+            late.setUser("jane.down@talentats.test", "jane.down@talentats.test", PASSWORD);
+            for (int i = 0; i < ids.size(); i++) {
+                MessageRecord sent = awaitStatus(ids.get(i), MessageStatus.SENT);
+                assertTrue(sent.attempts() >= 2);
+                final String subject = subjects.get(i);
+                await("delivered once", Duration.ofSeconds(20), () -> count(late, "cand3@candidates.test", subject) == 1);
+                assertEquals(sent.internetMessageId(), find(late, "cand3@candidates.test", subject).getMessageID());
+            }
+            await("healthy again", Duration.ofSeconds(10),
+                    () -> settings.get(user).orElseThrow().health().isHealthy());
+        } finally {
+            late.stop();
+        }
+    }
+
+    @Test
+    public void aRouterRestartMidQueueDeliversEveryMessageOnce() throws Exception {
+        String user = recruiter("jane.restart@talentats.test", mail.smtpsPort());
+        String to = "cand4-" + UUID.randomUUID() + "@candidates.test";
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            ids.add(router().submit(message(user, MessageKind.CUSTOM, to).subject("restart " + i).build())
+                    .messageId());
+        }
+        // Stop while the outbox is busy: some sent, some being sent, the rest queued.
+        await("sending under way", Duration.ofSeconds(30), () -> ids.stream()
+                .filter(id -> history.find(id).orElseThrow().status() == MessageStatus.SENT).count() >= 20);
+        Bundle routerBundle = bundle("io.talentats.email.router");
+        routerBundle.stop();
+        long sentBeforeRestart = ids.stream().filter(id -> history.find(id).orElseThrow().status() == MessageStatus.SENT)
+                .count();
+        assertTrue("the restart must come mid-queue, but " + sentBeforeRestart + " of 150 were sent before it",
+                sentBeforeRestart < 150);
+        routerBundle.start();
+        await("all 150 sent", Duration.ofSeconds(60), () -> ids.stream()
+                .allMatch(id -> history.find(id).orElseThrow().status() == MessageStatus.SENT));
+        await("all 150 received", Duration.ofSeconds(20), () -> received(to).size() >= 150);
+        List<MimeMessage> got = received(to);
+        Set<String> distinct = new HashSet<>();
+        for (MimeMessage m : got) {
+            distinct.add(m.getSubject());
+        }
+        assertEquals("distinct messages (" + sentBeforeRestart + " were sent before the restart)", 150, distinct.size());
+        assertEquals("messages received, duplicates included", 150, got.size());
+    }
+
+    @Test
+    public void theSameIdempotencyKeyGivesOneMessage() throws Exception {
+        String user = recruiter("jane.idem@talentats.test", mail.smtpsPort());
+        OutboundMessage m = message(user, MessageKind.CUSTOM, "cand5@candidates.test").idempotencyKey("k-1").build();
+        SubmitReceipt first = router().submit(m);
+        SubmitReceipt again = router().submit(m);
+        assertFalse(first.duplicate());
+        assertTrue(again.duplicate());
+        assertEquals(first.messageId(), again.messageId());
+        awaitStatus(first.messageId(), MessageStatus.SENT);
+        awaitReceived("cand5@candidates.test", m.subject());
+        assertEquals(1, count(mail.greenMail(), "cand5@candidates.test", m.subject()));
+    }
+
+    @Test
+    public void theProvidersSendingLimitHoldsAndOverflowWaitsInTheQueue() throws Exception {
+        ServiceRegistration<MailProvider> limited = preset("ratelimited", "ratelimited.test", "3/PT2S", false);
+        try {
+            String user = recruiter("jane@ratelimited.test", mail.smtpsPort());
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                ids.add(router().submit(message(user, MessageKind.CUSTOM, "cand6@candidates.test").build()).messageId());
+            }
+            List<MessageRecord> sent = new ArrayList<>();
+            for (String id : ids) {
+                sent.add(awaitStatus(id, MessageStatus.SENT));
+            }
+            sent.sort((a, b) -> a.completedAt().compareTo(b.completedAt()));
+            for (int i = 3; i < 6; i++) {
+                long gap = Duration.between(sent.get(i - 3).completedAt(), sent.get(i).completedAt()).toMillis();
+                assertTrue("message " + i + " went " + gap + " ms after message " + (i - 3), gap >= 1900);
+            }
+            assertTrue(history.events(sent.get(5).id()).stream()
+                    .anyMatch(e -> e.detail() != null && e.detail().contains("sending limit")));
+        } finally {
+            limited.unregister();
+        }
+    }
+
+    @Test
+    public void noSentCopyForAProviderThatFilesSentMailItself() throws Exception {
+        ServiceRegistration<MailProvider> files = preset("files-sent", "filessent.test", null, true);
+        try {
+            String user = recruiter("jane@filessent.test", mail.smtpsPort());
+            OutboundMessage m = message(user, MessageKind.CUSTOM, "cand7@candidates.test").build();
+            String id = router().submit(m).messageId();
+            MessageRecord rec = awaitStatus(id, MessageStatus.SENT);
+            assertEquals(MessageRecord.SentCopy.SKIPPED, rec.sentCopy());
+            assertFalse(subjectsIn("jane@filessent.test", "Sent").contains(m.subject()));
+        } finally {
+            files.unregister();
+        }
+    }
+
+    @Test
+    public void headerInjectionAndBadAddressesAreRejected() throws Exception {
+        String user = recruiter("jane.inject@talentats.test", mail.smtpsPort());
+        for (OutboundMessage bad : List.of(
+                message(user, MessageKind.CUSTOM, "cand@candidates.test").subject("Hi\r\nBcc: victim@evil.test").build(),
+                message(user, MessageKind.CUSTOM, "cand@candidates.test\r\nBcc: victim@evil.test").build(),
+                message(user, MessageKind.CUSTOM, "not-an-address").build(),
+                message(user, MessageKind.STAGE_CHANGE, "cand@candidates.test").senderName("Jane\nBcc: x@evil.test")
+                        .build())) {
+            try {
+                router().submit(bad);
+                fail("accepted " + bad);
+            } catch (MessageRejectedException e) {
+                assertEquals(MessageRejectedException.Reason.INVALID_MESSAGE, e.reason());
+                assertFalse(e.errors().isEmpty());
+            }
+        }
+    }
+
+    @Test
+    public void aRefusedLoginMarksTheAccountAndSystemMailFallsBackToThePlatform() throws Exception {
+        List<Event> health = collect(EmailEvents.ACCOUNT_HEALTH);
+        String user = recruiter("jane.auth@talentats.test", mail.smtpsPort());
+        mail.greenMail().getUserManager().getUser("jane.auth@talentats.test").setPassword("changed-elsewhere");
+        OutboundMessage stage = message(user, MessageKind.STAGE_CHANGE, "cand8@candidates.test").build();
+        String id = router().submit(stage).messageId();
+        MessageRecord rec = awaitStatus(id, MessageStatus.SENT);
+        assertEquals(Route.PLATFORM, rec.route());
+        assertTrue(rec.routeReason(), rec.routeReason().contains("refused the login"));
+        MimeMessage got = awaitReceived("cand8@candidates.test", stage.subject());
+        assertEquals("jane.auth@talentats.test", ((InternetAddress) got.getReplyTo()[0]).getAddress());
+        await("HEALTH event", Duration.ofSeconds(10), () -> health.stream().anyMatch(e -> user.equals(
+                e.getProperty(EmailEvents.USER_ID)) && "AUTHENTICATION_FAILING".equals(e.getProperty(EmailEvents.HEALTH))));
+        assertEquals(AccountHealth.State.AUTHENTICATION_FAILING, settings.get(user).orElseThrow().health().state());
+
+        try {
+            router().submit(message(user, MessageKind.CUSTOM, "cand8@candidates.test").build());
+            fail("a custom message was accepted for a mailbox that refuses its login");
+        } catch (MessageRejectedException e) {
+            assertEquals(MessageRejectedException.Reason.ACCOUNT_LOGIN_FAILING, e.reason());
+            assertTrue(e.getMessage(), e.getMessage().contains("update the password"));
+        }
+    }
+
+    @Test
+    public void disabledConnectivityRefusesCustomMailSendsSystemMailViaThePlatformAndResumes() throws Exception {
+        String user = recruiter("jane.switch@talentats.test", mail.smtpsPort());
+        connectivity.setEnabled(false);
+        try {
+            await("off", Duration.ofSeconds(10), () -> !connectivity.isEnabled());
+            try {
+                router().submit(message(user, MessageKind.CUSTOM, "cand9@candidates.test").build());
+                fail("custom message accepted while connectivity is off");
+            } catch (MessageRejectedException e) {
+                assertEquals(MessageRejectedException.Reason.CONNECTIVITY_DISABLED, e.reason());
+                assertTrue(e.getMessage(), e.getMessage().contains("email connectivity is disabled"));
+            }
+            OutboundMessage stage = message(user, MessageKind.STAGE_CHANGE, "cand9@candidates.test").build();
+            SubmitReceipt r = router().submit(stage);
+            assertEquals(Route.PLATFORM, r.route());
+            MessageRecord rec = awaitStatus(r.messageId(), MessageStatus.SENT);
+            assertTrue(rec.routeReason().contains("email connectivity is disabled"));
+        } finally {
+            connectivity.setEnabled(true);
+        }
+        await("on", Duration.ofSeconds(10), () -> connectivity.isEnabled());
+        OutboundMessage custom = message(user, MessageKind.CUSTOM, "cand9@candidates.test").build();
+        assertEquals(MessageStatus.SENT, awaitStatus(router().submit(custom).messageId(), MessageStatus.SENT).status());
+    }
+
+    @Test
+    public void theHistoryShowsThreadsNewestFirstAndAReplyInAThreadAnswersItsLatestMessage() throws Exception {
+        String user = recruiter("jane.thread@talentats.test", mail.smtpsPort());
+        String thread = "thread-" + UUID.randomUUID();
+        String candidate = "cand-" + UUID.randomUUID();
+        OutboundMessage first = message(user, MessageKind.INTERVIEW_INVITATION, "cand10@candidates.test")
+                .threadId(thread).candidateId(candidate).build();
+        String firstId = router().submit(first).messageId();
+        MessageRecord firstRec = awaitStatus(firstId, MessageStatus.SENT);
+        OutboundMessage second = message(user, MessageKind.CUSTOM, "cand10@candidates.test").threadId(thread)
+                .candidateId(candidate).build();
+        String secondId = router().submit(second).messageId();
+        awaitStatus(secondId, MessageStatus.SENT);
+        MimeMessage got = awaitReceived("cand10@candidates.test", second.subject());
+        assertEquals(firstRec.internetMessageId(), got.getHeader("In-Reply-To")[0]);
+        assertTrue(got.getHeader("References")[0].contains(firstRec.internetMessageId()));
+        assertNotEquals(firstRec.internetMessageId(), got.getMessageID());
+
+        var page = history.forThread(thread, PageRequest.first(10));
+        assertEquals(2, page.total());
+        assertEquals(secondId, page.items().get(0).id());
+        assertEquals(firstId, page.items().get(1).id());
+        assertEquals(2, history.forCandidate(candidate, PageRequest.first(10)).total());
+        assertTrue(history.forUser(user, PageRequest.first(10)).total() >= 2);
+        List<MessageStatus> timeline = history.events(firstId).stream().map(e -> e.status()).toList();
+        assertEquals(List.of(MessageStatus.QUEUED, MessageStatus.SENT), timeline);
+        assertTrue(firstRec.routeReason().contains("mailbox is connected"));
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private MessageRecord awaitStatus(String id, MessageStatus status) {
+        await(id + " " + status, Duration.ofSeconds(30),
+                () -> history.find(id).map(r -> r.status() == status).orElse(false));
+        return history.find(id).orElseThrow();
+    }
+
+    /** The messages in the INBOX of {@code address} at the main test server. */
+    private List<MimeMessage> received(String to) {
+        return inbox(mail.greenMail(), to);
+    }
+
+    private static List<MimeMessage> inbox(GreenMail gm, String address) {
+        List<MimeMessage> out = new ArrayList<>();
+        GreenMailUser user = gm.getUserManager().getUser(address);
+        if (user == null) {
+            return out;
+        }
+        try {
+            for (StoredMessage m : gm.getManagers().getImapHostManager().getInbox(user).getMessages()) {
+                out.add(m.getMimeMessage());
+            }
+        } catch (FolderException e) {
+            throw new IllegalStateException(e);
+        }
+        return out;
+    }
+
+    private MimeMessage awaitReceived(String to, String subject) {
+        await(subject + " received by " + to, Duration.ofSeconds(30), () -> find(mail.greenMail(), to, subject) != null);
+        return find(mail.greenMail(), to, subject);
+    }
+
+    private static MimeMessage find(GreenMail gm, String to, String subject) {
+        for (MimeMessage m : inbox(gm, to)) {
+            try {
+                if (subject.equals(m.getSubject())) {
+                    return m;
+                }
+            } catch (MessagingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return null;
+    }
+
+    private static long count(GreenMail gm, String to, String subject) {
+        long n = 0;
+        for (MimeMessage m : inbox(gm, to)) {
+            try {
+                if (subject.equals(m.getSubject())) {
+                    n++;
+                }
+            } catch (MessagingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return n;
+    }
+
+    /** Subjects in a folder of a GreenMail mailbox, read over IMAPS as a mail client would. */
+    private List<String> subjectsIn(String login, String folder) throws MessagingException {
+        return sessions.call(() -> {
+            java.util.Properties p = sessions.properties(MailSessions.Protocol.IMAP,
+                    new io.talentats.email.api.Endpoint("localhost", mail.imapsPort(), Security.SSL_TLS));
+            Store store = sessions.session(p).getStore("imap");
+            store.connect("localhost", mail.imapsPort(), login, PASSWORD);
+            try {
+                Folder f = store.getFolder(folder);
+                if (!f.exists()) {
+                    return List.<String>of();
+                }
+                f.open(Folder.READ_ONLY);
+                List<String> subjects = new ArrayList<>();
+                for (Message m : f.getMessages()) {
+                    subjects.add(m.getSubject());
+                }
+                f.close(false);
+                return subjects;
+            } finally {
+                store.close();
+            }
+        });
+    }
+
+    private GreenMail startSmtps(int port) {
+        ClassLoader previous = Thread.currentThread().getContextClassLoader();
+        Thread.currentThread().setContextClassLoader(sessions.classLoader());
+        try {
+            GreenMail gm = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTPS));
+            gm.start();
+            return gm;
+        } finally {
+            Thread.currentThread().setContextClassLoader(previous);
+        }
+    }
+
+    private ServiceRegistration<MailProvider> preset(String id, String domain, String limit, boolean filesSentMail) {
+        Hashtable<String, Object> props = new Hashtable<>();
+        props.put("preset.id", id);
+        props.put("preset.display.name", id);
+        props.put("preset.domains", new String[] {domain});
+        props.put("preset.smtp.host", "localhost");
+        props.put("preset.imap.host", "localhost");
+        props.put("preset.files.sent.mail", filesSentMail);
+        if (limit != null) {
+            props.put("preset.sending.limits", new String[] {limit});
+        }
+        return context.registerService(MailProvider.class, new MailProvider() {}, props);
+    }
+
+    private Bundle bundle(String symbolicName) {
+        for (Bundle b : context.getBundles()) {
+            if (symbolicName.equals(b.getSymbolicName())) {
+                return b;
+            }
+        }
+        throw new AssertionError("no bundle " + symbolicName);
+    }
+
+    private List<Event> collect(String topic) {
+        List<Event> events = new CopyOnWriteArrayList<>();
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put(EventConstants.EVENT_TOPIC, topic);
+        context.registerService(EventHandler.class, events::add, props);
+        return events;
+    }
+
+    private Dictionary<String, Object> config(String pid) {
+        try {
+            Dictionary<String, Object> p = configAdmin.getConfiguration(pid, "?").getProperties();
+            return p == null ? new Hashtable<>() : p;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void setConfig(String pid, String key, Object value) throws IOException {
+        org.osgi.service.cm.Configuration c = configAdmin.getConfiguration(pid, "?");
+        Dictionary<String, Object> p = c.getProperties() == null ? new Hashtable<>() : c.getProperties();
+        p.put(key, value);
+        c.update(p);
+    }
+}
