@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 
 import io.talentats.email.api.MessageRecord;
 import io.talentats.email.api.MessageRecord.SentCopy;
@@ -23,14 +24,24 @@ public interface MessageStore {
     /** Stores and queues a message; the same (user, idempotency key) again returns the first message. */
     EnqueueResult enqueue(NewOutbound message);
 
+    /**
+     * Stores and queues a message already leased to {@code owner}, so the caller can deliver it at once from memory
+     * ({@link EnqueueResult#message()}) without claiming it back from the database. If the caller dies, the lease
+     * runs out and the message is due like any other.
+     */
+    EnqueueResult enqueueLeased(NewOutbound message, String owner, Duration lease);
+
     /** Leases up to {@code max} due entries to {@code owner} for {@code lease}, earliest due first, loaded whole. */
     List<StoredOutbound> claimDue(String owner, int max, Duration lease);
 
     /** When the earliest entry that is not leased is due, if there is one. */
     Optional<Instant> nextDue();
 
-    /** Records a delivery and takes the message out of the outbox. */
-    void markSent(Delivery delivery);
+    /**
+     * Records a delivery and takes the message out of the outbox. Does not wait: the stage completes once the
+     * record is committed. If the node dies before that, the message is sent again (with the same Message-ID).
+     */
+    CompletionStage<Void> markSent(Delivery delivery);
 
     /**
      * Gives the entry back to the outbox for a later attempt and releases its lease.

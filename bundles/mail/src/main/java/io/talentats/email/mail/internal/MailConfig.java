@@ -4,7 +4,7 @@ package io.talentats.email.mail.internal;
  * The keys of the product configuration ({@code io.talentats.email}) that concern connections. The settings bundle
  * holds the full, documented definition of that PID; the names here must match it.
  */
-@interface MailConfig {
+public @interface MailConfig {
 
     String PID = "io.talentats.email";
 

@@ -236,19 +236,33 @@ final class Lane {
                 ctx.vault().recordHealth(userId, AccountHealth.healthy());
             }
         }
-        ctx.store().markSent(new Delivery(m.id(), route, d.reason(), envelope.from().toString(),
-                envelope.replyTo() == null ? null : envelope.replyTo().toString(), attempt,
-                reply == null ? null : reply.trim(), copy));
-        ctx.events().post(EmailEvents.MESSAGE_SENT, m, route);
+        byte[] copyOfSent = null;
         if (copy == SentCopy.PENDING) {
             try {
                 ByteArrayOutputStream raw = new ByteArrayOutputStream();
                 mime.writeTo(raw);
-                ctx.appender().append(account, new SentFolderAppender.Copy(m.id(), raw.toByteArray()));
+                copyOfSent = raw.toByteArray();
             } catch (IOException | MessagingException e) {
-                ctx.store().recordSentCopy(m.id(), SentCopy.FAILED, "cannot copy the sent message: " + e.getMessage());
+                copy = SentCopy.FAILED;
+                LOG.warn("Cannot keep a copy of sent message {} for the Sent folder: {}", m.id(), e.toString());
             }
         }
+        // Recorded without waiting, so the next message can go at once; the event follows the commit.
+        MailAccount sender = account;
+        byte[] raw = copyOfSent;
+        ctx.store().markSent(new Delivery(m.id(), route, d.reason(), envelope.from().toString(),
+                envelope.replyTo() == null ? null : envelope.replyTo().toString(), attempt,
+                reply == null ? null : reply.trim(), copy)).whenComplete((done, error) -> {
+                    if (error != null) {
+                        LOG.error("Message {} was sent but recording it failed; it will be sent again: {}", m.id(),
+                                error.toString());
+                        return;
+                    }
+                    ctx.events().post(EmailEvents.MESSAGE_SENT, m, route);
+                    if (raw != null) {
+                        ctx.appender().append(sender, new SentFolderAppender.Copy(m.id(), raw));
+                    }
+                });
     }
 
     private void failed(Job job, int attempt, SendFailure f) {
@@ -326,12 +340,13 @@ final class Lane {
         if (route == Route.USER_SMTP) {
             ep = account.smtp();
             user = account.username();
-            password = account.password().reveal();
+            password = user == null || account.password() == null ? null : account.password().reveal();
         } else {
             ep = platform.endpoint();
             user = platform.username();
-            password = platform.password() == null ? null : platform.password().reveal();
+            password = user == null || platform.password() == null ? null : platform.password().reveal();
         }
+        // Without a login name, no password either: Jakarta Mail would otherwise log in as the OS user.
         Properties props = ctx.sessions().properties(Protocol.SMTP, ep);
         props.put("mail.smtp.auth", Boolean.toString(user != null));
         session = Session.getInstance(props);

@@ -20,6 +20,9 @@ final class MessageValidator {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@+:-]{0,127}");
     private static final Pattern MIME_TYPE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*");
 
+    /** Longest body the history keeps (characters). */
+    static final int MAX_BODY = 1_000_000;
+
     private MessageValidator() {}
 
     static List<FieldError> validate(OutboundMessage m, long maxAttachmentBytes) {
@@ -44,6 +47,12 @@ final class MessageValidator {
         }
         if ((m.textBody() == null || m.textBody().isBlank()) && (m.htmlBody() == null || m.htmlBody().isBlank())) {
             errors.add(new FieldError("body", "Write the message: a text or an HTML body is needed"));
+        }
+        if (m.textBody() != null && m.textBody().length() > MAX_BODY) {
+            errors.add(new FieldError("textBody", "The text body can have at most " + MAX_BODY + " characters"));
+        }
+        if (m.htmlBody() != null && m.htmlBody().length() > MAX_BODY) {
+            errors.add(new FieldError("htmlBody", "The HTML body can have at most " + MAX_BODY + " characters"));
         }
         if (m.senderName() != null && (hasLineBreak(m.senderName()) || m.senderName().length() > 200)) {
             errors.add(new FieldError("senderName", "The sender name must be one line of at most 200 characters"));

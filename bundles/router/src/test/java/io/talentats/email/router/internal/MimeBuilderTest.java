@@ -72,8 +72,8 @@ class MimeBuilderTest {
 
     @Test
     void theNextMessageOfAThreadReferencesItsLatest() {
-        assertThat(OutboxRouter.references(new ThreadTip("<b@x>", "<a@x>"))).isEqualTo("<a@x> <b@x>");
-        assertThat(OutboxRouter.references(new ThreadTip("<a@x>", null))).isEqualTo("<a@x>");
+        assertThat(Outbox.references(new ThreadTip("<b@x>", "<a@x>"))).isEqualTo("<a@x> <b@x>");
+        assertThat(Outbox.references(new ThreadTip("<a@x>", null))).isEqualTo("<a@x>");
     }
 
     @Test

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 
 import javax.sql.DataSource;
 
@@ -41,6 +42,7 @@ import io.talentats.email.store.ThreadTip;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
 
@@ -66,105 +68,139 @@ public class JdbcMessageStore implements MessageStore, MessageHistory {
 
     private final DataSource dataSource;
     private final Clock clock;
+    private final GroupCommitter writer;
 
     @Activate
     public JdbcMessageStore(
             @Reference(name = "dataSource", target = "(dataSourceName=talentats-email)") DataSource dataSource) {
         this(dataSource, Clock.systemUTC());
-        Schema.migrate(dataSource);
     }
 
     JdbcMessageStore(DataSource dataSource, Clock clock) {
+        Schema.migrate(dataSource);
         this.dataSource = dataSource;
         this.clock = clock;
+        this.writer = new GroupCommitter(dataSource);
+    }
+
+    /** Lets the writes already accepted commit, then stops the writer. */
+    @Deactivate
+    public void close() {
+        writer.close();
     }
 
     // ---------------------------------------------------------------- outbox
 
     @Override
     public EnqueueResult enqueue(NewOutbound m) {
+        return enqueue(m, null, null);
+    }
+
+    @Override
+    public EnqueueResult enqueueLeased(NewOutbound m, String owner, Duration lease) {
+        return enqueue(m, owner, lease);
+    }
+
+    private EnqueueResult enqueue(NewOutbound m, String owner, Duration lease) {
         long now = clock.millis();
         String id = MessageIds.next(now);
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
+        try {
+            return writer.apply(c -> {
                 if (m.idempotencyKey() != null) {
                     Optional<EnqueueResult> earlier = byIdempotencyKey(c, m.userId(), m.idempotencyKey());
                     if (earlier.isPresent()) {
-                        c.rollback();
                         return earlier.get();
                     }
                 }
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO email_message (id, direction, kind, "
-                        + "user_id, status, route, route_reason, sender_name, sender_address, to_addresses, "
-                        + "cc_addresses, subject, text_body, html_body, candidate_id, application_id, thread_id, "
-                        + "idempotency_key, reply_token, internet_message_id, in_reply_to_header, references_header, "
-                        + "created_at, updated_at, attempts, sent_copy) "
-                        + "VALUES (?, 'OUTBOUND', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 'NONE')")) {
-                    int i = 1;
-                    ps.setString(i++, id);
-                    ps.setString(i++, m.kind().name());
-                    ps.setString(i++, m.userId());
-                    ps.setString(i++, m.status().name());
-                    ps.setString(i++, m.route().name());
-                    ps.setString(i++, cut(m.routeReason(), 500));
-                    ps.setString(i++, m.senderName());
-                    ps.setString(i++, m.senderAddress());
-                    ps.setString(i++, join(m.to()));
-                    ps.setString(i++, join(m.cc()));
-                    ps.setString(i++, m.subject());
-                    setText(ps, i++, m.textBody());
-                    setText(ps, i++, m.htmlBody());
-                    ps.setString(i++, m.candidateId());
-                    ps.setString(i++, m.applicationId());
-                    ps.setString(i++, m.threadId());
-                    ps.setString(i++, m.idempotencyKey());
-                    ps.setString(i++, m.replyToken());
-                    ps.setString(i++, m.internetMessageId());
-                    ps.setString(i++, m.inReplyToHeader());
-                    ps.setString(i++, m.referencesHeader());
-                    ps.setLong(i++, now);
-                    ps.setLong(i, now);
-                    ps.executeUpdate();
-                }
-                if (!m.attachments().isEmpty()) {
-                    try (PreparedStatement ps = c.prepareStatement("INSERT INTO email_attachment (message_id, "
-                            + "position, file_name, content_type, size_bytes, content) VALUES (?, ?, ?, ?, ?, ?)")) {
-                        int pos = 0;
-                        for (Attachment a : m.attachments()) {
-                            ps.setString(1, id);
-                            ps.setInt(2, pos++);
-                            ps.setString(3, a.fileName());
-                            ps.setString(4, a.contentType());
-                            ps.setLong(5, a.content().length);
-                            ps.setBytes(6, a.content());
-                            ps.addBatch();
-                        }
-                        ps.executeBatch();
-                    }
-                }
-                try (PreparedStatement ps = c.prepareStatement(
-                        "INSERT INTO email_outbox (message_id, next_attempt_at, attempts) VALUES (?, ?, 0)")) {
-                    ps.setString(1, id);
-                    ps.setLong(2, m.status() == MessageStatus.HELD ? Long.MAX_VALUE : now);
-                    ps.executeUpdate();
-                }
-                event(c, id, now, m.status(), "queued via " + m.route() + ": " + m.routeReason());
-                c.commit();
-                return new EnqueueResult(id, m.route(), false);
-            } catch (SQLException e) {
-                c.rollback();
-                if (m.idempotencyKey() != null && isUniqueViolation(e)) {
-                    // A concurrent submit with the same key won the race: answer with its message.
+                long leaseUntil = owner == null ? 0 : now + lease.toMillis();
+                insertOutbound(c, id, now, m, owner, leaseUntil);
+                StoredOutbound stored = owner == null ? null : new StoredOutbound(id, m.userId(), m.kind(),
+                        m.status(), m.route(), m.senderName(), m.senderAddress(), m.to(), m.cc(), m.subject(),
+                        m.textBody(), m.htmlBody(), m.attachments(), m.candidateId(), m.applicationId(), m.threadId(),
+                        m.replyToken(), m.internetMessageId(), m.inReplyToHeader(), m.referencesHeader(),
+                        Instant.ofEpochMilli(now), 0);
+                return new EnqueueResult(id, m.route(), false, stored);
+            });
+        } catch (SQLException e) {
+            if (m.idempotencyKey() != null && isUniqueViolation(e)) {
+                // Another node stored a message with the same key first: answer with it.
+                try (Connection c = dataSource.getConnection()) {
                     Optional<EnqueueResult> earlier = byIdempotencyKey(c, m.userId(), m.idempotencyKey());
                     if (earlier.isPresent()) {
                         return earlier.get();
                     }
+                } catch (SQLException again) {
+                    throw failure("store the message", again);
                 }
-                throw e;
             }
-        } catch (SQLException e) {
             throw failure("store the message", e);
+        }
+    }
+
+    private static void insertOutbound(Connection c, String id, long now, NewOutbound m, String owner,
+            long leaseUntil) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO email_message (id, direction, kind, "
+                + "user_id, status, route, route_reason, sender_name, sender_address, to_addresses, "
+                + "cc_addresses, subject, text_body, html_body, candidate_id, application_id, thread_id, "
+                + "idempotency_key, reply_token, internet_message_id, in_reply_to_header, references_header, "
+                + "created_at, updated_at, attempts, sent_copy) "
+                + "VALUES (?, 'OUTBOUND', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 'NONE')")) {
+            int i = 1;
+            ps.setString(i++, id);
+            ps.setString(i++, m.kind().name());
+            ps.setString(i++, m.userId());
+            ps.setString(i++, m.status().name());
+            ps.setString(i++, m.route().name());
+            ps.setString(i++, cut(m.routeReason(), 500));
+            ps.setString(i++, m.senderName());
+            ps.setString(i++, m.senderAddress());
+            ps.setString(i++, join(m.to()));
+            ps.setString(i++, join(m.cc()));
+            ps.setString(i++, m.subject());
+            setText(ps, i++, m.textBody());
+            setText(ps, i++, m.htmlBody());
+            ps.setString(i++, m.candidateId());
+            ps.setString(i++, m.applicationId());
+            ps.setString(i++, m.threadId());
+            ps.setString(i++, m.idempotencyKey());
+            ps.setString(i++, m.replyToken());
+            ps.setString(i++, m.internetMessageId());
+            ps.setString(i++, m.inReplyToHeader());
+            ps.setString(i++, m.referencesHeader());
+            ps.setLong(i++, now);
+            ps.setLong(i, now);
+            ps.executeUpdate();
+        }
+        if (!m.attachments().isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO email_attachment (message_id, "
+                    + "position, file_name, content_type, size_bytes, content) VALUES (?, ?, ?, ?, ?, ?)")) {
+                int pos = 0;
+                for (Attachment a : m.attachments()) {
+                    ps.setString(1, id);
+                    ps.setInt(2, pos++);
+                    ps.setString(3, a.fileName());
+                    ps.setString(4, a.contentType());
+                    ps.setLong(5, a.content().length);
+                    ps.setBytes(6, a.content());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO email_outbox (message_id, next_attempt_at, "
+                + "attempts, lease_owner, lease_until) VALUES (?, ?, 0, ?, ?)")) {
+            ps.setString(1, id);
+            ps.setLong(2, m.status() == MessageStatus.HELD ? Long.MAX_VALUE : owner != null ? leaseUntil : now);
+            ps.setString(3, owner);
+            if (owner == null) {
+                ps.setNull(4, Types.BIGINT);
+            } else {
+                ps.setLong(4, leaseUntil);
+            }
+            ps.executeUpdate();
+        }
+        if (m.status() != MessageStatus.QUEUED) {
+            event(c, id, now, m.status(), m.routeReason());
         }
     }
 
@@ -176,7 +212,7 @@ public class JdbcMessageStore implements MessageStore, MessageHistory {
             ps.setString(2, key);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next()
-                        ? Optional.of(new EnqueueResult(rs.getString(1), Route.valueOf(rs.getString(2)), true))
+                        ? Optional.of(new EnqueueResult(rs.getString(1), Route.valueOf(rs.getString(2)), true, null))
                         : Optional.empty();
             }
         }
@@ -185,16 +221,14 @@ public class JdbcMessageStore implements MessageStore, MessageHistory {
     @Override
     public List<StoredOutbound> claimDue(String owner, int max, Duration lease) {
         long now = clock.millis();
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
+        try {
+            return writer.apply(c -> {
                 List<String> due = new ArrayList<>();
                 try (PreparedStatement ps = c.prepareStatement("SELECT message_id FROM email_outbox "
-                        + "WHERE next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?) "
-                        + "ORDER BY next_attempt_at, message_id OFFSET 0 ROWS FETCH NEXT ? ROWS ONLY")) {
+                        + "WHERE next_attempt_at <= ? ORDER BY next_attempt_at, message_id "
+                        + "OFFSET 0 ROWS FETCH NEXT ? ROWS ONLY")) {
                     ps.setLong(1, now);
-                    ps.setLong(2, now);
-                    ps.setInt(3, max);
+                    ps.setInt(2, max);
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
                             due.add(rs.getString(1));
@@ -202,17 +236,18 @@ public class JdbcMessageStore implements MessageStore, MessageHistory {
                     }
                 }
                 if (due.isEmpty()) {
-                    c.commit();
-                    return List.of();
+                    return List.<StoredOutbound>of();
                 }
                 List<String> leased = new ArrayList<>();
+                // A leased entry is due again when its lease runs out: claims never scan past entries being sent.
                 try (PreparedStatement ps = c.prepareStatement("UPDATE email_outbox SET lease_owner = ?, "
-                        + "lease_until = ? WHERE message_id = ? AND (lease_until IS NULL OR lease_until < ?)")) {
+                        + "lease_until = ?, next_attempt_at = ? WHERE message_id = ? AND next_attempt_at <= ?")) {
                     for (String id : due) {
                         ps.setString(1, owner);
                         ps.setLong(2, now + lease.toMillis());
-                        ps.setString(3, id);
-                        ps.setLong(4, now);
+                        ps.setLong(3, now + lease.toMillis());
+                        ps.setString(4, id);
+                        ps.setLong(5, now);
                         ps.addBatch();
                     }
                     int[] counts = ps.executeBatch();
@@ -222,22 +257,8 @@ public class JdbcMessageStore implements MessageStore, MessageHistory {
                         }
                     }
                 }
-                try (PreparedStatement ps = c.prepareStatement(
-                        "UPDATE email_message SET status = 'SENDING', updated_at = ? WHERE id = ?")) {
-                    for (String id : leased) {
-                        ps.setLong(1, now);
-                        ps.setString(2, id);
-                        ps.addBatch();
-                    }
-                    ps.executeBatch();
-                }
-                List<StoredOutbound> loaded = loadOutbound(c, leased);
-                c.commit();
-                return loaded;
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            }
+                return loadOutbound(c, leased);
+            });
         } catch (SQLException e) {
             throw failure("claim outbox entries", e);
         }
@@ -245,16 +266,16 @@ public class JdbcMessageStore implements MessageStore, MessageHistory {
 
     @Override
     public Optional<Instant> nextDue() {
-        return query("SELECT MIN(next_attempt_at) FROM email_outbox WHERE lease_until IS NULL", ps -> {}, rs -> {
+        return query("SELECT MIN(next_attempt_at) FROM email_outbox", ps -> {}, rs -> {
             long v = rs.getLong(1);
             return rs.wasNull() || v == Long.MAX_VALUE ? null : Instant.ofEpochMilli(v);
         }).stream().findFirst();
     }
 
     @Override
-    public void markSent(Delivery d) {
+    public CompletionStage<Void> markSent(Delivery d) {
         long now = clock.millis();
-        transaction("record a delivery", c -> {
+        return writer.submit(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE email_message SET status = 'SENT', route = ?, "
                     + "route_reason = ?, from_header = ?, reply_to_header = ?, attempts = ?, last_server_reply = ?, "
                     + "failure_reason = NULL, sent_copy = ?, updated_at = ?, completed_at = ? WHERE id = ?")) {
@@ -271,7 +292,14 @@ public class JdbcMessageStore implements MessageStore, MessageHistory {
                 ps.executeUpdate();
             }
             deleteOutbox(c, d.id());
-            event(c, d.id(), now, MessageStatus.SENT, "sent via " + d.route() + ": " + d.serverReply());
+            if (d.sentCopy() == SentCopy.PENDING) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO email_pending_copy (message_id) VALUES (?)")) {
+                    ps.setString(1, d.id());
+                    ps.executeUpdate();
+                }
+            }
+            return null;
         });
     }
 
@@ -327,16 +355,10 @@ public class JdbcMessageStore implements MessageStore, MessageHistory {
         int[] released = new int[1];
         long now = clock.millis();
         transaction("release leases", c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE email_message SET status = 'QUEUED', "
-                    + "updated_at = ? WHERE status = 'SENDING' AND id IN "
-                    + "(SELECT message_id FROM email_outbox WHERE lease_owner = ?)")) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE email_outbox SET lease_owner = NULL, "
+                    + "lease_until = NULL, next_attempt_at = ? WHERE lease_owner = ?")) {
                 ps.setLong(1, now);
                 ps.setString(2, owner);
-                ps.executeUpdate();
-            }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE email_outbox SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?")) {
-                ps.setString(1, owner);
                 released[0] = ps.executeUpdate();
             }
         });
@@ -411,6 +433,12 @@ public class JdbcMessageStore implements MessageStore, MessageHistory {
                 ps.setString(3, id);
                 ps.executeUpdate();
             }
+            if (state != SentCopy.PENDING) {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM email_pending_copy WHERE message_id = ?")) {
+                    ps.setString(1, id);
+                    ps.executeUpdate();
+                }
+            }
         });
     }
 
@@ -418,8 +446,8 @@ public class JdbcMessageStore implements MessageStore, MessageHistory {
     public List<StoredOutbound> pendingSentCopies(int max) {
         try (Connection c = dataSource.getConnection()) {
             List<String> ids = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM email_message WHERE sent_copy = 'PENDING' "
-                    + "ORDER BY created_at OFFSET 0 ROWS FETCH NEXT ? ROWS ONLY")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT message_id FROM email_pending_copy "
+                    + "ORDER BY message_id OFFSET 0 ROWS FETCH NEXT ? ROWS ONLY")) {
                 ps.setInt(1, max);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -456,9 +484,14 @@ public class JdbcMessageStore implements MessageStore, MessageHistory {
     @Override
     public OutboxStats outboxStats() {
         long dayAgo = clock.millis() - Duration.ofDays(1).toMillis();
+        long now = clock.millis();
         Map<String, Long> byStatus = new HashMap<>();
-        query("SELECT m.status, COUNT(*) FROM email_outbox o JOIN email_message m ON m.id = o.message_id "
-                + "GROUP BY m.status", ps -> {}, rs -> byStatus.put(rs.getString(1), rs.getLong(2)));
+        query("SELECT CASE WHEN o.lease_until >= ? THEN 'SENDING' ELSE m.status END AS s, COUNT(*) FROM email_outbox o "
+                + "JOIN email_message m ON m.id = o.message_id GROUP BY CASE WHEN o.lease_until >= ? THEN 'SENDING' "
+                + "ELSE m.status END", ps -> {
+                    ps.setLong(1, now);
+                    ps.setLong(2, now);
+                }, rs -> byStatus.put(rs.getString(1), rs.getLong(2)));
         long failed = query("SELECT COUNT(*) FROM email_message WHERE status = 'FAILED' AND completed_at >= ?",
                 ps -> ps.setLong(1, dayAgo), rs -> rs.getLong(1)).get(0);
         return new OutboxStats(byStatus.getOrDefault("QUEUED", 0L), byStatus.getOrDefault("RETRYING", 0L),
@@ -476,8 +509,27 @@ public class JdbcMessageStore implements MessageStore, MessageHistory {
 
     @Override
     public Optional<MessageRecord> find(String id) {
-        return records("SELECT " + RECORD_COLUMNS + " FROM email_message WHERE id = ?", ps -> ps.setString(1, id))
-                .stream().findFirst();
+        Optional<MessageRecord> found = records("SELECT " + RECORD_COLUMNS + " FROM email_message WHERE id = ?",
+                ps -> ps.setString(1, id)).stream().findFirst();
+        if (found.isPresent() && found.get().status().pending()) {
+            // A worker holding the entry's lease is sending it right now.
+            long now = clock.millis();
+            boolean leased = !query("SELECT 1 FROM email_outbox WHERE message_id = ? AND lease_until >= ?", ps -> {
+                ps.setString(1, id);
+                ps.setLong(2, now);
+            }, rs -> Boolean.TRUE).isEmpty();
+            if (leased) {
+                return Optional.of(withStatus(found.get(), MessageStatus.SENDING));
+            }
+        }
+        return found;
+    }
+
+    private static MessageRecord withStatus(MessageRecord r, MessageStatus status) {
+        return new MessageRecord(r.id(), r.direction(), r.kind(), r.userId(), status, r.route(), r.routeReason(),
+                r.from(), r.replyTo(), r.to(), r.subject(), r.textBody(), r.htmlBody(), r.replyText(), r.attachments(),
+                r.candidateId(), r.applicationId(), r.threadId(), r.internetMessageId(), r.inReplyTo(), r.createdAt(),
+                r.updatedAt(), r.completedAt(), r.attempts(), r.lastServerReply(), r.failureReason(), r.sentCopy());
     }
 
     @Override
@@ -502,10 +554,25 @@ public class JdbcMessageStore implements MessageStore, MessageHistory {
 
     @Override
     public List<MessageEvent> events(String messageId) {
-        return query("SELECT at, status, detail FROM email_message_event WHERE message_id = ? ORDER BY at, id",
+        Optional<MessageRecord> rec = find(messageId);
+        if (rec.isEmpty()) {
+            return List.of();
+        }
+        MessageRecord r = rec.get();
+        List<MessageEvent> timeline = new ArrayList<>();
+        if (r.direction() == Direction.OUTBOUND) {
+            timeline.add(new MessageEvent(r.createdAt(), MessageStatus.QUEUED, "queued"));
+        }
+        timeline.addAll(query("SELECT at, status, detail FROM email_message_event WHERE message_id = ? ORDER BY at, id",
                 ps -> ps.setString(1, messageId),
                 rs -> new MessageEvent(Instant.ofEpochMilli(rs.getLong(1)), MessageStatus.valueOf(rs.getString(2)),
-                        rs.getString(3)));
+                        rs.getString(3))));
+        if (r.status() == MessageStatus.SENT || r.status() == MessageStatus.RECEIVED) {
+            timeline.add(new MessageEvent(r.completedAt() != null ? r.completedAt() : r.createdAt(), r.status(),
+                    r.status() == MessageStatus.SENT ? "sent via " + r.route() + ": " + r.lastServerReply()
+                            : "received"));
+        }
+        return timeline;
     }
 
     private Page<MessageRecord> page(String where, String value, PageRequest page) {
@@ -725,15 +792,11 @@ public class JdbcMessageStore implements MessageStore, MessageHistory {
     }
 
     private void transaction(String what, Work work) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
+        try {
+            writer.apply(c -> {
                 work.run(c);
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
+                return null;
+            });
         } catch (SQLException e) {
             throw failure(what, e);
         }

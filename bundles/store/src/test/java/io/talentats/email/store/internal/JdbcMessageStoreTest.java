@@ -124,7 +124,7 @@ class JdbcMessageStoreTest {
         assertThat(store.requeue(r.id())).as("only failed messages").isFalse();
         store.claimDue("n", 10, Duration.ofMinutes(5));
         store.markSent(new Delivery(r.id(), Route.USER_SMTP, "connected", "Jane <jane@example.com>", null, 3,
-                "250 2.0.0 OK", SentCopy.PENDING));
+                "250 2.0.0 OK", SentCopy.PENDING)).toCompletableFuture().join();
         MessageRecord sent = store.find(r.id()).orElseThrow();
         assertThat(sent.status()).isEqualTo(MessageStatus.SENT);
         assertThat(sent.sentCopy()).isEqualTo(SentCopy.PENDING);

@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# Starts (or stops) the local mail servers the benchmarks measure against, all on 127.0.0.1 high ports:
+#   smtp-sink  127.0.0.1:2525  Postfix's null SMTP server (accepts and discards, no TLS)
+#   postfix    127.0.0.1:2587  a real Postfix with STARTTLS that discards what it accepts
+#   dovecot    127.0.0.1:3143 (STARTTLS) and 3993 (IMAPS), users bench1..benchN, password "bench"
+# Needs root for the Debian packages (installed on first use): postfix, dovecot-core, dovecot-imapd.
+# Usage: benchmarks/mail-servers.sh start|stop
+set -euo pipefail
+DIR=/tmp/talentats-bench
+PF=$DIR/postfix
+DV=$DIR/dovecot
+
+install_packages() {
+  if ! command -v smtp-sink >/dev/null || ! command -v dovecot >/dev/null; then
+    apt-get update -qq
+    echo "postfix postfix/main_mailer_type select Local only" | debconf-set-selections
+    echo "postfix postfix/mailname string bench.localhost" | debconf-set-selections
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postfix dovecot-core dovecot-imapd >/dev/null
+  fi
+}
+
+certificate() {
+  mkdir -p $DIR/tls
+  if [ ! -f $DIR/tls/cert.pem ]; then
+    openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj /CN=localhost \
+      -addext subjectAltName=DNS:localhost -keyout $DIR/tls/key.pem -out $DIR/tls/cert.pem 2>/dev/null
+    chmod 644 $DIR/tls/key.pem $DIR/tls/cert.pem
+  fi
+}
+
+start_sink() {
+  pkill -f "smtp-sink .*127.0.0.1:2525" 2>/dev/null || true
+  nohup smtp-sink -u postfix -c 127.0.0.1:2525 1024 >$DIR/smtp-sink.log 2>&1 &
+}
+
+start_postfix() {
+  postfix -c $PF stop >/dev/null 2>&1 || true
+  mkdir -p $PF/queue $PF/data
+  chown -R postfix $PF/data
+  cat > $PF/main.cf <<CF
+compatibility_level = 3.6
+config_directory = $PF
+queue_directory = $PF/queue
+data_directory = $PF/data
+mail_owner = postfix
+myhostname = bench.localhost
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+mydestination =
+relay_domains =
+mynetworks = 127.0.0.0/8
+smtpd_relay_restrictions = permit_mynetworks, reject
+default_transport = discard
+alias_maps =
+alias_database =
+smtpd_tls_cert_file = $DIR/tls/cert.pem
+smtpd_tls_key_file = $DIR/tls/key.pem
+smtpd_tls_security_level = may
+maillog_file_prefixes = $DIR
+maillog_file = $PF/maillog
+CF
+  sed -e 's/^smtp      inet/127.0.0.1:2587 inet/' -e 's/^\(\S\+\s\+\S\+\s\+\S\+\s\+\S\+\s\+\)y/\1n/' \
+    /etc/postfix/master.cf > $PF/master.cf
+  postfix -c $PF check >/dev/null 2>&1 || true
+  postfix -c $PF start
+}
+
+stop_dovecot() {
+  if [ -f $DV/run/master.pid ]; then
+    kill "$(cat $DV/run/master.pid)" 2>/dev/null || true
+    for _ in $(seq 1 50); do [ -f $DV/run/master.pid ] && kill -0 "$(cat $DV/run/master.pid)" 2>/dev/null || break; sleep 0.1; done
+  fi
+}
+
+start_dovecot() {
+  local users=${BENCH_IMAP_USERS:-1000}
+  stop_dovecot
+  mkdir -p $DV/run $DV/mail
+  id bench >/dev/null 2>&1 || useradd -r -M -d $DV/mail bench
+  chown -R bench $DV/mail
+  : > $DV/passwd
+  for i in $(seq 1 "$users"); do
+    echo "bench$i:{PLAIN}bench:$(id -u bench):$(id -g bench)::$DV/mail/bench$i" >> $DV/passwd
+  done
+  cat > $DV/dovecot.conf <<CF
+base_dir = $DV/run
+listen = 127.0.0.1
+protocols = imap
+ssl = yes
+ssl_cert = <$DIR/tls/cert.pem
+ssl_key = <$DIR/tls/key.pem
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+mail_location = maildir:~/Maildir
+passdb {
+  driver = passwd-file
+  args = $DV/passwd
+}
+userdb {
+  driver = passwd-file
+  args = $DV/passwd
+}
+service imap-login {
+  inet_listener imap {
+    port = 3143
+  }
+  inet_listener imaps {
+    port = 3993
+  }
+  process_limit = 2048
+  client_limit = 2048
+  service_count = 0
+}
+service imap {
+  process_limit = 4096
+}
+default_process_limit = 4096
+default_client_limit = 8192
+mail_max_userip_connections = 100
+log_path = $DV/dovecot.log
+CF
+  sysctl -qw fs.inotify.max_user_instances=8192 2>/dev/null || true
+  ulimit -n 65536 2>/dev/null || true
+  dovecot -c $DV/dovecot.conf
+}
+
+case "${1:-start}" in
+  start)
+    install_packages
+    certificate
+    start_sink
+    start_postfix
+    start_dovecot
+    echo "smtp-sink 127.0.0.1:2525, postfix STARTTLS 127.0.0.1:2587, dovecot 127.0.0.1:3143/3993; certificate $DIR/tls/cert.pem"
+    ;;
+  stop)
+    pkill -f "smtp-sink .*127.0.0.1:2525" 2>/dev/null || true
+    postfix -c $PF stop >/dev/null 2>&1 || true
+    stop_dovecot
+    ;;
+esac

@@ -1,0 +1,222 @@
+package io.talentats.email.benchmarks;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.locks.LockSupport;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+
+import io.talentats.email.api.Endpoint;
+import io.talentats.email.api.MessageKind;
+import io.talentats.email.api.OutboundMessage;
+import io.talentats.email.api.Security;
+import io.talentats.email.mail.internal.AngusMailSessions;
+import io.talentats.email.mail.internal.MailConfig;
+import io.talentats.email.router.internal.Outbox;
+import io.talentats.email.router.internal.RouterConfig;
+import io.talentats.email.store.internal.JdbcMessageStore;
+
+import jakarta.mail.Message;
+import jakarta.mail.Session;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+
+import org.osgi.util.converter.Converters;
+
+/**
+ * Pushes messages through the router (durable outbox on: H2 in a file, as in Karaf) to local SMTP servers and
+ * prints msgs/s beside raw Angus Mail measured in the same run against the same servers: one connection per message
+ * ({@code Transport.send}) and one reused connection.
+ *
+ * <pre>
+ * benchmarks/mail-servers.sh start
+ * java -cp ... io.talentats.email.benchmarks.RouterBenchmark [messages] [starttls-messages]
+ * </pre>
+ */
+public final class RouterBenchmark {
+
+    static final String SINK_HOST = "127.0.0.1";
+    static final int SINK_PORT = 2525;
+    static final String TLS_HOST = "localhost";
+    static final int TLS_PORT = 2587;
+    static final Path CERT = Path.of("/tmp/talentats-bench/tls/cert.pem");
+    /** Threads submitting to the router at once, as an ATS's request threads would. */
+    static final int SUBMITTERS = Integer.getInteger("submitters", 8);
+
+    public static void main(String[] args) throws Exception {
+        int n = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
+        int tlsN = args.length > 1 ? Integer.parseInt(args[1]) : 300;
+        System.out.printf(Locale.ROOT, "Router benchmark: %d messages to smtp-sink %s:%d, %d over STARTTLS to Postfix "
+                + "%s:%d; %d cores, Java %s; the router gets its messages from %d submitting threads and delivers "
+                + "them over one connection (one sender)%n%n", n, SINK_HOST, SINK_PORT, tlsN, TLS_HOST, TLS_PORT,
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), SUBMITTERS);
+
+        // Warm up every path once, so the JIT does not count against the first measured one.
+        rawPerMessage(SINK_HOST, SINK_PORT, false, Math.min(500, n));
+        rawReused(SINK_HOST, SINK_PORT, false, Math.min(2000, n));
+        router(new Endpoint(SINK_HOST, SINK_PORT, Security.NONE), Math.min(2000, n));
+
+        Table t = new Table("server", "how", "messages", "seconds", "msgs/s");
+        double sinkPer = rate(t, "smtp-sink", "raw Angus, connection per message", n,
+                () -> rawPerMessage(SINK_HOST, SINK_PORT, false, n));
+        double sinkReused = rate(t, "smtp-sink", "raw Angus, one reused connection", n,
+                () -> rawReused(SINK_HOST, SINK_PORT, false, n));
+        double sinkRouter = rate(t, "smtp-sink", "router, durable outbox", n,
+                () -> router(new Endpoint(SINK_HOST, SINK_PORT, Security.NONE), n));
+        double tlsPer = rate(t, "Postfix STARTTLS", "raw Angus, connection per message", tlsN,
+                () -> rawPerMessage(TLS_HOST, TLS_PORT, true, tlsN));
+        double tlsReused = rate(t, "Postfix STARTTLS", "raw Angus, one reused connection", tlsN,
+                () -> rawReused(TLS_HOST, TLS_PORT, true, tlsN));
+        double tlsRouter = rate(t, "Postfix STARTTLS", "router, durable outbox", tlsN,
+                () -> router(new Endpoint(TLS_HOST, TLS_PORT, Security.STARTTLS), tlsN));
+        t.print();
+        System.out.println();
+        System.out.printf(Locale.ROOT, "router / raw reused connection, null sink:   %.2f  (target >= 0.80)%n",
+                sinkRouter / sinkReused);
+        System.out.printf(Locale.ROOT, "router / raw connection per message, STARTTLS: %.1f  (target >= 10)%n",
+                tlsRouter / tlsPer);
+        System.out.printf(Locale.ROOT, "(router / raw per message, null sink: %.1f; router / raw reused, STARTTLS: %.2f)%n",
+                sinkRouter / sinkPer, tlsRouter / tlsReused);
+        System.exit(0);
+    }
+
+    interface Run {
+        void run() throws Exception;
+    }
+
+    private static double rate(Table t, String server, String how, int n, Run run) throws Exception {
+        long start = System.nanoTime();
+        run.run();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double rate = n / seconds;
+        t.row(server, how, n, seconds, rate);
+        return rate;
+    }
+
+    private static Properties rawProperties(String host, int port, boolean startTls) {
+        Properties p = new Properties();
+        p.put("mail.smtp.host", host);
+        p.put("mail.smtp.port", Integer.toString(port));
+        if (startTls) {
+            p.put("mail.smtp.starttls.enable", "true");
+            p.put("mail.smtp.starttls.required", "true");
+            p.put("mail.smtp.ssl.trust", host);
+        }
+        return p;
+    }
+
+    private static MimeMessage message(Session s, int i) throws Exception {
+        MimeMessage m = new MimeMessage(s);
+        m.setFrom(new InternetAddress("bench1@bench.localhost", "Bench Recruiter"));
+        m.setRecipient(Message.RecipientType.TO, new InternetAddress("candidate@bench.localhost"));
+        m.setSubject("Your application, message " + i);
+        m.setText(BODY, "UTF-8");
+        m.saveChanges();
+        return m;
+    }
+
+    static void rawPerMessage(String host, int port, boolean startTls, int n) throws Exception {
+        Session s = Session.getInstance(rawProperties(host, port, startTls));
+        for (int i = 0; i < n; i++) {
+            Transport.send(message(s, i));
+        }
+    }
+
+    static void rawReused(String host, int port, boolean startTls, int n) throws Exception {
+        Session s = Session.getInstance(rawProperties(host, port, startTls));
+        try (Transport t = s.getTransport("smtp")) {
+            t.connect();
+            for (int i = 0; i < n; i++) {
+                MimeMessage m = message(s, i);
+                t.sendMessage(m, m.getAllRecipients());
+            }
+        }
+    }
+
+    /** Submits {@code n} custom messages from one recruiter and waits until the outbox has sent them all. */
+    static void router(Endpoint smtp, int n) throws Exception {
+        Path dir = Files.createTempDirectory("talentats-bench-db");
+        HikariConfig hc = new HikariConfig();
+        hc.setJdbcUrl("jdbc:h2:file:" + dir.resolve("messages") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;QUERY_CACHE_SIZE=64");
+        hc.setUsername("sa");
+        hc.setMaximumPoolSize(10);
+        try (HikariDataSource ds = new HikariDataSource(hc)) {
+            JdbcMessageStore store = new JdbcMessageStore(ds);
+            Map<String, Object> mailProps = new HashMap<>();
+            mailProps.put("trusted.certificates", Files.exists(CERT) ? CERT.toString() : "");
+            AngusMailSessions sessions = new AngusMailSessions(
+                    Converters.standardConverter().convert(mailProps).to(MailConfig.class));
+            RouterConfig config = Converters.standardConverter().convert(Map.of()).to(RouterConfig.class);
+            BenchAccount account = new BenchAccount("bench", "bench1@bench.localhost", "bench", smtp,
+                    new Endpoint("localhost", 3993, Security.SSL_TLS));
+            // Count outcomes from the router's own events rather than polling the database, which would compete
+            // with the outbox for the same two cores.
+            java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicInteger failed = new java.util.concurrent.atomic.AtomicInteger();
+            org.osgi.service.event.EventAdmin counter = new org.osgi.service.event.EventAdmin() {
+                @Override
+                public void postEvent(org.osgi.service.event.Event event) {
+                    if (event.getTopic().equals(io.talentats.email.api.EmailEvents.MESSAGE_SENT)) {
+                        sent.incrementAndGet();
+                    } else if (event.getTopic().equals(io.talentats.email.api.EmailEvents.MESSAGE_FAILED)) {
+                        failed.incrementAndGet();
+                    }
+                }
+
+                @Override
+                public void sendEvent(org.osgi.service.event.Event event) {
+                    postEvent(event);
+                }
+            };
+            Outbox outbox = new Outbox(config, "bench-node", store, sessions, account, account, () -> true,
+                    () -> counter, () -> null);
+            try {
+                // Submitted as an ATS does: from several request threads at once.
+                java.util.concurrent.ExecutorService submitters =
+                        java.util.concurrent.Executors.newFixedThreadPool(SUBMITTERS);
+                java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+                for (int t = 0; t < SUBMITTERS; t++) {
+                    submitters.execute(() -> {
+                        for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
+                            try {
+                                outbox.submit(OutboundMessage.builder().senderUserId("bench").kind(MessageKind.CUSTOM)
+                                        .to("candidate@bench.localhost").subject("Your application, message " + i)
+                                        .textBody(BODY).candidateId("c" + (i % 100)).build());
+                            } catch (Exception e) {
+                                failed.incrementAndGet();
+                                e.printStackTrace();
+                            }
+                        }
+                    });
+                }
+                submitters.shutdown();
+                long submitStart = System.nanoTime();
+                submitters.awaitTermination(10, java.util.concurrent.TimeUnit.MINUTES);
+                if (Boolean.getBoolean("phases")) {
+                    System.out.printf(Locale.ROOT, "  submitted %d in %.2f s; %d sent by then%n", n,
+                            (System.nanoTime() - submitStart) / 1e9, sent.get());
+                }
+                while (sent.get() + failed.get() < n) {
+                    LockSupport.parkNanos(1_000_000);
+                }
+                if (failed.get() > 0) {
+                    throw new IllegalStateException(failed.get() + " messages failed, e.g.: "
+                            + store.forUser("bench", io.talentats.email.api.PageRequest.first(1)).items().get(0)
+                                    .failureReason());
+                }
+            } finally {
+                outbox.stop();
+                store.close();
+            }
+        }
+    }
+
+    static final String BODY = ("Dear candidate,\n\nthank you for your application. We have moved it to the next "
+            + "stage and will be in touch about an interview shortly.\n\n").repeat(6) + "Kind regards,\nThe recruiting team\n";
+}
