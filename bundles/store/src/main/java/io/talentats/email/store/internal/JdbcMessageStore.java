@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -36,6 +37,10 @@ import io.talentats.email.api.Route;
 import io.talentats.email.store.Delivery;
 import io.talentats.email.store.EnqueueResult;
 import io.talentats.email.store.MessageStore;
+import io.talentats.email.store.Checkpoint;
+import io.talentats.email.store.InboundMessage;
+import io.talentats.email.store.OutboundRef;
+import io.talentats.email.store.ReplyStore;
 import io.talentats.email.store.NewOutbound;
 import io.talentats.email.store.StoredOutbound;
 import io.talentats.email.store.ThreadTip;
@@ -50,9 +55,9 @@ import org.osgi.service.metatype.annotations.Designate;
  * {@link MessageStore} and {@link MessageHistory} over JDBC. Plain SQL that H2 and PostgreSQL both run; every
  * change that must not be half-done is one transaction.
  */
-@Component(service = {MessageStore.class, MessageHistory.class}, configurationPid = StoreConfig.PID)
+@Component(service = {MessageStore.class, ReplyStore.class, MessageHistory.class}, configurationPid = StoreConfig.PID)
 @Designate(ocd = StoreConfig.class)
-public class JdbcMessageStore implements MessageStore, MessageHistory {
+public class JdbcMessageStore implements MessageStore, ReplyStore, MessageHistory {
 
     /** Separates addresses in one column; validated addresses never contain a line break. */
     private static final String LIST_SEPARATOR = "\n";
@@ -143,8 +148,8 @@ public class JdbcMessageStore implements MessageStore, MessageHistory {
                 + "user_id, status, route, route_reason, sender_name, sender_address, to_addresses, "
                 + "cc_addresses, subject, text_body, html_body, candidate_id, application_id, thread_id, "
                 + "idempotency_key, reply_token, internet_message_id, in_reply_to_header, references_header, "
-                + "created_at, updated_at, attempts, sent_copy) "
-                + "VALUES (?, 'OUTBOUND', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 'NONE')")) {
+                + "created_at, updated_at, attempts, sent_copy, primary_recipient) "
+                + "VALUES (?, 'OUTBOUND', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 'NONE', ?)")) {
             int i = 1;
             ps.setString(i++, id);
             ps.setString(i++, m.kind().name());
@@ -168,7 +173,8 @@ public class JdbcMessageStore implements MessageStore, MessageHistory {
             ps.setString(i++, m.inReplyToHeader());
             ps.setString(i++, m.referencesHeader());
             ps.setLong(i++, now);
-            ps.setLong(i, now);
+            ps.setLong(i++, now);
+            ps.setString(i, m.to().isEmpty() ? null : m.to().get(0).trim().toLowerCase(java.util.Locale.ROOT));
             ps.executeUpdate();
         }
         if (!m.attachments().isEmpty()) {
@@ -503,6 +509,172 @@ public class JdbcMessageStore implements MessageStore, MessageHistory {
         return records("SELECT " + RECORD_COLUMNS + " FROM email_message WHERE id IN "
                 + "(SELECT message_id FROM email_outbox) ORDER BY created_at, id OFFSET 0 ROWS FETCH NEXT ? ROWS ONLY",
                 ps -> ps.setInt(1, limit));
+    }
+
+    // ---------------------------------------------------------------- replies
+
+    @Override
+    public Optional<Checkpoint> checkpoint(String userId, String folder) {
+        return query("SELECT uid_validity, last_uid FROM email_mailbox_checkpoint WHERE user_id = ? AND folder = ?",
+                ps -> {
+                    ps.setString(1, userId);
+                    ps.setString(2, folder);
+                }, rs -> new Checkpoint(userId, folder, rs.getLong(1), rs.getLong(2))).stream().findFirst();
+    }
+
+    private static final String OUTBOUND_REF = "SELECT id, user_id, internet_message_id, thread_id, candidate_id, "
+            + "application_id, created_at, primary_recipient FROM email_message WHERE direction = 'OUTBOUND' "
+            + "AND user_id = ? AND ";
+
+    @Override
+    public List<OutboundRef> outboundByMessageIds(String userId, Collection<String> messageIds) {
+        return refs("internet_message_id", userId, messageIds, null);
+    }
+
+    @Override
+    public List<OutboundRef> outboundByTokens(String userId, Collection<String> tokens) {
+        return refs("reply_token", userId, tokens, null);
+    }
+
+    @Override
+    public List<OutboundRef> outboundTo(String userId, Collection<String> addresses, Instant since) {
+        List<String> lower = addresses.stream().map(a -> a.trim().toLowerCase(java.util.Locale.ROOT)).distinct().toList();
+        return refs("primary_recipient", userId, lower, since);
+    }
+
+    private List<OutboundRef> refs(String column, String userId, Collection<String> values, Instant since) {
+        List<String> list = values.stream().filter(v -> v != null && !v.isBlank()).distinct().toList();
+        if (list.isEmpty()) {
+            return List.of();
+        }
+        List<OutboundRef> out = new ArrayList<>();
+        for (int from = 0; from < list.size(); from += 500) {
+            List<String> chunk = list.subList(from, Math.min(list.size(), from + 500));
+            out.addAll(query(OUTBOUND_REF + column + " IN (" + placeholders(chunk.size()) + ")"
+                    + (since == null ? "" : " AND created_at >= ?") + " ORDER BY created_at DESC", ps -> {
+                        ps.setString(1, userId);
+                        for (int i = 0; i < chunk.size(); i++) {
+                            ps.setString(i + 2, chunk.get(i));
+                        }
+                        if (since != null) {
+                            ps.setLong(chunk.size() + 2, since.toEpochMilli());
+                        }
+                    }, rs -> new OutboundRef(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5), rs.getString(6), Instant.ofEpochMilli(rs.getLong(7)), rs.getString(8))));
+        }
+        return out;
+    }
+
+    @Override
+    public List<Recorded> record(List<InboundMessage> messages, Checkpoint checkpoint) {
+        long now = clock.millis();
+        try {
+            return writer.apply(c -> {
+                List<Recorded> recorded = new ArrayList<>();
+                for (InboundMessage m : messages) {
+                    if (seen(c, m.userId(), m.dedupeKey())) {
+                        continue;
+                    }
+                    String id = MessageIds.next(now);
+                    insertInbound(c, id, now, m);
+                    recorded.add(new Recorded(id, m));
+                }
+                if (checkpoint != null) {
+                    saveCheckpoint(c, checkpoint, now);
+                }
+                return recorded;
+            });
+        } catch (SQLException e) {
+            throw failure("record collected replies", e);
+        }
+    }
+
+    private static boolean seen(Connection c, String userId, String dedupeKey) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT 1 FROM email_message WHERE user_id = ? AND idempotency_key = ?")) {
+            ps.setString(1, userId);
+            ps.setString(2, dedupeKey);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private static void insertInbound(Connection c, String id, long now, InboundMessage m) throws SQLException {
+        OutboundRef a = m.answers();
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO email_message (id, direction, user_id, status, "
+                + "from_header, to_addresses, subject, text_body, html_body, reply_text, candidate_id, application_id, "
+                + "thread_id, idempotency_key, internet_message_id, in_reply_to_id, created_at, updated_at, "
+                + "completed_at, attempts, sent_copy, failure_reason) "
+                + "VALUES (?, 'INBOUND', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 'NONE', ?)")) {
+            int i = 1;
+            ps.setString(i++, id);
+            ps.setString(i++, m.userId());
+            ps.setString(i++, m.status().name());
+            ps.setString(i++, cut(m.from(), 1000));
+            ps.setString(i++, cut(join(m.to()) == null ? "" : join(m.to()), 4000));
+            ps.setString(i++, cut(m.subject(), 2000));
+            setText(ps, i++, cut(m.textBody(), Schema.MAX_TEXT));
+            setText(ps, i++, cut(m.htmlBody(), Schema.MAX_TEXT));
+            setText(ps, i++, cut(m.replyText(), Schema.MAX_TEXT));
+            ps.setString(i++, a == null ? null : a.candidateId());
+            ps.setString(i++, a == null ? null : a.applicationId());
+            ps.setString(i++, a == null ? null : a.threadId());
+            ps.setString(i++, m.dedupeKey());
+            ps.setString(i++, cut(m.internetMessageId(), 998));
+            ps.setString(i++, a == null ? null : a.id());
+            ps.setLong(i++, now);
+            ps.setLong(i++, now);
+            ps.setLong(i++, m.receivedAt() == null ? now : m.receivedAt().toEpochMilli());
+            ps.setString(i, cut(m.note(), 2000));
+            ps.executeUpdate();
+        }
+        if (!m.attachments().isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO email_attachment (message_id, position, "
+                    + "file_name, content_type, size_bytes, content) VALUES (?, ?, ?, ?, ?, ?)")) {
+                int pos = 0;
+                for (Attachment at : m.attachments()) {
+                    ps.setString(1, id);
+                    ps.setInt(2, pos++);
+                    ps.setString(3, cut(at.fileName(), 500));
+                    ps.setString(4, cut(at.contentType(), 200));
+                    ps.setLong(5, at.content() == null ? 0 : at.content().length);
+                    if (at.content() == null) {
+                        ps.setNull(6, Types.BLOB);
+                    } else {
+                        ps.setBytes(6, at.content());
+                    }
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        }
+        if (m.note() != null) {
+            event(c, id, now, m.status(), m.note());
+        }
+    }
+
+    private static void saveCheckpoint(Connection c, Checkpoint cp, long now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE email_mailbox_checkpoint SET uid_validity = ?, "
+                + "last_uid = ?, updated_at = ? WHERE user_id = ? AND folder = ?")) {
+            ps.setLong(1, cp.uidValidity());
+            ps.setLong(2, cp.lastUid());
+            ps.setLong(3, now);
+            ps.setString(4, cp.userId());
+            ps.setString(5, cp.folder());
+            if (ps.executeUpdate() == 1) {
+                return;
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO email_mailbox_checkpoint (user_id, folder, "
+                + "uid_validity, last_uid, updated_at) VALUES (?, ?, ?, ?, ?)")) {
+            ps.setString(1, cp.userId());
+            ps.setString(2, cp.folder());
+            ps.setLong(3, cp.uidValidity());
+            ps.setLong(4, cp.lastUid());
+            ps.setLong(5, now);
+            ps.executeUpdate();
+        }
     }
 
     // ---------------------------------------------------------------- history

@@ -1,0 +1,217 @@
+package io.talentats.email.replies.internal;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.talentats.email.api.Connectivity;
+import io.talentats.email.api.EmailEvents;
+import io.talentats.email.api.ReplyCollector;
+import io.talentats.email.api.WatcherStatus;
+import io.talentats.email.mail.MailSessions;
+import io.talentats.email.runtime.CredentialVault;
+import io.talentats.email.store.ReplyStore;
+import io.talentats.email.store.ReplyStore.Recorded;
+
+import jakarta.mail.Session;
+
+import org.eclipse.angus.mail.imap.IdleManager;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches every connected mailbox with a fixed, small number of threads whatever their number: one IMAP IDLE
+ * selector for all of them (with a helper per worker to end an IDLE), a few workers that read mailboxes, and one
+ * timer; 8 threads with the default of 3 workers. It exists only while email connectivity is on (its reference to
+ * {@link Connectivity} requires {@code enabled=true}): switching connectivity off stops every watcher; switching it
+ * on starts them again from their checkpoints.
+ */
+@Component(service = {ReplyCollector.class, Watchers.class}, configurationPid = CollectorConfig.PID, immediate = true)
+@Designate(ocd = CollectorConfig.class)
+public class WatchEngine implements ReplyCollector, Watchers {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WatchEngine.class);
+
+    private final CollectorConfig config;
+    private final ReplyStore store;
+    private final CredentialVault vault;
+    private final MailSessions sessions;
+    private final ThreadPoolExecutor workers;
+    private final ExecutorService selector;
+    private final ScheduledExecutorService scheduler;
+    private final IdleManager idleManager;
+    private final ReplyCorrelator correlator;
+    private final ReplyParser parser;
+    private final Map<String, Mailbox> mailboxes = new ConcurrentHashMap<>();
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile EventAdmin eventAdmin;
+
+    @Activate
+    public WatchEngine(CollectorConfig config, @Reference ReplyStore store, @Reference CredentialVault vault,
+            @Reference MailSessions sessions,
+            @Reference(target = "(" + Connectivity.ENABLED_PROPERTY + "=true)") Connectivity connectivity)
+            throws IOException {
+        this.config = config;
+        this.store = store;
+        this.vault = vault;
+        this.sessions = sessions;
+        ClassLoader cl = sessions.classLoader();
+        this.workers = new ThreadPoolExecutor(config.workers(), config.workers(), 60, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), named("talentats-replies-worker", cl));
+        this.workers.allowCoreThreadTimeOut(true);
+        // IdleManager runs its select loop here, and a short task per IDLE it has to end when a worker reads a
+        // watched folder (with a read timeout it may not end it on the select thread). A worker waits for at most
+        // one such task at a time, so one thread per worker plus the loop always suffices.
+        this.selector = new ThreadPoolExecutor(1, 1 + config.workers(), 30, TimeUnit.SECONDS,
+                new java.util.concurrent.SynchronousQueue<>(), named("talentats-replies-idle", cl));
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, named("talentats-replies-timer", cl));
+        timer.setRemoveOnCancelPolicy(true);
+        this.scheduler = timer;
+        Session quiet = sessions.session(new java.util.Properties());
+        this.idleManager = new IdleManager(quiet, selector);
+        this.correlator = new ReplyCorrelator(store, Duration.ofDays(config.recent_thread_days()));
+        this.parser = new ReplyParser(config.max_attachment_bytes());
+        LOG.info("Reply collector started: {} workers, IDLE {}, poll every {} s", config.workers(),
+                config.idle() ? "on" : "off", config.poll_interval_s());
+    }
+
+    @Deactivate
+    void deactivate() {
+        mailboxes.values().forEach(Mailbox::stop);
+        mailboxes.clear();
+        idleManager.stop();
+        scheduler.shutdownNow();
+        workers.shutdown();
+        try {
+            if (!workers.awaitTermination(10, TimeUnit.SECONDS)) {
+                workers.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        selector.shutdownNow();
+        LOG.info("Reply collector stopped");
+    }
+
+    @Override
+    public void watch(String userId) {
+        mailboxes.compute(userId, (id, old) -> {
+            if (old != null) {
+                old.stop();
+            }
+            Mailbox m = new Mailbox(id, this);
+            m.start();
+            return m;
+        });
+    }
+
+    @Override
+    public void unwatch(String userId) {
+        Mailbox m = mailboxes.remove(userId);
+        if (m != null) {
+            m.stop();
+        }
+    }
+
+    @Override
+    public List<WatcherStatus> watchers() {
+        List<WatcherStatus> all = new ArrayList<>();
+        mailboxes.values().forEach(m -> all.add(m.status()));
+        all.sort(Comparator.comparing(WatcherStatus::userId));
+        return all;
+    }
+
+    void announce(Recorded r) {
+        EventAdmin ea = eventAdmin;
+        if (ea == null) {
+            return;
+        }
+        Map<String, Object> p = new HashMap<>();
+        p.put(EmailEvents.MESSAGE_ID, r.id());
+        p.put(EmailEvents.USER_ID, r.message().userId());
+        if (r.message().answers() != null) {
+            p.put(EmailEvents.IN_REPLY_TO, r.message().answers().id());
+            putIfSet(p, EmailEvents.THREAD_ID, r.message().answers().threadId());
+            putIfSet(p, EmailEvents.CANDIDATE_ID, r.message().answers().candidateId());
+            putIfSet(p, EmailEvents.APPLICATION_ID, r.message().answers().applicationId());
+        }
+        ea.postEvent(new Event(EmailEvents.REPLY_RECEIVED, p));
+    }
+
+    private static void putIfSet(Map<String, Object> p, String key, String value) {
+        if (value != null) {
+            p.put(key, value);
+        }
+    }
+
+    CollectorConfig config() {
+        return config;
+    }
+
+    ReplyStore store() {
+        return store;
+    }
+
+    CredentialVault vault() {
+        return vault;
+    }
+
+    MailSessions sessions() {
+        return sessions;
+    }
+
+    ExecutorService workers() {
+        return workers;
+    }
+
+    ScheduledExecutorService scheduler() {
+        return scheduler;
+    }
+
+    IdleManager idleManager() {
+        return idleManager;
+    }
+
+    ReplyCorrelator correlator() {
+        return correlator;
+    }
+
+    ReplyParser parser() {
+        return parser;
+    }
+
+    private static ThreadFactory named(String prefix, ClassLoader cl) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            t.setContextClassLoader(cl);
+            return t;
+        };
+    }
+}
