@@ -55,6 +55,18 @@ public interface MailSessions {
     /** A class loader that sees Angus Mail and Angus Activation, for threads that do mail work. */
     ClassLoader classLoader();
 
+    /** Daemon threads named {@code prefix-N} with {@link #classLoader()} as context class loader. */
+    default java.util.concurrent.ThreadFactory threads(String prefix) {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        ClassLoader cl = classLoader();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            t.setContextClassLoader(cl);
+            return t;
+        };
+    }
+
     /** How long to wait for a connection to open. */
     Duration connectTimeout();
 

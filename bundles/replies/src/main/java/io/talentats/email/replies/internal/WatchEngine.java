@@ -12,10 +12,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import io.talentats.email.api.Connectivity;
 import io.talentats.email.api.EmailEvents;
@@ -80,16 +78,15 @@ public class WatchEngine implements ReplyCollector, Watchers {
         this.store = store;
         this.vault = vault;
         this.sessions = sessions;
-        ClassLoader cl = sessions.classLoader();
         this.workers = new ThreadPoolExecutor(config.workers(), config.workers(), 60, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), named("talentats-replies-worker", cl));
+                new LinkedBlockingQueue<>(), sessions.threads("talentats-replies-worker"));
         this.workers.allowCoreThreadTimeOut(true);
         // IdleManager runs its select loop here, and a short task per IDLE it has to end when a worker reads a
         // watched folder (with a read timeout it may not end it on the select thread). A worker waits for at most
         // one such task at a time, so one thread per worker plus the loop always suffices.
         this.selector = new ThreadPoolExecutor(1, 1 + config.workers(), 30, TimeUnit.SECONDS,
-                new java.util.concurrent.SynchronousQueue<>(), named("talentats-replies-idle", cl));
-        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, named("talentats-replies-timer", cl));
+                new java.util.concurrent.SynchronousQueue<>(), sessions.threads("talentats-replies-idle"));
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, sessions.threads("talentats-replies-timer"));
         timer.setRemoveOnCancelPolicy(true);
         this.scheduler = timer;
         Session quiet = sessions.session(new java.util.Properties());
@@ -203,15 +200,5 @@ public class WatchEngine implements ReplyCollector, Watchers {
 
     ReplyParser parser() {
         return parser;
-    }
-
-    private static ThreadFactory named(String prefix, ClassLoader cl) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            t.setContextClassLoader(cl);
-            return t;
-        };
     }
 }

@@ -45,7 +45,7 @@ final class Dispatcher implements Runnable {
 
     Dispatcher(MessageStore store, OutboxWorkers workers, String owner, Duration lease, long pollMillis,
             Function<String, Optional<Account>> accounts, BooleanSupplier connectivity, BooleanSupplier platformReady,
-            ClassLoader mailClassLoader) {
+            java.util.concurrent.ThreadFactory threads) {
         this.store = store;
         this.workers = workers;
         this.owner = owner;
@@ -54,7 +54,7 @@ final class Dispatcher implements Runnable {
         this.accounts = accounts;
         this.connectivity = connectivity;
         this.platformReady = platformReady;
-        this.thread = Threads.named("talentats-outbox-dispatcher", mailClassLoader).newThread(this);
+        this.thread = threads.newThread(this);
     }
 
     void start() {

@@ -101,12 +101,12 @@ public final class Outbox implements MessageRouter, OutboxWorkers.Context {
         if (released > 0) {
             LOG.info("Took back {} outbox entries this node was sending when it stopped; they are sent again", released);
         }
-        this.sentCopies = Executors.newSingleThreadExecutor(Threads.named("talentats-sent-copy", sessions.classLoader()));
+        this.sentCopies = Executors.newSingleThreadExecutor(sessions.threads("talentats-sent-copy"));
         this.appender = new SentFolderAppender(sessions, store, sentCopies);
-        this.workers = new OutboxWorkers(this, sessions.classLoader());
+        this.workers = new OutboxWorkers(this);
         this.dispatcher = new Dispatcher(store, workers, owner, Duration.ofMillis(config.lease_ms()),
                 config.poll_interval_ms(), this::account, connectivity, () -> platform.ready(),
-                sessions.classLoader());
+                sessions.threads("talentats-outbox-dispatcher"));
         if (connectivity.getAsBoolean()) {
             store.releaseHeld();
         }

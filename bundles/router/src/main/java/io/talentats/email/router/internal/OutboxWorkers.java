@@ -63,14 +63,14 @@ final class OutboxWorkers {
     private final AtomicInteger backlog = new AtomicInteger();
     private volatile boolean stopping;
 
-    OutboxWorkers(Context context, ClassLoader mailClassLoader) {
+    OutboxWorkers(Context context) {
         this.context = context;
         int n = context.config().workers();
         this.pool = new ThreadPoolExecutor(n, n, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                Threads.named("talentats-outbox-worker", mailClassLoader));
+                context.sessions().threads("talentats-outbox-worker"));
         this.pool.allowCoreThreadTimeOut(true);
         ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1,
-                Threads.named("talentats-outbox-idle", mailClassLoader));
+                context.sessions().threads("talentats-outbox-idle"));
         t.setRemoveOnCancelPolicy(true);
         this.timer = t;
         long idle = context.config().smtp_idle_close_ms();

@@ -177,22 +177,7 @@ public class JdbcMessageStore implements MessageStore, ReplyStore, MessageHistor
             ps.setString(i, m.to().isEmpty() ? null : m.to().get(0).trim().toLowerCase(java.util.Locale.ROOT));
             ps.executeUpdate();
         }
-        if (!m.attachments().isEmpty()) {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO email_attachment (message_id, "
-                    + "position, file_name, content_type, size_bytes, content) VALUES (?, ?, ?, ?, ?, ?)")) {
-                int pos = 0;
-                for (Attachment a : m.attachments()) {
-                    ps.setString(1, id);
-                    ps.setInt(2, pos++);
-                    ps.setString(3, a.fileName());
-                    ps.setString(4, a.contentType());
-                    ps.setLong(5, a.content().length);
-                    ps.setBytes(6, a.content());
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
-        }
+        insertAttachments(c, id, m.attachments());
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO email_outbox (message_id, next_attempt_at, "
                 + "attempts, lease_owner, lease_until) VALUES (?, ?, 0, ?, ?)")) {
             ps.setString(1, id);
@@ -629,28 +614,34 @@ public class JdbcMessageStore implements MessageStore, ReplyStore, MessageHistor
             ps.setString(i, cut(m.note(), 2000));
             ps.executeUpdate();
         }
-        if (!m.attachments().isEmpty()) {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO email_attachment (message_id, position, "
-                    + "file_name, content_type, size_bytes, content) VALUES (?, ?, ?, ?, ?, ?)")) {
-                int pos = 0;
-                for (Attachment at : m.attachments()) {
-                    ps.setString(1, id);
-                    ps.setInt(2, pos++);
-                    ps.setString(3, cut(at.fileName(), 500));
-                    ps.setString(4, cut(at.contentType(), 200));
-                    ps.setLong(5, at.content() == null ? 0 : at.content().length);
-                    if (at.content() == null) {
-                        ps.setNull(6, Types.BLOB);
-                    } else {
-                        ps.setBytes(6, at.content());
-                    }
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
-        }
+        insertAttachments(c, id, m.attachments());
         if (m.note() != null) {
             event(c, id, now, m.status(), m.note());
+        }
+    }
+
+    /** Attachments in order; one whose content was not kept (too large) is recorded by name and type. */
+    private static void insertAttachments(Connection c, String id, List<Attachment> attachments) throws SQLException {
+        if (attachments.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO email_attachment (message_id, position, "
+                + "file_name, content_type, size_bytes, content) VALUES (?, ?, ?, ?, ?, ?)")) {
+            int pos = 0;
+            for (Attachment a : attachments) {
+                ps.setString(1, id);
+                ps.setInt(2, pos++);
+                ps.setString(3, cut(a.fileName(), 500));
+                ps.setString(4, cut(a.contentType(), 200));
+                ps.setLong(5, a.content() == null ? 0 : a.content().length);
+                if (a.content() == null) {
+                    ps.setNull(6, Types.BLOB);
+                } else {
+                    ps.setBytes(6, a.content());
+                }
+                ps.addBatch();
+            }
+            ps.executeBatch();
         }
     }
 
