@@ -62,7 +62,7 @@ CF
   sed -e 's/^smtp      inet/127.0.0.1:2587 inet/' -e 's/^\(\S\+\s\+\S\+\s\+\S\+\s\+\S\+\s\+\)y/\1n/' \
     /etc/postfix/master.cf > $PF/master.cf
   postfix -c $PF check >/dev/null 2>&1 || true
-  postfix -c $PF start
+  postfix -c $PF start </dev/null >/dev/null 2>&1
 }
 
 stop_dovecot() {
@@ -121,7 +121,7 @@ log_path = $DV/dovecot.log
 CF
   sysctl -qw fs.inotify.max_user_instances=8192 2>/dev/null || true
   ulimit -n 65536 2>/dev/null || true
-  dovecot -c $DV/dovecot.conf
+  dovecot -c $DV/dovecot.conf </dev/null >/dev/null 2>&1
 }
 
 case "${1:-start}" in

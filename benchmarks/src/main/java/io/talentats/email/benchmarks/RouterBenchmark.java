@@ -50,6 +50,7 @@ public final class RouterBenchmark {
     static final int SUBMITTERS = Integer.getInteger("submitters", 8);
 
     public static void main(String[] args) throws Exception {
+        java.util.logging.Logger.getLogger("org.flywaydb").setLevel(java.util.logging.Level.WARNING);
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
         int tlsN = args.length > 1 ? Integer.parseInt(args[1]) : 300;
         System.out.printf(Locale.ROOT, "Router benchmark: %d messages to smtp-sink %s:%d, %d over STARTTLS to Postfix "

@@ -11,6 +11,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -55,7 +57,7 @@ final class Mailbox {
 
     private static final Logger LOG = LoggerFactory.getLogger(Mailbox.class);
     /** Messages fetched and recorded per transaction. */
-    static final int BATCH = 500;
+    static final int BATCH = 2500;
     private static final List<String> NEVER_READ = List.of("\\Sent", "\\Drafts", "\\Trash", "\\Junk", "\\All");
 
     private final String userId;
@@ -220,29 +222,52 @@ final class Mailbox {
                         + "recorded before are recognised by their Message-ID", f.getFullName(), userId,
                         cp.get().uidValidity(), uidValidity);
             }
-            Message[] found = f.getMessagesByUID(last + 1, UIDFolder.LASTUID);
             List<Message> fresh = new ArrayList<>();
-            for (Message m : found) {
-                // getMessagesByUID(n, LASTUID) returns the last message even when nothing is newer.
-                if (m != null && f.getUID(m) > last) {
-                    fresh.add(m);
+            if (last == 0) {
+                // From the start: every message, UIDs come with the headers (no extra round trip for them).
+                fresh.addAll(Arrays.asList(f.getMessages()));
+            } else {
+                for (Message m : f.getMessagesByUID(last + 1, UIDFolder.LASTUID)) {
+                    // getMessagesByUID(n, LASTUID) returns the last message even when nothing is newer.
+                    if (m != null && f.getUID(m) > last) {
+                        fresh.add(m);
+                    }
                 }
+                fresh.sort(Comparator.comparingLong(m -> uid(f, m)));
             }
-            fresh.sort(Comparator.comparingLong(m -> uid(f, m)));
+            // Reading the next batch from the server overlaps with parsing and recording the last one, which run
+            // in order on the engine's timer thread (never on a worker, which may be waiting here for them).
+            CompletableFuture<Void> recorded = CompletableFuture.completedFuture(null);
             for (int i = 0; i < fresh.size(); i += BATCH) {
                 List<Message> batch = fresh.subList(i, Math.min(fresh.size(), i + BATCH));
-                processBatch(f, uidValidity, batch);
+                Batch read = fetchBatch(f, uidValidity, batch);
+                recorded = recorded.thenRunAsync(() -> record(read), engine.scheduler());
+            }
+            try {
+                recorded.join();
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                throw new MessagingException("recording replies failed", (Exception) e.getCause());
             }
             return null;
         });
     }
 
-    private void processBatch(IMAPFolder f, long uidValidity, List<Message> batch) throws MessagingException {
+    /** A batch as read from the server: headers, decisions, and the replies' raw bytes. */
+    private record Batch(String folder, long uidValidity, long maxUid, List<Envelope> envelopes,
+            Map<Long, Decision> decisions, Map<Long, byte[]> raw, Map<Long, Instant> received, Map<Long, Integer> sizes) {}
+
+    private Batch fetchBatch(IMAPFolder f, long uidValidity, List<Message> batch) throws MessagingException {
         Message[] arr = batch.toArray(new Message[0]);
         FetchProfile fp = new FetchProfile();
         fp.add(UIDFolder.FetchProfileItem.UID);
         fp.add(FetchProfile.Item.ENVELOPE);
         fp.add(FetchProfile.Item.SIZE);
+        // Every header we read is named here, or reading it would cost a round trip per message.
+        fp.add("Message-ID");
+        fp.add("In-Reply-To");
         fp.add("References");
         fp.add("Delivered-To");
         f.fetch(arr, fp);
@@ -252,22 +277,59 @@ final class Mailbox {
         }
         Map<Long, Decision> decisions = engine.correlator().decide(userId, account.emailAddress(), envelopes,
                 Instant.now());
-        List<InboundMessage> inbound = new ArrayList<>();
+        List<Message> wanted = new ArrayList<>();
         long maxUid = 0;
         for (int i = 0; i < arr.length; i++) {
-            Message m = arr[i];
             Envelope e = envelopes.get(i);
             maxUid = Math.max(maxUid, e.uid());
             Decision d = decisions.get(e.uid());
-            if (d == null || d.kind() == ReplyCorrelator.Kind.IGNORE) {
-                continue;
+            if (d != null && d.kind() != ReplyCorrelator.Kind.IGNORE) {
+                wanted.add(arr[i]);
             }
-            inbound.add(read(f, uidValidity, m, e, d));
+        }
+        Map<Long, byte[]> raw = new java.util.HashMap<>();
+        Map<Long, Instant> received = new java.util.HashMap<>();
+        Map<Long, Integer> sizes = new java.util.HashMap<>();
+        if (!wanted.isEmpty()) {
+            long max = engine.config().max_message_bytes();
+            List<Message> small = new ArrayList<>();
+            for (Message m : wanted) {
+                long uid = f.getUID(m);
+                sizes.put(uid, m.getSize());
+                received.put(uid, safe(() -> m.getReceivedDate() == null ? null : m.getReceivedDate().toInstant()));
+                if (m.getSize() <= max) {
+                    small.add(m);
+                }
+            }
+            // The replies whole, in one round trip (BODY.PEEK[]: the folder is read only and peek is on).
+            FetchProfile whole = new FetchProfile();
+            whole.add(IMAPFolder.FetchProfileItem.MESSAGE);
+            f.fetch(small.toArray(new Message[0]), whole);
+            for (Message m : small) {
+                try {
+                    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(Math.max(1024, m.getSize()));
+                    m.writeTo(out);
+                    raw.put(f.getUID(m), out.toByteArray());
+                } catch (IOException | MessagingException e) {
+                    LOG.warn("Message {} of user {} cannot be fetched whole: {}", f.getUID(m), userId, e.toString());
+                }
+            }
+        }
+        return new Batch(f.getFullName(), uidValidity, maxUid, envelopes, decisions, raw, received, sizes);
+    }
+
+    private void record(Batch b) {
+        List<InboundMessage> inbound = new ArrayList<>();
+        for (Envelope e : b.envelopes()) {
+            Decision d = b.decisions().get(e.uid());
+            if (d != null && d.kind() != ReplyCorrelator.Kind.IGNORE) {
+                inbound.add(read(b, e, d));
+            }
         }
         List<Recorded> recorded = engine.store().record(inbound,
-                new Checkpoint(userId, f.getFullName(), uidValidity, maxUid));
-        LOG.debug("Read {} messages of {} of user {} up to UID {}: {} recorded", arr.length, f.getFullName(), userId,
-                maxUid, recorded.size());
+                new Checkpoint(userId, b.folder(), b.uidValidity(), b.maxUid()));
+        LOG.debug("Read {} messages of {} of user {} up to UID {}: {} recorded", b.envelopes().size(), b.folder(),
+                userId, b.maxUid(), recorded.size());
         for (Recorded r : recorded) {
             if (r.message().status() == MessageStatus.RECEIVED) {
                 repliesCollected++;
@@ -278,24 +340,27 @@ final class Mailbox {
     }
 
     /** Reads a reply whole; a message that cannot be read is quarantined with the reason instead. */
-    private InboundMessage read(IMAPFolder f, long uidValidity, Message m, Envelope e, Decision d) {
+    private InboundMessage read(Batch b, Envelope e, Decision d) {
         String dedupe = e.messageId() != null ? "in:" + e.messageId()
-                : "in:" + f.getFullName() + "/" + uidValidity + "/" + e.uid();
+                : "in:" + b.folder() + "/" + b.uidValidity() + "/" + e.uid();
         MessageStatus status = d.kind() == ReplyCorrelator.Kind.TRIAGE ? MessageStatus.TRIAGE : MessageStatus.RECEIVED;
-        Instant received = null;
-        try {
-            received = m.getReceivedDate() == null ? null : m.getReceivedDate().toInstant();
+        Instant received = b.received().get(e.uid());
+        byte[] raw = b.raw().get(e.uid());
+        if (raw == null) {
             long max = engine.config().max_message_bytes();
-            if (m.getSize() > max) {
-                return quarantine(e, dedupe, received, "the message is " + m.getSize() + " bytes; at most " + max
-                        + " are read");
-            }
-            ReplyParser.Parsed p = engine.parser().parse(new MimeMessage((MimeMessage) m));
+            Integer size = b.sizes().get(e.uid());
+            return quarantine(e, dedupe, received, size != null && size > max
+                    ? "the message is " + size + " bytes; at most " + max + " are read"
+                    : "the message could not be fetched");
+        }
+        try {
+            MimeMessage m = new MimeMessage((Session) null, new java.io.ByteArrayInputStream(raw));
+            ReplyParser.Parsed p = engine.parser().parse(m);
             return new InboundMessage(userId, status, dedupe, d.answers(), e.from(), e.recipients(), e.subject(),
                     p.text(), p.html(), p.replyText(), p.attachments(), e.messageId(), received,
                     status == MessageStatus.TRIAGE ? d.how() : null);
         } catch (MessagingException | IOException | RuntimeException ex) {
-            LOG.warn("Message {} in {} of user {} cannot be read and is quarantined: {}", e.uid(), f.getFullName(),
+            LOG.warn("Message {} in {} of user {} cannot be read and is quarantined: {}", e.uid(), b.folder(),
                     userId, ex.toString());
             return quarantine(e, dedupe, received, "cannot be read: " + ex);
         }

@@ -50,11 +50,11 @@ final class ReplyCorrelator {
         Set<String> ids = new HashSet<>();
         Set<String> tokens = new HashSet<>();
         for (Envelope e : batch) {
+            if (e.from() == null || e.from().equalsIgnoreCase(ownAddress)) {
+                continue; // the recruiter's own mail, copies of our messages included: never a reply
+            }
             ids.addAll(e.inReplyTo());
             ids.addAll(e.references());
-            if (e.messageId() != null) {
-                ids.add(e.messageId());
-            }
             tokens.addAll(e.tokens());
         }
         Map<String, OutboundRef> byMessageId = new HashMap<>();
@@ -71,12 +71,8 @@ final class ReplyCorrelator {
         Map<Long, Decision> out = new LinkedHashMap<>();
         List<Envelope> unmatched = new ArrayList<>();
         for (Envelope e : batch) {
-            if (e.messageId() != null && byMessageId.containsKey(e.messageId())) {
-                out.put(e.uid(), Decision.IGNORE); // a copy of our own message
-                continue;
-            }
             if (e.from() == null || e.from().equalsIgnoreCase(ownAddress)) {
-                out.put(e.uid(), Decision.IGNORE); // the recruiter's own mail
+                out.put(e.uid(), Decision.IGNORE);
                 continue;
             }
             Decision d = byHeaders(e, byMessageId, byToken);

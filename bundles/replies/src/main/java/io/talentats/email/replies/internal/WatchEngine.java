@@ -65,8 +65,6 @@ public class WatchEngine implements ReplyCollector, Watchers {
     private final ReplyParser parser;
     private final Map<String, Mailbox> mailboxes = new ConcurrentHashMap<>();
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
     private volatile EventAdmin eventAdmin;
 
     @Activate
@@ -97,8 +95,20 @@ public class WatchEngine implements ReplyCollector, Watchers {
                 config.idle() ? "on" : "off", config.poll_interval_s());
     }
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unsetEventAdmin")
+    public void setEventAdmin(EventAdmin eventAdmin) {
+        this.eventAdmin = eventAdmin;
+    }
+
+    public void unsetEventAdmin(EventAdmin eventAdmin) {
+        if (this.eventAdmin == eventAdmin) {
+            this.eventAdmin = null;
+        }
+    }
+
     @Deactivate
-    void deactivate() {
+    public void deactivate() {
         mailboxes.values().forEach(Mailbox::stop);
         mailboxes.clear();
         idleManager.stop();
