@@ -64,7 +64,7 @@ import org.osgi.util.converter.Converters;
  */
 public final class ReplyBenchmark {
 
-    static final Endpoint IMAP = new Endpoint("localhost", 3143, Security.STARTTLS);
+    static final Endpoint IMAP = new Endpoint("localhost", 4143, Security.STARTTLS);
     static final Path CERT = Path.of("/tmp/talentats-bench/tls/cert.pem");
 
     public static void main(String[] args) throws Exception {
@@ -308,7 +308,8 @@ public final class ReplyBenchmark {
             @Override
             public void setEnabled(boolean enabled) {}
         };
-        WatchEngine engine = new WatchEngine(config, store, new BenchVault(IMAP), sessions, on);
+        WatchEngine engine = new WatchEngine(config, store, new BenchVault(IMAP), sessions);
+        engine.connectivityOn(on);
         engine.setEventAdmin(new EventAdmin() {
             @Override
             public void postEvent(Event event) {

@@ -102,37 +102,6 @@ public class RepliesIT extends MailTestSupport {
     }
 
     /** The candidate writes to the recruiter, through the SMTP server, as a mail client would. */
-    private String reply(String from, String to, String subject, String body, String inReplyTo, String references)
-            throws Exception {
-        String id = "<" + UUID.randomUUID() + "@candidate.test>";
-        sessions.call(() -> {
-            Properties p = new Properties();
-            p.put("mail.smtp.host", "127.0.0.1");
-            p.put("mail.smtp.port", Integer.toString(mail.smtpPort()));
-            Session s = Session.getInstance(p);
-            MimeMessage m = new MimeMessage(s) {
-                @Override
-                protected void updateMessageID() throws jakarta.mail.MessagingException {
-                    setHeader("Message-ID", id);
-                }
-            };
-            m.setFrom(new InternetAddress(from));
-            m.setRecipient(Message.RecipientType.TO, new InternetAddress(to));
-            m.setSubject(subject);
-            m.setSentDate(new Date());
-            if (inReplyTo != null) {
-                m.setHeader("In-Reply-To", inReplyTo);
-            }
-            if (references != null) {
-                m.setHeader("References", references);
-            }
-            m.setText(body, "UTF-8");
-            Transport.send(m);
-            return null;
-        });
-        return id;
-    }
-
     private MessageRecord awaitReply(String thread, String fromCandidate, Duration within) {
         await("a reply from " + fromCandidate + " in thread " + thread, within, () -> inbound(thread).stream()
                 .anyMatch(r -> r.from() != null && r.from().contains(fromCandidate)));
@@ -233,8 +202,8 @@ public class RepliesIT extends MailTestSupport {
         String thread = "t-" + UUID.randomUUID();
         MessageRecord out = sent(user, "cand-f@candidates.test", thread);
         connectivity.setEnabled(false);
-        await("collector stopped", Duration.ofSeconds(10),
-                () -> context.getServiceReference(ReplyCollector.class) == null);
+        await("the watcher stopped", Duration.ofSeconds(10),
+                () -> watcher(user) != null && watcher(user).mode() == WatcherStatus.Mode.STOPPED);
         String read = reply("cand-f@candidates.test", address(user), "Re: read", "Read on my phone first",
                 out.internetMessageId(), null);
         String unread = reply("cand-f@candidates.test", address(user), "Re: unread", "Not read yet",
@@ -324,8 +293,8 @@ public class RepliesIT extends MailTestSupport {
         settings.disconnect(user);
         await("the disconnected account is no longer watched", Duration.ofSeconds(10), () -> watcher(user) == null);
         connectivity.setEnabled(false);
-        await("no collector while connectivity is off", Duration.ofSeconds(10),
-                () -> context.getServiceReference(ReplyCollector.class) == null);
+        await("no watcher running while connectivity is off", Duration.ofSeconds(10),
+                () -> watcher(other) != null && watcher(other).mode() == WatcherStatus.Mode.STOPPED);
         connectivity.setEnabled(true);
         await("the other account is watched again", Duration.ofSeconds(20), () -> watcher(other) != null
                 && watcher(other).mode() == WatcherStatus.Mode.IDLE);

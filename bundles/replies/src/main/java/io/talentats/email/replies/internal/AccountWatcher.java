@@ -12,8 +12,8 @@ import org.osgi.service.component.annotations.Reference;
 
 /**
  * One per connected account: Declarative Services makes an instance for every configuration of the account
- * factory PID, so a watcher starts when a recruiter connects and stops when they disconnect. It also stops with the
- * engine, which exists only while connectivity is on. Not a service, so the account's properties are published
+ * factory PID, so a watcher starts when a recruiter connects and stops when they disconnect; the engine runs it only
+ * while connectivity is on. Not a service, so the account's properties are published
  * nowhere.
  */
 @Component(service = {}, configurationPid = "io.talentats.email.account",

@@ -5,8 +5,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -43,9 +45,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Watches every connected mailbox with a fixed, small number of threads whatever their number: one IMAP IDLE
  * selector for all of them (with a helper per worker to end an IDLE), a few workers that read mailboxes, and one
- * timer; 8 threads with the default of 3 workers. It exists only while email connectivity is on (its reference to
- * {@link Connectivity} requires {@code enabled=true}): switching connectivity off stops every watcher; switching it
- * on starts them again from their checkpoints.
+ * timer; 8 threads with the default of 3 workers. Mailboxes are watched only while email connectivity is on (a
+ * dynamic reference to {@link Connectivity} with {@code enabled=true}): switching it off stops every watcher and
+ * closes its connection; switching it on starts them again from their checkpoints. The engine itself stays, so the
+ * switch never re-creates components (and never races with callers of {@link #watchers()}).
  */
 @Component(service = {ReplyCollector.class, Watchers.class}, configurationPid = CollectorConfig.PID, immediate = true)
 @Designate(ocd = CollectorConfig.class)
@@ -63,15 +66,17 @@ public class WatchEngine implements ReplyCollector, Watchers {
     private final IdleManager idleManager;
     private final ReplyCorrelator correlator;
     private final ReplyParser parser;
+    /** The accounts to watch, whether connectivity is on or not. */
+    private final Set<String> accounts = new HashSet<>();
+    /** The running watchers: one per account while connectivity is on, none while it is off. */
     private final Map<String, Mailbox> mailboxes = new ConcurrentHashMap<>();
+    private boolean connectivityOn;
 
     private volatile EventAdmin eventAdmin;
 
     @Activate
     public WatchEngine(CollectorConfig config, @Reference ReplyStore store, @Reference CredentialVault vault,
-            @Reference MailSessions sessions,
-            @Reference(target = "(" + Connectivity.ENABLED_PROPERTY + "=true)") Connectivity connectivity)
-            throws IOException {
+            @Reference MailSessions sessions) throws IOException {
         this.config = config;
         this.store = store;
         this.vault = vault;
@@ -107,10 +112,40 @@ public class WatchEngine implements ReplyCollector, Watchers {
         }
     }
 
-    @Deactivate
-    public void deactivate() {
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, target = "(" + Connectivity.ENABLED_PROPERTY + "=true)",
+            unbind = "connectivityOff")
+    public synchronized void connectivityOn(Connectivity connectivity) {
+        connectivityOn = true;
+        accounts.forEach(this::start);
+        LOG.info("Email connectivity is on: watching {} mailboxes", accounts.size());
+    }
+
+    public synchronized void connectivityOff(Connectivity connectivity) {
+        connectivityOn = false;
+        stopAll();
+        LOG.info("Email connectivity is off: stopped watching {} mailboxes", accounts.size());
+    }
+
+    private void start(String userId) {
+        Mailbox old = mailboxes.put(userId, new Mailbox(userId, this));
+        if (old != null) {
+            old.stop();
+        }
+        mailboxes.get(userId).start();
+    }
+
+    private void stopAll() {
         mailboxes.values().forEach(Mailbox::stop);
         mailboxes.clear();
+    }
+
+    @Deactivate
+    public void deactivate() {
+        synchronized (this) {
+            connectivityOn = false;
+            stopAll();
+        }
         idleManager.stop();
         scheduler.shutdownNow();
         workers.shutdown();
@@ -126,19 +161,16 @@ public class WatchEngine implements ReplyCollector, Watchers {
     }
 
     @Override
-    public void watch(String userId) {
-        mailboxes.compute(userId, (id, old) -> {
-            if (old != null) {
-                old.stop();
-            }
-            Mailbox m = new Mailbox(id, this);
-            m.start();
-            return m;
-        });
+    public synchronized void watch(String userId) {
+        accounts.add(userId);
+        if (connectivityOn) {
+            start(userId);
+        }
     }
 
     @Override
-    public void unwatch(String userId) {
+    public synchronized void unwatch(String userId) {
+        accounts.remove(userId);
         Mailbox m = mailboxes.remove(userId);
         if (m != null) {
             m.stop();
@@ -147,8 +179,16 @@ public class WatchEngine implements ReplyCollector, Watchers {
 
     @Override
     public List<WatcherStatus> watchers() {
+        List<String> users;
+        synchronized (this) {
+            users = new ArrayList<>(accounts);
+        }
         List<WatcherStatus> all = new ArrayList<>();
-        mailboxes.values().forEach(m -> all.add(m.status()));
+        for (String user : users) {
+            Mailbox m = mailboxes.get(user);
+            all.add(m != null ? m.status()
+                    : new WatcherStatus(user, WatcherStatus.Mode.STOPPED, null, null, 0, "email connectivity is off"));
+        }
         all.sort(Comparator.comparing(WatcherStatus::userId));
         return all;
     }
