@@ -2,7 +2,7 @@
 # Starts (or stops) the local mail servers the benchmarks measure against, all on 127.0.0.1 high ports:
 #   smtp-sink  127.0.0.1:2525  Postfix's null SMTP server (accepts and discards, no TLS)
 #   postfix    127.0.0.1:2587  a real Postfix with STARTTLS that discards what it accepts
-#   dovecot    127.0.0.1:3143 (STARTTLS) and 3993 (IMAPS), users bench1..benchN, password "bench"
+#   dovecot    127.0.0.1:4143 (STARTTLS) and 3993 (IMAPS), users bench1..benchN, password "bench"
 # Needs root for the Debian packages (installed on first use): postfix, dovecot-core, dovecot-imapd.
 # Usage: benchmarks/mail-servers.sh start|stop
 set -euo pipefail
@@ -102,7 +102,7 @@ userdb {
 }
 service imap-login {
   inet_listener imap {
-    port = 3143
+    port = 4143
   }
   inet_listener imaps {
     port = 3993
@@ -131,7 +131,7 @@ case "${1:-start}" in
     start_sink
     start_postfix
     start_dovecot
-    echo "smtp-sink 127.0.0.1:2525, postfix STARTTLS 127.0.0.1:2587, dovecot 127.0.0.1:3143/3993; certificate $DIR/tls/cert.pem"
+    echo "smtp-sink 127.0.0.1:2525, postfix STARTTLS 127.0.0.1:2587, dovecot 127.0.0.1:4143/3993; certificate $DIR/tls/cert.pem"
     ;;
   stop)
     pkill -f "smtp-sink .*127.0.0.1:2525" 2>/dev/null || true

@@ -5,9 +5,11 @@ import static org.junit.Assert.assertNotNull;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -37,7 +39,10 @@ import io.talentats.email.spi.MailProvider;
 import jakarta.mail.Folder;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
 import jakarta.mail.Store;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 
 import org.junit.Before;
@@ -255,6 +260,38 @@ public abstract class MailTestSupport extends KarafTestSupport {
         props.put(EventConstants.EVENT_TOPIC, topic);
         context.registerService(EventHandler.class, events::add, props);
         return events;
+    }
+
+    /** Sends a candidate's message to the recruiter through the test server's SMTP; returns its Message-ID. */
+    protected String reply(String from, String to, String subject, String body, String inReplyTo, String references)
+            throws Exception {
+        String id = "<" + UUID.randomUUID() + "@candidate.test>";
+        sessions.call(() -> {
+            Properties p = new Properties();
+            p.put("mail.smtp.host", "127.0.0.1");
+            p.put("mail.smtp.port", Integer.toString(mail.smtpPort()));
+            Session s = Session.getInstance(p);
+            MimeMessage m = new MimeMessage(s) {
+                @Override
+                protected void updateMessageID() throws jakarta.mail.MessagingException {
+                    setHeader("Message-ID", id);
+                }
+            };
+            m.setFrom(new InternetAddress(from));
+            m.setRecipient(Message.RecipientType.TO, new InternetAddress(to));
+            m.setSubject(subject);
+            m.setSentDate(new Date());
+            if (inReplyTo != null) {
+                m.setHeader("In-Reply-To", inReplyTo);
+            }
+            if (references != null) {
+                m.setHeader("References", references);
+            }
+            m.setText(body, "UTF-8");
+            Transport.send(m);
+            return null;
+        });
+        return id;
     }
 
     protected Dictionary<String, Object> config(String pid) {

@@ -85,6 +85,13 @@ public final class ScriptedServer implements AutoCloseable {
         return server.getLocalPort();
     }
 
+    /** How many connections were accepted so far. */
+    public int accepted() {
+        synchronized (held) {
+            return held.size();
+        }
+    }
+
     private static void converse(Socket s, Script script) {
         try (s) {
             BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));

@@ -1,0 +1,52 @@
+package io.talentats.email.shell.internal;
+
+import io.talentats.email.api.Account;
+import io.talentats.email.api.AccountSettingsService;
+
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.table.ShellTable;
+
+@Command(scope = "email", name = "account-show", description = "Shows a user's email settings (the password never)")
+@Service
+public class AccountShowCommand implements Action {
+
+    @Reference
+    AccountSettingsService settings;
+
+    @Argument(index = 0, name = "user", description = "The ATS user id", required = true)
+    @Completion(Completers.Users.class)
+    String user;
+
+    @Override
+    public Object execute() {
+        Account a = settings.get(user).orElse(null);
+        if (a == null) {
+            System.out.println("User " + user + " has no email account connected.");
+            return null;
+        }
+        ShellTable t = new ShellTable().noHeaders();
+        t.column("");
+        t.column("");
+        t.addRow().addContent("User", a.userId());
+        t.addRow().addContent("Address", a.emailAddress());
+        t.addRow().addContent("Login", a.username());
+        t.addRow().addContent("Display name", a.displayName() == null ? "" : a.displayName());
+        t.addRow().addContent("SMTP", a.smtp());
+        t.addRow().addContent("IMAP", a.imap());
+        t.addRow().addContent("Preset", a.presetId() == null ? "" : a.presetId());
+        t.addRow().addContent("Password", a.passwordSet() ? "set (encrypted)" : "not set");
+        t.addRow().addContent("Enabled", a.enabled() ? "yes" : "no");
+        t.addRow().addContent("Saved", a.savedAt());
+        t.addRow().addContent("Last test", a.lastVerification() == null ? "never"
+                : a.lastVerification().at() + " " + (a.lastVerification().passed() ? "passed" : "failed") + " ("
+                        + a.lastVerification().summary() + ")");
+        t.addRow().addContent("Health", a.health().state() + (a.health().reason() == null ? "" : ": " + a.health().reason()));
+        t.print(System.out);
+        return null;
+    }
+}

@@ -1,0 +1,69 @@
+package io.talentats.email.shell.internal;
+
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import io.talentats.email.api.Account;
+import io.talentats.email.api.AccountSettingsService;
+import io.talentats.email.api.Connectivity;
+import io.talentats.email.api.MessageRouter;
+import io.talentats.email.api.OutboxStats;
+import io.talentats.email.api.ReplyCollector;
+import io.talentats.email.api.WatcherStatus;
+
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.table.ShellTable;
+
+@Command(scope = "email", name = "status", description = "Connectivity, every account's health and watcher, the outbox")
+@Service
+public class StatusCommand implements Action {
+
+    @Reference
+    Connectivity connectivity;
+
+    @Reference
+    AccountSettingsService settings;
+
+    @Reference(optional = true)
+    MessageRouter router;
+
+    @Reference(optional = true)
+    ReplyCollector collector;
+
+    @Override
+    public Object execute() {
+        System.out.println("Email connectivity: " + (connectivity.isEnabled() ? "enabled" : "DISABLED"));
+        if (router != null) {
+            OutboxStats o = router.outbox();
+            System.out.printf("Outbox: %d queued, %d retrying, %d held, %d sending; %d failed in the last 24 h%n",
+                    o.queued(), o.retrying(), o.held(), o.sending(), o.failedLastDay());
+        } else {
+            System.out.println("Outbox: the router is not running");
+        }
+        Map<String, WatcherStatus> watchers = collector == null ? Map.of()
+                : collector.watchers().stream().collect(Collectors.toMap(WatcherStatus::userId, Function.identity()));
+        ShellTable t = new ShellTable();
+        t.column("User");
+        t.column("Address");
+        t.column("Enabled");
+        t.column("Last test");
+        t.column("Health");
+        t.column("Watcher");
+        t.column("Last reply");
+        for (Account a : settings.list()) {
+            WatcherStatus w = watchers.get(a.userId());
+            t.addRow().addContent(a.userId(), a.emailAddress(), a.enabled() ? "yes" : "no",
+                    a.lastVerification() == null ? "never"
+                            : (a.lastVerification().passed() ? "passed " : "failed ") + a.lastVerification().at(),
+                    a.health().state(),
+                    w == null ? (collector == null ? "stopped" : "-") : w.mode() + (w.lastError() == null ? "" : " (" + w.lastError() + ")"),
+                    w == null || w.lastReplyAt() == null ? "" : w.lastReplyAt());
+        }
+        t.print(System.out);
+        return null;
+    }
+}

@@ -1,0 +1,402 @@
+package io.talentats.email.web.internal;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import javax.servlet.Servlet;
+import javax.servlet.http.HttpServlet;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardContextSelect;
+import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletName;
+import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPattern;
+
+import io.talentats.email.api.Account;
+import io.talentats.email.api.AccountSettingsService;
+import io.talentats.email.api.ConnectionReport;
+import io.talentats.email.api.ConnectionTester;
+import io.talentats.email.api.Connectivity;
+import io.talentats.email.api.FieldError;
+import io.talentats.email.api.InvalidSettingsException;
+import io.talentats.email.api.MessageHistory;
+import io.talentats.email.api.MessageRecord;
+import io.talentats.email.api.MessageRejectedException;
+import io.talentats.email.api.MessageRouter;
+import io.talentats.email.api.PageRequest;
+import io.talentats.email.api.ProviderPresets;
+import io.talentats.email.api.ReplyCollector;
+import io.talentats.email.api.SubmitReceipt;
+import io.talentats.email.api.TestOptions;
+import io.talentats.email.api.WatcherStatus;
+
+/**
+ * The REST API under {@code /talentats-email/api}: JSON in, JSON out, one handler per route. Errors are
+ * {@code {"error": "...", "fields": [{"field", "message"}]}} with the status code that fits: 400 for input to fix,
+ * 404 for an unknown user or message, 409 when the message may not be sent now, 503 when a service is not running.
+ */
+@Component(service = Servlet.class)
+@HttpWhiteboardContextSelect(EmailWebContext.SELECT)
+@HttpWhiteboardServletName("talentats-email-api")
+@HttpWhiteboardServletPattern("/api/*")
+public class ApiServlet extends HttpServlet {
+
+    private static final long serialVersionUID = 1L;
+
+    private final transient AccountSettingsService settings;
+    private final transient ProviderPresets presets;
+    private final transient Connectivity connectivity;
+    private final transient ConnectionTester tester;
+    private final transient MessageRouter router;
+    private final transient MessageHistory history;
+    private volatile transient ReplyCollector collector;
+
+    @org.osgi.service.component.annotations.Activate
+    public ApiServlet(
+            @Reference AccountSettingsService settings,
+            @Reference ProviderPresets presets,
+            @Reference Connectivity connectivity,
+            @Reference ConnectionTester tester,
+            @Reference MessageRouter router,
+            @Reference MessageHistory history) {
+        this.settings = settings;
+        this.presets = presets;
+        this.connectivity = connectivity;
+        this.tester = tester;
+        this.router = router;
+        this.history = history;
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    void setCollector(ReplyCollector collector) {
+        this.collector = collector;
+    }
+
+    void unsetCollector(ReplyCollector collector) {
+        if (this.collector == collector) {
+            this.collector = null;
+        }
+    }
+
+    /** A failure that becomes an error response: a status code and the JSON body to send with it. */
+    static final class ApiException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final int status;
+        final transient Map<String, Object> body = new LinkedHashMap<>();
+
+        ApiException(int status, String message) {
+            this(status, message, List.of());
+        }
+
+        ApiException(int status, String message, List<FieldError> fields) {
+            super(message);
+            this.status = status;
+            body.put("error", message);
+            body.put("fields", fields);
+        }
+
+        ApiException with(String key, Object value) {
+            body.put(key, value);
+            return this;
+        }
+    }
+
+    @Override
+    protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        resp.setHeader("Cache-Control", "no-store");
+        try {
+            Object body = route(req.getMethod(), segments(req.getPathInfo()), req, resp);
+            if (body == null) {
+                resp.setStatus(resp.getStatus() == 200 ? HttpServletResponse.SC_NO_CONTENT : resp.getStatus());
+            } else {
+                write(resp, resp.getStatus(), body);
+            }
+        } catch (ApiException e) {
+            if (e.body.get("allow") instanceof List<?> allow) {
+                resp.setHeader("Allow", allow.stream().map(Object::toString).collect(Collectors.joining(", ")));
+            }
+            write(resp, e.status, e.body);
+        }
+    }
+
+    private Object route(String method, List<String> path, HttpServletRequest req, HttpServletResponse resp) {
+        String first = path.isEmpty() ? "" : path.get(0);
+        switch (first) {
+            case "presets":
+                if (path.size() == 1) {
+                    allow(method, "GET");
+                    return presets(req.getParameter("address"));
+                }
+                break;
+            case "accounts":
+                if (path.size() == 1) {
+                    allow(method, "GET");
+                    return settings.list();
+                }
+                if (path.size() == 2) {
+                    return account(method, path.get(1), req);
+                }
+                if (path.size() == 3 && path.get(2).equals("test")) {
+                    allow(method, "POST");
+                    return test(path.get(1), req);
+                }
+                break;
+            case "messages":
+                if (path.size() == 1) {
+                    allow(method, "POST");
+                    return send(req, resp);
+                }
+                if (path.size() == 2) {
+                    allow(method, "GET");
+                    return message(path.get(1));
+                }
+                if (path.size() == 3 && path.get(2).equals("retry")) {
+                    allow(method, "POST");
+                    if (!router.retry(path.get(1))) {
+                        throw new ApiException(409, "Message " + path.get(1) + " is unknown or has not failed");
+                    }
+                    return message(path.get(1));
+                }
+                break;
+            case "threads":
+                if (path.size() == 3 && path.get(2).equals("messages")) {
+                    allow(method, "GET");
+                    return history.forThread(path.get(1), page(req));
+                }
+                break;
+            case "outbox":
+                if (path.size() == 1) {
+                    allow(method, "GET");
+                    Map<String, Object> out = new LinkedHashMap<>();
+                    out.put("stats", router.outbox());
+                    out.put("depth", router.outbox().depth());
+                    out.put("pending", router.pending(intParam(req, "limit", 100, 1, 500)));
+                    return out;
+                }
+                break;
+            case "status":
+                if (path.size() == 1) {
+                    allow(method, "GET");
+                    return status();
+                }
+                break;
+            case "connectivity":
+                if (path.size() == 1) {
+                    allow(method, "GET", "PUT");
+                    if (method.equals("PUT")) {
+                        JsonObject in = read(req, JsonObject.class);
+                        JsonElement enabled = in.get("enabled");
+                        if (enabled == null || !enabled.isJsonPrimitive() || !enabled.getAsJsonPrimitive().isBoolean()) {
+                            throw new ApiException(400, "Send {\"enabled\": true} or {\"enabled\": false}",
+                                    List.of(new FieldError("enabled", "must be true or false")));
+                        }
+                        connectivity.setEnabled(enabled.getAsBoolean());
+                        return Map.of("enabled", enabled.getAsBoolean());
+                    }
+                    return Map.of("enabled", connectivity.isEnabled());
+                }
+                break;
+            default:
+                break;
+        }
+        throw new ApiException(404, "No such resource: " + String.join("/", path)
+                + ". See README.md, \"REST API\", for the routes.");
+    }
+
+    private Object presets(String address) {
+        if (address == null) {
+            return presets.list();
+        }
+        return presets.lookup(address)
+                .orElseThrow(() -> new ApiException(404, "No preset known for " + address
+                        + ". Enter the server names and ports your mail provider gives."));
+    }
+
+    private Object account(String method, String userId, HttpServletRequest req) {
+        allow(method, "GET", "PUT", "DELETE");
+        switch (method) {
+            case "GET":
+                return settings.get(userId).orElseThrow(() -> noAccount(userId));
+            case "PUT":
+                try {
+                    return settings.save(userId, read(req, Json.AccountInput.class).toDraft());
+                } catch (InvalidSettingsException e) {
+                    throw new ApiException(400, "The settings were not saved: fix the fields listed", e.errors());
+                }
+            default:
+                if (!settings.disconnect(userId)) {
+                    throw noAccount(userId);
+                }
+                return null;
+        }
+    }
+
+    private Object test(String userId, HttpServletRequest req) {
+        TestOptions options = Boolean.parseBoolean(req.getParameter("roundTrip"))
+                ? TestOptions.withRoundTrip() : TestOptions.loginOnly();
+        ConnectionReport report;
+        if (req.getContentLength() == 0 || Boolean.parseBoolean(req.getParameter("stored"))) {
+            try {
+                report = tester.testStored(userId, options);
+            } catch (NoSuchElementException e) {
+                throw noAccount(userId);
+            }
+        } else {
+            try {
+                report = tester.test(userId, read(req, Json.AccountInput.class).toDraft(), options);
+            } catch (InvalidSettingsException e) {
+                throw new ApiException(400, "Nothing was contacted: fix the fields listed", e.errors());
+            }
+        }
+        JsonObject out = Json.GSON.toJsonTree(report).getAsJsonObject();
+        out.addProperty("passed", report.passed());
+        out.addProperty("summary", report.summary());
+        return out;
+    }
+
+    private Object send(HttpServletRequest req, HttpServletResponse resp) {
+        try {
+            SubmitReceipt r = router.submit(read(req, Json.MessageInput.class).toMessage());
+            resp.setStatus(HttpServletResponse.SC_ACCEPTED);
+            resp.setHeader("Location", req.getContextPath() + req.getServletPath() + "/messages/" + r.messageId());
+            return r;
+        } catch (MessageRejectedException e) {
+            int status = switch (e.reason()) {
+                case INVALID_MESSAGE -> 400;
+                case PLATFORM_NOT_CONFIGURED -> 503;
+                default -> 409;
+            };
+            throw new ApiException(status, e.getMessage(), e.errors()).with("reason", e.reason().name());
+        }
+    }
+
+    private Object message(String id) {
+        MessageRecord record = history.find(id)
+                .orElseThrow(() -> new ApiException(404, "No message with id " + id));
+        JsonObject out = Json.GSON.toJsonTree(record).getAsJsonObject();
+        out.add("events", Json.GSON.toJsonTree(history.events(id)));
+        return out;
+    }
+
+    private Object status() {
+        ReplyCollector c = collector;
+        Map<String, WatcherStatus> watchers = c == null ? Map.of()
+                : c.watchers().stream().collect(Collectors.toMap(WatcherStatus::userId, Function.identity()));
+        List<Map<String, Object>> accounts = new ArrayList<>();
+        for (Account a : settings.list()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("userId", a.userId());
+            m.put("emailAddress", a.emailAddress());
+            m.put("enabled", a.enabled());
+            m.put("lastVerification", a.lastVerification());
+            m.put("health", a.health());
+            m.put("watcher", watchers.get(a.userId()));
+            accounts.add(m);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("connectivityEnabled", connectivity.isEnabled());
+        out.put("outbox", router.outbox());
+        out.put("replyCollectorRunning", c != null);
+        out.put("accounts", accounts);
+        return out;
+    }
+
+    private static ApiException noAccount(String userId) {
+        return new ApiException(404, "User " + userId + " has no email account connected");
+    }
+
+    private static void allow(String method, String... allowed) {
+        for (String a : allowed) {
+            if (a.equals(method)) {
+                return;
+            }
+        }
+        throw new ApiException(HttpServletResponse.SC_METHOD_NOT_ALLOWED,
+                method + " is not allowed here; use " + String.join(" or ", allowed)).with("allow", List.of(allowed));
+    }
+
+    private static PageRequest page(HttpServletRequest req) {
+        return new PageRequest(intParam(req, "offset", 0, 0, Integer.MAX_VALUE), intParam(req, "limit", 50, 1, 500));
+    }
+
+    private static int intParam(HttpServletRequest req, String name, int dflt, int min, int max) {
+        String v = req.getParameter(name);
+        if (v == null) {
+            return dflt;
+        }
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ApiException(400, "Query parameter " + name + " must be a whole number from " + min + " to " + max,
+                List.of(new FieldError(name, "must be a whole number from " + min + " to " + max)));
+    }
+
+    /**
+     * Reads a JSON body. Only {@code application/json} is accepted: a cross-site form cannot send it without the
+     * browser asking first, which keeps the API safe from forged requests.
+     */
+    static <T> T read(HttpServletRequest req, Class<T> type) {
+        String contentType = req.getContentType();
+        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+            throw new ApiException(415, "Send the body as JSON with Content-Type: application/json");
+        }
+        try (Reader in = req.getReader()) {
+            T value = Json.GSON.fromJson(in, type);
+            if (value == null) {
+                throw new ApiException(400, "The request body is empty; send a JSON object");
+            }
+            return value;
+        } catch (JsonParseException | IOException e) {
+            throw new ApiException(400, "The request body is not valid JSON for this call: " + rootMessage(e));
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return Optional.ofNullable(t.getMessage()).orElse(t.getClass().getSimpleName());
+    }
+
+    private static void write(HttpServletResponse resp, int status, Object body) throws IOException {
+        resp.setStatus(status);
+        resp.setContentType("application/json");
+        resp.setCharacterEncoding("UTF-8");
+        Json.GSON.toJson(body, resp.getWriter());
+    }
+
+    private static List<String> segments(String pathInfo) {
+        List<String> out = new ArrayList<>();
+        if (pathInfo != null) {
+            for (String s : pathInfo.split("/")) {
+                if (!s.isEmpty()) {
+                    out.add(s);
+                }
+            }
+        }
+        return out;
+    }
+}

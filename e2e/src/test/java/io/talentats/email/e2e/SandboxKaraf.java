@@ -1,0 +1,237 @@
+package io.talentats.email.e2e;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The distribution the README's run command starts, started here as its own process from a fresh copy of the
+ * built assembly, on free ports: HTTP, SSH, JMX and the sandbox mail server's SMTP and IMAP.
+ */
+final class SandboxKaraf implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    final Path home;
+    final int httpPort;
+    final int smtpPort;
+    final int imapPort;
+    private final Process process;
+
+    private SandboxKaraf(Path home, int httpPort, int smtpPort, int imapPort, Process process) {
+        this.home = home;
+        this.httpPort = httpPort;
+        this.smtpPort = smtpPort;
+        this.imapPort = imapPort;
+        this.process = process;
+    }
+
+    /** Copies the assembly, sets free ports, starts Karaf and waits until the API and the sandbox answer. */
+    static SandboxKaraf start(String name) throws IOException {
+        Path assembly = Paths.get(System.getProperty("e2e.assembly", "../distribution/target/assembly"));
+        if (!Files.isExecutable(assembly.resolve("bin/karaf"))) {
+            throw new IllegalStateException("No distribution at " + assembly.toAbsolutePath()
+                    + ": build it first (mvn install builds the distribution module before this one)");
+        }
+        Path home = Paths.get(System.getProperty("e2e.work", "target/karaf")).resolve(name);
+        deleteTree(home);
+        copyTree(assembly, home);
+        deleteTree(home.resolve("data"));
+
+        int http = freePort();
+        int smtp = freePort();
+        int imap = freePort();
+        Path etc = home.resolve("etc");
+        set(etc.resolve("org.ops4j.pax.web.cfg"), "org.osgi.service.http.port", Integer.toString(http));
+        set(etc.resolve("org.apache.karaf.shell.cfg"), "sshPort", Integer.toString(freePort()));
+        set(etc.resolve("org.apache.karaf.management.cfg"), "rmiRegistryPort", Integer.toString(freePort()));
+        set(etc.resolve("org.apache.karaf.management.cfg"), "rmiServerPort", Integer.toString(freePort()));
+        set(etc.resolve("io.talentats.email.sandbox.cfg"), "smtp.port", Integer.toString(smtp));
+        set(etc.resolve("io.talentats.email.sandbox.cfg"), "imap.port", Integer.toString(imap));
+        set(etc.resolve("io.talentats.email.platform.cfg"), "port", Integer.toString(smtp));
+
+        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/karaf").toString(), "server")
+                .directory(home.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(home.resolve("console.log").toFile());
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().remove("KARAF_DEBUG");
+        Process p = pb.start();
+        SandboxKaraf karaf = new SandboxKaraf(home, http, smtp, imap, p);
+        try {
+            karaf.await(Duration.ofMinutes(3), "the REST API and the sandbox mail server to answer",
+                    () -> karaf.statusCode("GET", "/api/status") == 200 && listening(smtp) && listening(imap));
+        } catch (RuntimeException | Error e) {
+            karaf.close();
+            throw e;
+        }
+        return karaf;
+    }
+
+    String base() {
+        return "http://127.0.0.1:" + httpPort + "/talentats-email";
+    }
+
+    int statusCode(String method, String path) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(base() + path)).method(method,
+                    HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    /** Sets a key in one of the instance's etc/ files; Karaf applies the change while running. */
+    void configure(String pid, Map<String, String> values) throws IOException {
+        for (Map.Entry<String, String> e : values.entrySet()) {
+            set(home.resolve("etc").resolve(pid + ".cfg"), e.getKey(), e.getValue());
+        }
+    }
+
+    void await(Duration timeout, String what, BooleanSupplier condition) {
+        Instant deadline = Instant.now().plus(timeout);
+        while (!condition.getAsBoolean()) {
+            if (!process.isAlive()) {
+                throw new AssertionError("Karaf exited while waiting for " + what + "\n" + tail());
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("Timed out after " + timeout + " waiting for " + what + "\n" + tail());
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("Interrupted waiting for " + what, e);
+            }
+        }
+    }
+
+    /** The end of Karaf's log, for failure messages. */
+    String tail() {
+        try {
+            Path log = home.resolve("data/log/karaf.log");
+            if (!Files.exists(log)) {
+                return Files.readString(home.resolve("console.log"));
+            }
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 80), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    String log() throws IOException {
+        return Files.readString(home.resolve("data/log/karaf.log"));
+    }
+
+    @Override
+    public void close() {
+        try {
+            Process stop = new ProcessBuilder(home.resolve("bin/stop").toString()).directory(home.toFile())
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            stop.waitFor(30, TimeUnit.SECONDS);
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            }
+        } catch (IOException e) {
+            process.destroyForcibly();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static boolean listening(int port) {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void set(Path file, String key, String value) throws IOException {
+        List<String> lines = Files.exists(file) ? Files.readAllLines(file) : new java.util.ArrayList<>();
+        String line = key + " = " + value;
+        boolean found = false;
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).matches("\\s*" + java.util.regex.Pattern.quote(key) + "\\s*[=:].*")) {
+                lines.set(i, line);
+                found = true;
+            }
+        }
+        if (!found) {
+            lines.add(line);
+        }
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.write(tmp, lines);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        Files.walkFileTree(from, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                if (dir.getFileName().toString().equals("data") && dir.getParent().equals(from)) {
+                    return FileVisitResult.SKIP_SUBTREE;
+                }
+                Files.createDirectories(to.resolve(from.relativize(dir).toString()));
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.copy(file, to.resolve(from.relativize(file).toString()), StandardCopyOption.COPY_ATTRIBUTES);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+                Files.delete(d);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+}
