@@ -137,7 +137,7 @@ final class Mailbox {
                 store = session.getStore("imap");
                 store.connect(account.imap().host(), account.imap().port(), account.username(),
                         account.password().reveal());
-                for (String name : engine.config().folders()) {
+                for (String name : engine.folders()) {
                     IMAPFolder f = (IMAPFolder) store.getFolder(name);
                     if (!f.exists() || neverRead(f)) {
                         continue;

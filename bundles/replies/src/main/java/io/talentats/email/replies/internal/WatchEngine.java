@@ -220,6 +220,19 @@ public class WatchEngine implements ReplyCollector, Watchers {
         return config;
     }
 
+    /** The folders to watch, whether an array or (from a .cfg file) one comma-separated string. */
+    List<String> folders() {
+        List<String> out = new ArrayList<>();
+        for (String entry : config.folders()) {
+            for (String name : entry.split(",")) {
+                if (!name.isBlank()) {
+                    out.add(name.trim());
+                }
+            }
+        }
+        return out;
+    }
+
     ReplyStore store() {
         return store;
     }

@@ -335,9 +335,27 @@ public final class Outbox implements MessageRouter, OutboxWorkers.Context {
     }
 
     /** Parses {@code PRESET=COUNT/PERIOD[,COUNT/PERIOD...]} entries; a bad entry is reported and skipped. */
+    /**
+     * Reads PRESET=COUNT/PERIOD[,COUNT/PERIOD] entries. A .cfg file gives one string for all presets
+     * ({@code outlook=30/PT1M,300/P1D,gmail=500/P1D}), ConfigAdmin an array of them: both work, as a part with '='
+     * starts the next preset.
+     */
     static Map<String, List<SendingLimit>> parseLimits(String[] entries) {
-        Map<String, List<SendingLimit>> out = new HashMap<>();
+        List<String> perPreset = new ArrayList<>();
         for (String entry : entries == null ? new String[0] : entries) {
+            for (String part : entry.split(",")) {
+                if (part.isBlank()) {
+                    continue;
+                }
+                if (part.contains("=") || perPreset.isEmpty()) {
+                    perPreset.add(part.trim());
+                } else {
+                    perPreset.set(perPreset.size() - 1, perPreset.get(perPreset.size() - 1) + "," + part.trim());
+                }
+            }
+        }
+        Map<String, List<SendingLimit>> out = new HashMap<>();
+        for (String entry : perPreset) {
             int eq = entry.indexOf('=');
             try {
                 if (eq <= 0) {

@@ -50,7 +50,7 @@ public class SandboxMailServer {
             });
             try {
                 greenMail.start();
-                for (String entry : config.mailboxes()) {
+                for (String entry : mailboxes(config)) {
                     int colon = entry.lastIndexOf(':');
                     if (colon <= 0) {
                         throw new IllegalArgumentException("Sandbox mailbox \"" + entry
@@ -76,9 +76,22 @@ public class SandboxMailServer {
         greenMail.stop();
     }
 
-    private static List<String> addresses(SandboxConfig config) {
+    /** The address:password entries, whether an array or (from a .cfg file) one comma-separated string. */
+    private static List<String> mailboxes(SandboxConfig config) {
         List<String> out = new ArrayList<>();
         for (String entry : config.mailboxes()) {
+            for (String one : entry.split(",")) {
+                if (!one.isBlank()) {
+                    out.add(one.trim());
+                }
+            }
+        }
+        return out;
+    }
+
+    private static List<String> addresses(SandboxConfig config) {
+        List<String> out = new ArrayList<>();
+        for (String entry : mailboxes(config)) {
             out.add(entry.substring(0, Math.max(0, entry.lastIndexOf(':'))).trim());
         }
         return out;

@@ -32,7 +32,16 @@ public class WebAccess {
         return config.allow_localhost();
     }
 
+    /** The roles, whether given as an array or (from a .cfg file) as one comma-separated string. */
     Set<String> roles() {
-        return Set.of(config.roles());
+        Set<String> roles = new java.util.LinkedHashSet<>();
+        for (String entry : config.roles()) {
+            for (String role : entry.split(",")) {
+                if (!role.isBlank()) {
+                    roles.add(role.trim());
+                }
+            }
+        }
+        return roles;
     }
 }

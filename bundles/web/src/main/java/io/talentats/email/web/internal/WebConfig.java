@@ -11,7 +11,7 @@ public @interface WebConfig {
     String PID = "io.talentats.email.web";
 
     @AttributeDefinition(name = "Roles", description = "Karaf JAAS roles (realm karaf) allowed in, with HTTP Basic "
-            + "authentication.")
+            + "authentication; in a .cfg file separated by commas.")
     String[] roles() default {"admin"};
 
     @AttributeDefinition(name = "Open to localhost", description = "Let requests from this machine in without a "
