@@ -44,6 +44,7 @@ import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 
 import org.eclipse.angus.mail.imap.IMAPFolder;
+import org.eclipse.angus.mail.imap.IMAPMessage;
 import org.eclipse.angus.mail.imap.IMAPStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -263,11 +264,9 @@ final class Mailbox {
         Message[] arr = batch.toArray(new Message[0]);
         FetchProfile fp = new FetchProfile();
         fp.add(UIDFolder.FetchProfileItem.UID);
+        // ENVELOPE brings From, To, Cc, Subject, Message-ID, In-Reply-To and the size; every other header we read
+        // is named here, or reading it would cost a round trip per message.
         fp.add(FetchProfile.Item.ENVELOPE);
-        fp.add(FetchProfile.Item.SIZE);
-        // Every header we read is named here, or reading it would cost a round trip per message.
-        fp.add("Message-ID");
-        fp.add("In-Reply-To");
         fp.add("References");
         fp.add("Delivered-To");
         f.fetch(arr, fp);
@@ -374,7 +373,7 @@ final class Mailbox {
     private static Envelope envelope(IMAPFolder f, Message m) throws MessagingException {
         MimeMessage mm = (MimeMessage) m;
         String messageId = safe(mm::getMessageID);
-        String inReplyTo = header(mm, "In-Reply-To");
+        String inReplyTo = m instanceof IMAPMessage im ? safe(im::getInReplyTo) : header(mm, "In-Reply-To");
         String references = header(mm, "References");
         List<String> recipients = new ArrayList<>();
         for (Message.RecipientType t : List.of(Message.RecipientType.TO, Message.RecipientType.CC)) {
