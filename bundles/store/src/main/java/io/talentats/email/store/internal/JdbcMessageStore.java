@@ -818,19 +818,10 @@ public class JdbcMessageStore implements MessageStore, ReplyStore, MessageHistor
     private static Map<String, List<AttachmentInfo>> attachmentInfo(Connection c, List<String> ids)
             throws SQLException {
         Map<String, List<AttachmentInfo>> out = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT message_id, file_name, content_type, size_bytes "
-                + "FROM email_attachment WHERE message_id IN (" + placeholders(ids.size()) + ") "
-                + "ORDER BY message_id, position")) {
-            for (int i = 0; i < ids.size(); i++) {
-                ps.setString(i + 1, ids.get(i));
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
-                            .add(new AttachmentInfo(rs.getString(2), rs.getString(3), rs.getLong(4)));
-                }
-            }
-        }
+        forIds(c, "SELECT message_id, file_name, content_type, size_bytes FROM email_attachment "
+                + "WHERE message_id IN (%s) ORDER BY message_id, position", ids,
+                rs -> out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
+                        .add(new AttachmentInfo(rs.getString(2), rs.getString(3), rs.getLong(4))));
         return out;
     }
 
@@ -839,28 +830,13 @@ public class JdbcMessageStore implements MessageStore, ReplyStore, MessageHistor
             return List.of();
         }
         Map<String, List<Attachment>> attachments = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT message_id, file_name, content_type, content "
-                + "FROM email_attachment WHERE message_id IN (" + placeholders(ids.size()) + ") "
-                + "ORDER BY message_id, position")) {
-            for (int i = 0; i < ids.size(); i++) {
-                ps.setString(i + 1, ids.get(i));
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    attachments.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
-                            .add(new Attachment(rs.getString(2), rs.getString(3), rs.getBytes(4)));
-                }
-            }
-        }
+        forIds(c, "SELECT message_id, file_name, content_type, content FROM email_attachment "
+                + "WHERE message_id IN (%s) ORDER BY message_id, position", ids,
+                rs -> attachments.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
+                        .add(new Attachment(rs.getString(2), rs.getString(3), rs.getBytes(4))));
         Map<String, StoredOutbound> byId = new LinkedHashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT m." + OUTBOUND_COLUMNS.replace(", ", ", m.")
-                + ", o.attempts AS outbox_attempts FROM email_message m LEFT JOIN email_outbox o ON o.message_id = m.id "
-                + "WHERE m.id IN (" + placeholders(ids.size()) + ")")) {
-            for (int i = 0; i < ids.size(); i++) {
-                ps.setString(i + 1, ids.get(i));
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
+        forIds(c, "SELECT m." + OUTBOUND_COLUMNS.replace(", ", ", m.") + ", o.attempts AS outbox_attempts "
+                + "FROM email_message m LEFT JOIN email_outbox o ON o.message_id = m.id WHERE m.id IN (%s)", ids, rs -> {
                     String id = rs.getString("id");
                     int outboxAttempts = rs.getInt("outbox_attempts");
                     int attempts = rs.wasNull() ? rs.getInt("attempts") : outboxAttempts;
@@ -887,9 +863,7 @@ public class JdbcMessageStore implements MessageStore, ReplyStore, MessageHistor
                             rs.getString("references_header"),
                             instant(rs, "created_at"),
                             attempts));
-                }
-            }
-        }
+                });
         List<StoredOutbound> ordered = new ArrayList<>();
         for (String id : ids) {
             StoredOutbound s = byId.get(id);
@@ -934,6 +908,25 @@ public class JdbcMessageStore implements MessageStore, ReplyStore, MessageHistor
     @FunctionalInterface
     interface Work {
         void run(Connection c) throws SQLException;
+    }
+
+    @FunctionalInterface
+    interface Row {
+        void accept(ResultSet rs) throws SQLException;
+    }
+
+    /** Runs {@code sql} on {@code c} with {@code ids} in place of its one {@code IN (%s)}, handing on each row. */
+    private static void forIds(Connection c, String sql, List<String> ids, Row row) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql.replace("%s", placeholders(ids.size())))) {
+            for (int i = 0; i < ids.size(); i++) {
+                ps.setString(i + 1, ids.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    row.accept(rs);
+                }
+            }
+        }
     }
 
     private <T> List<T> query(String sql, Binder binder, Mapper<T> mapper) {
