@@ -22,6 +22,7 @@ import io.talentats.email.api.EmailEvents;
 import io.talentats.email.api.ReplyCollector;
 import io.talentats.email.api.WatcherStatus;
 import io.talentats.email.mail.MailSessions;
+import io.talentats.email.runtime.ConfigValues;
 import io.talentats.email.runtime.CredentialVault;
 import io.talentats.email.store.ReplyStore;
 import io.talentats.email.store.ReplyStore.Recorded;
@@ -222,15 +223,7 @@ public class WatchEngine implements ReplyCollector, Watchers {
 
     /** The folders to watch, whether an array or (from a .cfg file) one comma-separated string. */
     List<String> folders() {
-        List<String> out = new ArrayList<>();
-        for (String entry : config.folders()) {
-            for (String name : entry.split(",")) {
-                if (!name.isBlank()) {
-                    out.add(name.trim());
-                }
-            }
-        }
-        return out;
+        return ConfigValues.list(config.folders());
     }
 
     ReplyStore store() {

@@ -36,6 +36,7 @@ import io.talentats.email.api.SendingLimit;
 import io.talentats.email.api.SubmitReceipt;
 import io.talentats.email.mail.MailSessions;
 import io.talentats.email.router.internal.RoutingPolicy.Decision;
+import io.talentats.email.runtime.ConfigValues;
 import io.talentats.email.runtime.CredentialVault;
 import io.talentats.email.runtime.MailAccount;
 import io.talentats.email.store.EnqueueResult;
@@ -342,16 +343,11 @@ public final class Outbox implements MessageRouter, OutboxWorkers.Context {
      */
     static Map<String, List<SendingLimit>> parseLimits(String[] entries) {
         List<String> perPreset = new ArrayList<>();
-        for (String entry : entries == null ? new String[0] : entries) {
-            for (String part : entry.split(",")) {
-                if (part.isBlank()) {
-                    continue;
-                }
-                if (part.contains("=") || perPreset.isEmpty()) {
-                    perPreset.add(part.trim());
-                } else {
-                    perPreset.set(perPreset.size() - 1, perPreset.get(perPreset.size() - 1) + "," + part.trim());
-                }
+        for (String part : ConfigValues.list(entries)) {
+            if (part.contains("=") || perPreset.isEmpty()) {
+                perPreset.add(part);
+            } else {
+                perPreset.set(perPreset.size() - 1, perPreset.get(perPreset.size() - 1) + "," + part);
             }
         }
         Map<String, List<SendingLimit>> out = new HashMap<>();

@@ -10,6 +10,7 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 
 import io.talentats.email.mail.MailSessions;
+import io.talentats.email.runtime.ConfigValues;
 
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
@@ -78,15 +79,7 @@ public class SandboxMailServer {
 
     /** The address:password entries, whether an array or (from a .cfg file) one comma-separated string. */
     private static List<String> mailboxes(SandboxConfig config) {
-        List<String> out = new ArrayList<>();
-        for (String entry : config.mailboxes()) {
-            for (String one : entry.split(",")) {
-                if (!one.isBlank()) {
-                    out.add(one.trim());
-                }
-            }
-        }
-        return out;
+        return ConfigValues.list(config.mailboxes());
     }
 
     private static List<String> addresses(SandboxConfig config) {

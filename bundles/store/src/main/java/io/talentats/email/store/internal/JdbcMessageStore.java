@@ -386,30 +386,23 @@ public class JdbcMessageStore implements MessageStore, ReplyStore, MessageHistor
         int[] count = new int[1];
         long now = clock.millis();
         transaction("release held messages", c -> {
-            List<String> held = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM email_message WHERE status = 'HELD'")) {
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        held.add(rs.getString(1));
-                    }
-                }
+            // Set-based: one statement per table however many messages were held
+            try (PreparedStatement ps = c.prepareStatement("UPDATE email_outbox SET next_attempt_at = ? "
+                    + "WHERE message_id IN (SELECT id FROM email_message WHERE status = 'HELD')")) {
+                ps.setLong(1, now);
+                ps.executeUpdate();
             }
-            for (String id : held) {
-                try (PreparedStatement ps = c.prepareStatement(
-                        "UPDATE email_outbox SET next_attempt_at = ? WHERE message_id = ?")) {
-                    ps.setLong(1, now);
-                    ps.setString(2, id);
-                    ps.executeUpdate();
-                }
-                try (PreparedStatement ps = c.prepareStatement(
-                        "UPDATE email_message SET status = 'QUEUED', updated_at = ? WHERE id = ?")) {
-                    ps.setLong(1, now);
-                    ps.setString(2, id);
-                    ps.executeUpdate();
-                }
-                event(c, id, now, MessageStatus.QUEUED, "email connectivity is on again");
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO email_message_event (message_id, at, status, "
+                    + "detail) SELECT id, ?, 'QUEUED', 'email connectivity is on again' FROM email_message "
+                    + "WHERE status = 'HELD'")) {
+                ps.setLong(1, now);
+                ps.executeUpdate();
             }
-            count[0] = held.size();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE email_message SET status = 'QUEUED', updated_at = ? WHERE status = 'HELD'")) {
+                ps.setLong(1, now);
+                count[0] = ps.executeUpdate();
+            }
         });
         return count[0];
     }

@@ -2,6 +2,8 @@ package io.talentats.email.web.internal;
 
 import java.util.Set;
 
+import io.talentats.email.runtime.ConfigValues;
+
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
@@ -34,14 +36,6 @@ public class WebAccess {
 
     /** The roles, whether given as an array or (from a .cfg file) as one comma-separated string. */
     Set<String> roles() {
-        Set<String> roles = new java.util.LinkedHashSet<>();
-        for (String entry : config.roles()) {
-            for (String role : entry.split(",")) {
-                if (!role.isBlank()) {
-                    roles.add(role.trim());
-                }
-            }
-        }
-        return roles;
+        return new java.util.LinkedHashSet<>(ConfigValues.list(config.roles()));
     }
 }
