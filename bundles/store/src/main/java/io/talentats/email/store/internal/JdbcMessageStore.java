@@ -71,6 +71,21 @@ public class JdbcMessageStore implements MessageStore, ReplyStore, MessageHistor
             + "to_addresses, cc_addresses, subject, text_body, html_body, candidate_id, application_id, thread_id, "
             + "reply_token, internet_message_id, in_reply_to_header, references_header, created_at, attempts";
 
+    /**
+     * A message (written once) with its delivery state (email_delivery, which changes as it is sent). The column
+     * names of the two tables differ, so queries name columns without saying whose.
+     */
+    private static final String MESSAGES =
+            "email_message JOIN email_delivery ON email_delivery.message_id = email_message.id";
+    /**
+     * A message is queued while its {@code next_attempt_at} is set: to when it is due, to when the lease of the
+     * worker sending it runs out, or to this while it is held. Queries on the queue read the index from 0, so that
+     * finished messages (NULL) are never visited.
+     */
+    static final long HELD = Long.MAX_VALUE;
+    /** Takes a message out of the queue. */
+    private static final String DEQUEUED = "next_attempt_at = NULL, lease_owner = NULL, lease_until = NULL";
+
     private final DataSource dataSource;
     private final Clock clock;
     private final GroupCommitter writer;
@@ -145,18 +160,14 @@ public class JdbcMessageStore implements MessageStore, ReplyStore, MessageHistor
     private static void insertOutbound(Connection c, String id, long now, NewOutbound m, String owner,
             long leaseUntil) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO email_message (id, direction, kind, "
-                + "user_id, status, route, route_reason, sender_name, sender_address, to_addresses, "
-                + "cc_addresses, subject, text_body, html_body, candidate_id, application_id, thread_id, "
-                + "idempotency_key, reply_token, internet_message_id, in_reply_to_header, references_header, "
-                + "created_at, updated_at, attempts, sent_copy, primary_recipient) "
-                + "VALUES (?, 'OUTBOUND', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 'NONE', ?)")) {
+                + "user_id, sender_name, sender_address, to_addresses, cc_addresses, subject, text_body, html_body, "
+                + "candidate_id, application_id, thread_id, idempotency_key, reply_token, internet_message_id, "
+                + "in_reply_to_header, references_header, created_at, primary_recipient) "
+                + "VALUES (?, 'OUTBOUND', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             int i = 1;
             ps.setString(i++, id);
             ps.setString(i++, m.kind().name());
             ps.setString(i++, m.userId());
-            ps.setString(i++, m.status().name());
-            ps.setString(i++, m.route().name());
-            ps.setString(i++, cut(m.routeReason(), 500));
             ps.setString(i++, m.senderName());
             ps.setString(i++, m.senderAddress());
             ps.setString(i++, join(m.to()));
@@ -173,23 +184,28 @@ public class JdbcMessageStore implements MessageStore, ReplyStore, MessageHistor
             ps.setString(i++, m.inReplyToHeader());
             ps.setString(i++, m.referencesHeader());
             ps.setLong(i++, now);
-            ps.setLong(i++, now);
             ps.setString(i, m.to().isEmpty() ? null : m.to().get(0).trim().toLowerCase(java.util.Locale.ROOT));
             ps.executeUpdate();
         }
-        insertAttachments(c, id, m.attachments());
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO email_outbox (message_id, next_attempt_at, "
-                + "attempts, lease_owner, lease_until) VALUES (?, ?, 0, ?, ?)")) {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO email_delivery (message_id, status, route, "
+                + "route_reason, updated_at, next_attempt_at, lease_owner, lease_until) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, id);
-            ps.setLong(2, m.status() == MessageStatus.HELD ? Long.MAX_VALUE : owner != null ? leaseUntil : now);
-            ps.setString(3, owner);
+            ps.setString(2, m.status().name());
+            ps.setString(3, m.route().name());
+            ps.setString(4, cut(m.routeReason(), 500));
+            ps.setLong(5, now);
+            // Queued: due now, never while held, or when the lease of the worker it was handed to runs out.
+            ps.setLong(6, m.status() == MessageStatus.HELD ? HELD : owner != null ? leaseUntil : now);
+            ps.setString(7, owner);
             if (owner == null) {
-                ps.setNull(4, Types.BIGINT);
+                ps.setNull(8, Types.BIGINT);
             } else {
-                ps.setLong(4, leaseUntil);
+                ps.setLong(8, leaseUntil);
             }
             ps.executeUpdate();
         }
+        insertAttachments(c, id, m.attachments());
         if (m.status() != MessageStatus.QUEUED) {
             event(c, id, now, m.status(), m.routeReason());
         }
@@ -198,7 +214,7 @@ public class JdbcMessageStore implements MessageStore, ReplyStore, MessageHistor
     private static Optional<EnqueueResult> byIdempotencyKey(Connection c, String userId, String key)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT id, route FROM email_message WHERE user_id = ? AND idempotency_key = ?")) {
+                "SELECT id, route FROM " + MESSAGES + " WHERE user_id = ? AND idempotency_key = ?")) {
             ps.setString(1, userId);
             ps.setString(2, key);
             try (ResultSet rs = ps.executeQuery()) {
@@ -215,8 +231,8 @@ public class JdbcMessageStore implements MessageStore, ReplyStore, MessageHistor
         try {
             return writer.apply(c -> {
                 List<String> due = new ArrayList<>();
-                try (PreparedStatement ps = c.prepareStatement("SELECT message_id FROM email_outbox "
-                        + "WHERE next_attempt_at <= ? ORDER BY next_attempt_at, message_id "
+                try (PreparedStatement ps = c.prepareStatement("SELECT message_id FROM email_delivery "
+                        + "WHERE next_attempt_at BETWEEN 0 AND ? ORDER BY next_attempt_at, message_id "
                         + "OFFSET 0 ROWS FETCH NEXT ? ROWS ONLY")) {
                     ps.setLong(1, now);
                     ps.setInt(2, max);
@@ -231,8 +247,9 @@ public class JdbcMessageStore implements MessageStore, ReplyStore, MessageHistor
                 }
                 List<String> leased = new ArrayList<>();
                 // A leased entry is due again when its lease runs out: claims never scan past entries being sent.
-                try (PreparedStatement ps = c.prepareStatement("UPDATE email_outbox SET lease_owner = ?, "
-                        + "lease_until = ?, next_attempt_at = ? WHERE message_id = ? AND next_attempt_at <= ?")) {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE email_delivery SET lease_owner = ?, "
+                        + "lease_until = ?, next_attempt_at = ? WHERE message_id = ? "
+                        + "AND next_attempt_at BETWEEN 0 AND ?")) {
                     for (String id : due) {
                         ps.setString(1, owner);
                         ps.setLong(2, now + lease.toMillis());
@@ -257,19 +274,19 @@ public class JdbcMessageStore implements MessageStore, ReplyStore, MessageHistor
 
     @Override
     public Optional<Instant> nextDue() {
-        return query("SELECT MIN(next_attempt_at) FROM email_outbox", ps -> {}, rs -> {
-            long v = rs.getLong(1);
-            return rs.wasNull() || v == Long.MAX_VALUE ? null : Instant.ofEpochMilli(v);
-        }).stream().findFirst();
+        return query("SELECT next_attempt_at FROM email_delivery WHERE next_attempt_at BETWEEN 0 AND ? "
+                + "ORDER BY next_attempt_at OFFSET 0 ROWS FETCH NEXT 1 ROWS ONLY", ps -> ps.setLong(1, HELD - 1),
+                rs -> Instant.ofEpochMilli(rs.getLong(1))).stream().findFirst();
     }
 
     @Override
     public CompletionStage<Void> markSent(Delivery d) {
         long now = clock.millis();
         return writer.submit(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE email_message SET status = 'SENT', route = ?, "
+            try (PreparedStatement ps = c.prepareStatement("UPDATE email_delivery SET status = 'SENT', route = ?, "
                     + "route_reason = ?, from_header = ?, reply_to_header = ?, attempts = ?, last_server_reply = ?, "
-                    + "failure_reason = NULL, sent_copy = ?, updated_at = ?, completed_at = ? WHERE id = ?")) {
+                    + "failure_reason = NULL, sent_copy = ?, updated_at = ?, completed_at = ?, " + DEQUEUED
+                    + " WHERE message_id = ?")) {
                 ps.setString(1, d.route().name());
                 ps.setString(2, cut(d.routeReason(), 500));
                 ps.setString(3, cut(d.from(), 1000));
@@ -282,7 +299,6 @@ public class JdbcMessageStore implements MessageStore, ReplyStore, MessageHistor
                 ps.setString(10, d.id());
                 ps.executeUpdate();
             }
-            deleteOutbox(c, d.id());
             if (d.sentCopy() == SentCopy.PENDING) {
                 try (PreparedStatement ps = c.prepareStatement(
                         "INSERT INTO email_pending_copy (message_id) VALUES (?)")) {
@@ -299,22 +315,16 @@ public class JdbcMessageStore implements MessageStore, ReplyStore, MessageHistor
             String serverReply) {
         long now = clock.millis();
         transaction("reschedule a message", c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE email_outbox SET next_attempt_at = ?, "
-                    + "attempts = ?, lease_owner = NULL, lease_until = NULL WHERE message_id = ?")) {
-                ps.setLong(1, next == null ? Long.MAX_VALUE : next.toEpochMilli());
-                ps.setInt(2, attempts);
-                ps.setString(3, id);
-                ps.executeUpdate();
-            }
-            try (PreparedStatement ps = c.prepareStatement("UPDATE email_message SET status = ?, attempts = ?, "
-                    + "failure_reason = ?, last_server_reply = COALESCE(?, last_server_reply), updated_at = ? "
-                    + "WHERE id = ?")) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE email_delivery SET status = ?, attempts = ?, "
+                    + "failure_reason = ?, last_server_reply = COALESCE(?, last_server_reply), updated_at = ?, "
+                    + "next_attempt_at = ?, lease_owner = NULL, lease_until = NULL WHERE message_id = ?")) {
                 ps.setString(1, status.name());
                 ps.setInt(2, attempts);
                 ps.setString(3, cut(reason, 2000));
                 ps.setString(4, cut(serverReply, 1000));
                 ps.setLong(5, now);
-                ps.setString(6, id);
+                ps.setLong(6, next == null ? HELD : next.toEpochMilli());
+                ps.setString(7, id);
                 ps.executeUpdate();
             }
             event(c, id, now, status, reason);
@@ -325,9 +335,9 @@ public class JdbcMessageStore implements MessageStore, ReplyStore, MessageHistor
     public void markFailed(String id, int attempts, String reason, String serverReply) {
         long now = clock.millis();
         transaction("record a failure", c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE email_message SET status = 'FAILED', "
+            try (PreparedStatement ps = c.prepareStatement("UPDATE email_delivery SET status = 'FAILED', "
                     + "attempts = ?, failure_reason = ?, last_server_reply = COALESCE(?, last_server_reply), "
-                    + "updated_at = ?, completed_at = ? WHERE id = ?")) {
+                    + "updated_at = ?, completed_at = ?, " + DEQUEUED + " WHERE message_id = ?")) {
                 ps.setInt(1, attempts);
                 ps.setString(2, cut(reason, 2000));
                 ps.setString(3, cut(serverReply, 1000));
@@ -336,7 +346,6 @@ public class JdbcMessageStore implements MessageStore, ReplyStore, MessageHistor
                 ps.setString(6, id);
                 ps.executeUpdate();
             }
-            deleteOutbox(c, id);
             event(c, id, now, MessageStatus.FAILED, reason);
         });
     }
@@ -346,10 +355,12 @@ public class JdbcMessageStore implements MessageStore, ReplyStore, MessageHistor
         int[] released = new int[1];
         long now = clock.millis();
         transaction("release leases", c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE email_outbox SET lease_owner = NULL, "
-                    + "lease_until = NULL, next_attempt_at = ? WHERE lease_owner = ?")) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE email_delivery SET lease_owner = NULL, "
+                    + "lease_until = NULL, next_attempt_at = ? WHERE next_attempt_at BETWEEN 0 AND ? "
+                    + "AND lease_owner = ?")) {
                 ps.setLong(1, now);
-                ps.setString(2, owner);
+                ps.setLong(2, HELD);
+                ps.setString(3, owner);
                 released[0] = ps.executeUpdate();
             }
         });
@@ -361,20 +372,17 @@ public class JdbcMessageStore implements MessageStore, ReplyStore, MessageHistor
         boolean[] done = new boolean[1];
         long now = clock.millis();
         transaction("requeue a message", c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE email_message SET status = 'QUEUED', "
-                    + "failure_reason = NULL, completed_at = NULL, updated_at = ? WHERE id = ? AND status = 'FAILED' "
-                    + "AND direction = 'OUTBOUND'")) {
+            // A new round of attempts: the earlier ones stay in the timeline.
+            // Only outbound messages are ever FAILED.
+            try (PreparedStatement ps = c.prepareStatement("UPDATE email_delivery SET status = 'QUEUED', "
+                    + "failure_reason = NULL, completed_at = NULL, updated_at = ?, attempts = 0, next_attempt_at = ? "
+                    + "WHERE message_id = ? AND status = 'FAILED'")) {
                 ps.setLong(1, now);
-                ps.setString(2, id);
+                ps.setLong(2, now);
+                ps.setString(3, id);
                 done[0] = ps.executeUpdate() == 1;
             }
             if (done[0]) {
-                try (PreparedStatement ps = c.prepareStatement(
-                        "INSERT INTO email_outbox (message_id, next_attempt_at, attempts) VALUES (?, ?, 0)")) {
-                    ps.setString(1, id);
-                    ps.setLong(2, now);
-                    ps.executeUpdate();
-                }
                 event(c, id, now, MessageStatus.QUEUED, "queued again by request");
             }
         });
@@ -386,21 +394,19 @@ public class JdbcMessageStore implements MessageStore, ReplyStore, MessageHistor
         int[] count = new int[1];
         long now = clock.millis();
         transaction("release held messages", c -> {
-            // Set-based: one statement per table however many messages were held
-            try (PreparedStatement ps = c.prepareStatement("UPDATE email_outbox SET next_attempt_at = ? "
-                    + "WHERE message_id IN (SELECT id FROM email_message WHERE status = 'HELD')")) {
-                ps.setLong(1, now);
-                ps.executeUpdate();
-            }
+            // Set-based, however many messages were held; held ones are found through the queue's index.
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO email_message_event (message_id, at, status, "
-                    + "detail) SELECT id, ?, 'QUEUED', 'email connectivity is on again' FROM email_message "
-                    + "WHERE status = 'HELD'")) {
+                    + "detail) SELECT message_id, ?, 'QUEUED', 'email connectivity is on again' FROM email_delivery "
+                    + "WHERE next_attempt_at = ? AND status = 'HELD'")) {
                 ps.setLong(1, now);
+                ps.setLong(2, HELD);
                 ps.executeUpdate();
             }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE email_message SET status = 'QUEUED', updated_at = ? WHERE status = 'HELD'")) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE email_delivery SET status = 'QUEUED', "
+                    + "updated_at = ?, next_attempt_at = ? WHERE next_attempt_at = ? AND status = 'HELD'")) {
                 ps.setLong(1, now);
+                ps.setLong(2, now);
+                ps.setLong(3, HELD);
                 count[0] = ps.executeUpdate();
             }
         });
@@ -411,7 +417,7 @@ public class JdbcMessageStore implements MessageStore, ReplyStore, MessageHistor
     public void recordSentCopy(String id, SentCopy state, String detail) {
         transaction("record the sent copy", c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE email_message SET sent_copy = ?, sent_copy_detail = ? WHERE id = ?")) {
+                    "UPDATE email_delivery SET sent_copy = ?, sent_copy_detail = ? WHERE message_id = ?")) {
                 ps.setString(1, state.name());
                 ps.setString(2, cut(detail, 1000));
                 ps.setString(3, id);
@@ -456,7 +462,7 @@ public class JdbcMessageStore implements MessageStore, ReplyStore, MessageHistor
 
     @Override
     public List<Instant> sentThroughUserSmtpSince(String userId, Instant since) {
-        return query("SELECT completed_at FROM email_message WHERE user_id = ? AND status = 'SENT' "
+        return query("SELECT completed_at FROM " + MESSAGES + " WHERE user_id = ? AND status = 'SENT' "
                         + "AND route = 'USER_SMTP' AND completed_at >= ? ORDER BY completed_at",
                 ps -> {
                     ps.setString(1, userId);
@@ -470,13 +476,12 @@ public class JdbcMessageStore implements MessageStore, ReplyStore, MessageHistor
         long dayAgo = clock.millis() - Duration.ofDays(1).toMillis();
         long now = clock.millis();
         Map<String, Long> byStatus = new HashMap<>();
-        query("SELECT CASE WHEN o.lease_until >= ? THEN 'SENDING' ELSE m.status END AS s, COUNT(*) FROM email_outbox o "
-                + "JOIN email_message m ON m.id = o.message_id GROUP BY CASE WHEN o.lease_until >= ? THEN 'SENDING' "
-                + "ELSE m.status END", ps -> {
+        query("SELECT s, COUNT(*) FROM (SELECT CASE WHEN lease_until >= ? THEN 'SENDING' ELSE status END AS s "
+                + "FROM email_delivery WHERE next_attempt_at BETWEEN 0 AND ?) queued GROUP BY s", ps -> {
                     ps.setLong(1, now);
-                    ps.setLong(2, now);
+                    ps.setLong(2, HELD);
                 }, rs -> byStatus.put(rs.getString(1), rs.getLong(2)));
-        long failed = query("SELECT COUNT(*) FROM email_message WHERE status = 'FAILED' AND completed_at >= ?",
+        long failed = query("SELECT COUNT(*) FROM email_delivery WHERE status = 'FAILED' AND completed_at >= ?",
                 ps -> ps.setLong(1, dayAgo), rs -> rs.getLong(1)).get(0);
         return new OutboxStats(byStatus.getOrDefault("QUEUED", 0L), byStatus.getOrDefault("RETRYING", 0L),
                 byStatus.getOrDefault("HELD", 0L), byStatus.getOrDefault("SENDING", 0L), failed);
@@ -484,9 +489,11 @@ public class JdbcMessageStore implements MessageStore, ReplyStore, MessageHistor
 
     @Override
     public List<MessageRecord> pending(int limit) {
-        return records("SELECT " + RECORD_COLUMNS + " FROM email_message WHERE id IN "
-                + "(SELECT message_id FROM email_outbox) ORDER BY created_at, id OFFSET 0 ROWS FETCH NEXT ? ROWS ONLY",
-                ps -> ps.setInt(1, limit));
+        return records("SELECT " + RECORD_COLUMNS + " FROM " + MESSAGES + " WHERE next_attempt_at BETWEEN 0 AND ? "
+                + "ORDER BY created_at, id OFFSET 0 ROWS FETCH NEXT ? ROWS ONLY", ps -> {
+                    ps.setLong(1, HELD);
+                    ps.setInt(2, limit);
+                });
     }
 
     // ---------------------------------------------------------------- replies
@@ -580,16 +587,13 @@ public class JdbcMessageStore implements MessageStore, ReplyStore, MessageHistor
 
     private static void insertInbound(Connection c, String id, long now, InboundMessage m) throws SQLException {
         OutboundRef a = m.answers();
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO email_message (id, direction, user_id, status, "
-                + "from_header, to_addresses, subject, text_body, html_body, reply_text, candidate_id, application_id, "
-                + "thread_id, idempotency_key, internet_message_id, in_reply_to_id, created_at, updated_at, "
-                + "completed_at, attempts, sent_copy, failure_reason) "
-                + "VALUES (?, 'INBOUND', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 'NONE', ?)")) {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO email_message (id, direction, user_id, "
+                + "to_addresses, subject, text_body, html_body, reply_text, candidate_id, application_id, thread_id, "
+                + "idempotency_key, internet_message_id, in_reply_to_id, created_at) "
+                + "VALUES (?, 'INBOUND', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             int i = 1;
             ps.setString(i++, id);
             ps.setString(i++, m.userId());
-            ps.setString(i++, m.status().name());
-            ps.setString(i++, cut(m.from(), 1000));
             ps.setString(i++, cut(join(m.to()) == null ? "" : join(m.to()), 4000));
             ps.setString(i++, cut(m.subject(), 2000));
             setText(ps, i++, cut(m.textBody(), Schema.MAX_TEXT));
@@ -601,10 +605,17 @@ public class JdbcMessageStore implements MessageStore, ReplyStore, MessageHistor
             ps.setString(i++, m.dedupeKey());
             ps.setString(i++, cut(m.internetMessageId(), 998));
             ps.setString(i++, a == null ? null : a.id());
-            ps.setLong(i++, now);
-            ps.setLong(i++, now);
-            ps.setLong(i++, m.receivedAt() == null ? now : m.receivedAt().toEpochMilli());
-            ps.setString(i, cut(m.note(), 2000));
+            ps.setLong(i, now);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO email_delivery (message_id, status, from_header, "
+                + "updated_at, completed_at, failure_reason) VALUES (?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, id);
+            ps.setString(2, m.status().name());
+            ps.setString(3, cut(m.from(), 1000));
+            ps.setLong(4, now);
+            ps.setLong(5, m.receivedAt() == null ? now : m.receivedAt().toEpochMilli());
+            ps.setString(6, cut(m.note(), 2000));
             ps.executeUpdate();
         }
         insertAttachments(c, id, m.attachments());
@@ -665,12 +676,12 @@ public class JdbcMessageStore implements MessageStore, ReplyStore, MessageHistor
 
     @Override
     public Optional<MessageRecord> find(String id) {
-        Optional<MessageRecord> found = records("SELECT " + RECORD_COLUMNS + " FROM email_message WHERE id = ?",
+        Optional<MessageRecord> found = records("SELECT " + RECORD_COLUMNS + " FROM " + MESSAGES + " WHERE id = ?",
                 ps -> ps.setString(1, id)).stream().findFirst();
         if (found.isPresent() && found.get().status().pending()) {
             // A worker holding the entry's lease is sending it right now.
             long now = clock.millis();
-            boolean leased = !query("SELECT 1 FROM email_outbox WHERE message_id = ? AND lease_until >= ?", ps -> {
+            boolean leased = !query("SELECT 1 FROM email_delivery WHERE message_id = ? AND lease_until >= ?", ps -> {
                 ps.setString(1, id);
                 ps.setLong(2, now);
             }, rs -> Boolean.TRUE).isEmpty();
@@ -732,9 +743,9 @@ public class JdbcMessageStore implements MessageStore, ReplyStore, MessageHistor
     }
 
     private Page<MessageRecord> page(String where, String value, PageRequest page) {
-        long total = query("SELECT COUNT(*) FROM email_message WHERE " + where, ps -> ps.setString(1, value),
+        long total = query("SELECT COUNT(*) FROM " + MESSAGES + " WHERE " + where, ps -> ps.setString(1, value),
                 rs -> rs.getLong(1)).get(0);
-        List<MessageRecord> items = records("SELECT " + RECORD_COLUMNS + " FROM email_message WHERE " + where
+        List<MessageRecord> items = records("SELECT " + RECORD_COLUMNS + " FROM " + MESSAGES + " WHERE " + where
                 + " ORDER BY created_at DESC, id DESC OFFSET ? ROWS FETCH NEXT ? ROWS ONLY", ps -> {
                     ps.setString(1, value);
                     ps.setInt(2, page.offset());
@@ -828,11 +839,8 @@ public class JdbcMessageStore implements MessageStore, ReplyStore, MessageHistor
                 rs -> attachments.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
                         .add(new Attachment(rs.getString(2), rs.getString(3), rs.getBytes(4))));
         Map<String, StoredOutbound> byId = new LinkedHashMap<>();
-        forIds(c, "SELECT m." + OUTBOUND_COLUMNS.replace(", ", ", m.") + ", o.attempts AS outbox_attempts "
-                + "FROM email_message m LEFT JOIN email_outbox o ON o.message_id = m.id WHERE m.id IN (%s)", ids, rs -> {
+        forIds(c, "SELECT " + OUTBOUND_COLUMNS + " FROM " + MESSAGES + " WHERE id IN (%s)", ids, rs -> {
                     String id = rs.getString("id");
-                    int outboxAttempts = rs.getInt("outbox_attempts");
-                    int attempts = rs.wasNull() ? rs.getInt("attempts") : outboxAttempts;
                     byId.put(id, new StoredOutbound(
                             id,
                             rs.getString("user_id"),
@@ -855,7 +863,7 @@ public class JdbcMessageStore implements MessageStore, ReplyStore, MessageHistor
                             rs.getString("in_reply_to_header"),
                             rs.getString("references_header"),
                             instant(rs, "created_at"),
-                            attempts));
+                            rs.getInt("attempts")));
                 });
         List<StoredOutbound> ordered = new ArrayList<>();
         for (String id : ids) {
@@ -868,13 +876,6 @@ public class JdbcMessageStore implements MessageStore, ReplyStore, MessageHistor
     }
 
     // ---------------------------------------------------------------- plumbing
-
-    private static void deleteOutbox(Connection c, String id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM email_outbox WHERE message_id = ?")) {
-            ps.setString(1, id);
-            ps.executeUpdate();
-        }
-    }
 
     private static void event(Connection c, String id, long at, MessageStatus status, String detail)
             throws SQLException {

@@ -37,7 +37,11 @@ class JdbcMessageStoreTest {
         JdbcDataSource ds = new JdbcDataSource();
         ds.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         Schema.migrate(ds);
-        Clock clock = new Clock() {
+        store = new JdbcMessageStore(ds, clockAt(now));
+    }
+
+    private static Clock clockAt(AtomicLong now) {
+        return new Clock() {
             @Override
             public ZoneOffset getZone() {
                 return ZoneOffset.UTC;
@@ -53,7 +57,6 @@ class JdbcMessageStoreTest {
                 return Instant.ofEpochMilli(now.get());
             }
         };
-        store = new JdbcMessageStore(ds, clock);
     }
 
     private NewOutbound message(String user, String key, String thread) {
@@ -63,6 +66,65 @@ class JdbcMessageStoreTest {
                 List.of(new Attachment("cv.txt", "text/plain", "cv".getBytes(StandardCharsets.UTF_8))),
                 "cand-1", "app-1", thread, key, "tok" + UUID.randomUUID().toString().substring(0, 8),
                 "<" + UUID.randomUUID() + "@example.com>", null, null);
+    }
+
+    /**
+     * A database from before the delivery state had its own table: a sent message, a queued one, one leased to a
+     * node that crashed and one held. After the upgrade each is where it was: nothing sent twice, nothing lost.
+     */
+    @Test
+    void upgradingADatabaseKeepsItsHistoryAndItsQueue() throws Exception {
+        JdbcDataSource ds = new JdbcDataSource();
+        ds.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        org.flywaydb.core.Flyway.configure(JdbcMessageStore.class.getClassLoader()).dataSource(ds)
+                .locations("classpath:db/migration").table("email_schema_history").target("2")
+                .placeholders(java.util.Map.of("text_type", "VARCHAR(1000000)", "blob_type", "BLOB")).load().migrate();
+        long t = now.get();
+        try (java.sql.Connection c = ds.getConnection(); java.sql.Statement st = c.createStatement()) {
+            for (String[] m : new String[][] {{"01SENT", "SENT"}, {"02QUEUED", "QUEUED"}, {"03LEASED", "QUEUED"},
+                    {"04HELD", "HELD"}}) {
+                st.executeUpdate("INSERT INTO email_message (id, direction, kind, user_id, status, route, "
+                        + "sender_address, to_addresses, subject, text_body, candidate_id, thread_id, reply_token, "
+                        + "internet_message_id, created_at, updated_at, completed_at, attempts, last_server_reply, "
+                        + "sent_copy) VALUES ('" + m[0] + "', 'OUTBOUND', 'CUSTOM', 'u1', '" + m[1] + "', 'USER_SMTP', "
+                        + "'jane@example.com', 'cand@example.org', 'Subject " + m[0] + "', 'text', 'cand-1', 't1', "
+                        + "'tok" + m[0] + "', '<" + m[0] + "@example.com>', " + t + ", " + t + ", "
+                        + (m[1].equals("SENT") ? t + ", 1, '250 2.0.0 Ok', 'SKIPPED'" : "NULL, 0, NULL, 'NONE'") + ")");
+            }
+            st.executeUpdate("INSERT INTO email_outbox (message_id, next_attempt_at, attempts) VALUES ('02QUEUED', "
+                    + t + ", 2)");
+            st.executeUpdate("INSERT INTO email_outbox (message_id, next_attempt_at, attempts, lease_owner, "
+                    + "lease_until) VALUES ('03LEASED', " + (t + 60_000) + ", 0, 'crashed-node', "
+                    + (t + 60_000) + ")");
+            st.executeUpdate("INSERT INTO email_outbox (message_id, next_attempt_at, attempts) VALUES ('04HELD', "
+                    + Long.MAX_VALUE + ", 0)");
+        }
+        JdbcMessageStore upgraded = new JdbcMessageStore(ds, clockAt(now));
+        try {
+            MessageRecord sent = upgraded.find("01SENT").orElseThrow();
+            assertThat(sent.status()).isEqualTo(MessageStatus.SENT);
+            assertThat(sent.lastServerReply()).isEqualTo("250 2.0.0 Ok");
+            assertThat(sent.sentCopy()).isEqualTo(SentCopy.SKIPPED);
+            assertThat(upgraded.forCandidate("cand-1", PageRequest.first(10)).items()).hasSize(4);
+            assertThat(upgraded.pending(10)).extracting(MessageRecord::id)
+                    .containsExactlyInAnyOrder("02QUEUED", "03LEASED", "04HELD");
+            // Due now: the queued one, with the attempts it had made. The leased one when its lease runs out.
+            assertThat(upgraded.claimDue("node-b", 10, Duration.ofMinutes(5)))
+                    .singleElement().satisfies(m -> {
+                        assertThat(m.id()).isEqualTo("02QUEUED");
+                        assertThat(m.attempts()).isEqualTo(2);
+                    });
+            now.addAndGet(61_000);
+            assertThat(upgraded.claimDue("node-b", 10, Duration.ofMinutes(5))).extracting(StoredOutbound::id)
+                    .containsExactly("03LEASED");
+            // Held until connectivity is back.
+            assertThat(upgraded.outboxStats().held()).isEqualTo(1);
+            assertThat(upgraded.releaseHeld()).isEqualTo(1);
+            assertThat(upgraded.claimDue("node-b", 10, Duration.ofMinutes(5))).extracting(StoredOutbound::id)
+                    .containsExactly("04HELD");
+        } finally {
+            upgraded.close();
+        }
     }
 
     @Test
