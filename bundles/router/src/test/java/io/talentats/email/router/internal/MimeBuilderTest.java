@@ -83,4 +83,18 @@ class MimeBuilderTest {
         assertThat(ReplyTokens.newToken()).isNotEqualTo(t);
         assertThat(ReplyTokens.messageId(t, "Jane@Example.COM")).isEqualTo("<" + t + ".t@example.com>");
     }
+
+    @Test
+    void tokensSortByCreationTimeAndDifferWithinAMillisecond() {
+        long now = 1_795_000_000_000L;
+        String earlier = ReplyTokens.newToken(now);
+        String sameMillisecond = ReplyTokens.newToken(now);
+        String later = ReplyTokens.newToken(now + 1);
+        assertThat(earlier).hasSize(26).matches("[a-z2-7]+").isNotEqualTo(sameMillisecond);
+        assertThat(earlier.substring(0, ReplyTokens.TIME_CHARS))
+                .isEqualTo(sameMillisecond.substring(0, ReplyTokens.TIME_CHARS));
+        assertThat(earlier).isLessThan(later);
+        assertThat(sameMillisecond).isLessThan(later);
+        assertThat(ReplyTokens.newToken(now + 86_400_000L * 365 * 900)).isGreaterThan(later);
+    }
 }
