@@ -27,7 +27,6 @@ final class Dispatcher implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
     static final int BATCH = 200;
-    static final int MAX_BACKLOG = 2_000;
 
     private final MessageStore store;
     private final OutboxWorkers workers;
@@ -86,7 +85,7 @@ final class Dispatcher implements Runnable {
     public void run() {
         while (running) {
             try {
-                if (workers.backlog() >= MAX_BACKLOG) {
+                if (!workers.hasRoom()) {
                     await(20);
                     continue;
                 }

@@ -102,7 +102,7 @@ final class Lane {
                 LOG.error("Delivering message {} failed unexpectedly; it will be retried", job.message().id(), e);
                 closeTransport();
             } finally {
-                workers.done();
+                workers.done(job);
             }
             if (++sent % TURN == 0) {
                 synchronized (this) {

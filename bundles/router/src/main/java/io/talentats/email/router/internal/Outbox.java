@@ -64,6 +64,9 @@ public final class Outbox implements MessageRouter, OutboxWorkers.Context {
     private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
 
     private final RouterConfig config;
+    /** Read on every submit: taken from the configuration once, not through its proxy each time. */
+    private final long maxAttachmentBytes;
+    private final Duration lease;
     private final MessageStore store;
     private final MailSessions sessions;
     private final AccountSettingsService settings;
@@ -89,6 +92,8 @@ public final class Outbox implements MessageRouter, OutboxWorkers.Context {
             AccountSettingsService settings, CredentialVault vault, BooleanSupplier connectivity,
             Supplier<EventAdmin> eventAdmin, Supplier<ProviderPresets> presets) {
         this.config = config;
+        this.maxAttachmentBytes = config.max_attachment_bytes();
+        this.lease = Duration.ofMillis(config.lease_ms());
         this.store = store;
         this.sessions = sessions;
         this.settings = settings;
@@ -135,7 +140,7 @@ public final class Outbox implements MessageRouter, OutboxWorkers.Context {
 
     @Override
     public SubmitReceipt submit(OutboundMessage m) throws MessageRejectedException {
-        List<FieldError> errors = MessageValidator.validate(m, config.max_attachment_bytes());
+        List<FieldError> errors = MessageValidator.validate(m, maxAttachmentBytes);
         if (!errors.isEmpty()) {
             throw new MessageRejectedException(Reason.INVALID_MESSAGE, "The message cannot be sent as it is: "
                     + errors.get(0).message(), errors);
@@ -179,8 +184,8 @@ public final class Outbox implements MessageRouter, OutboxWorkers.Context {
                 m.idempotencyKey(), token, ReplyTokens.messageId(token, idDomainAddress), inReplyTo, references);
         // Fast path: store it leased to this node and hand it to its lane from memory. When the workers are
         // behind, store it due instead and let the dispatcher take it in turn.
-        boolean direct = workers.backlog() < Dispatcher.MAX_BACKLOG;
-        EnqueueResult r = direct ? store.enqueueLeased(stored, owner, Duration.ofMillis(config.lease_ms()))
+        boolean direct = workers.hasRoom();
+        EnqueueResult r = direct ? store.enqueueLeased(stored, owner, lease)
                 : store.enqueue(stored);
         if (!r.duplicate()) {
             events.post(EmailEvents.MESSAGE_QUEUED, r.id(), m.senderUserId(), m.threadId(), m.candidateId(),

@@ -9,7 +9,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 import io.talentats.email.api.Account;
@@ -60,7 +59,7 @@ final class OutboxWorkers {
     private final ThreadPoolExecutor pool;
     private final ScheduledExecutorService timer;
     private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
-    private final AtomicInteger backlog = new AtomicInteger();
+    private final Backlog backlog = new Backlog();
     private volatile boolean stopping;
 
     OutboxWorkers(Context context) {
@@ -90,22 +89,31 @@ final class OutboxWorkers {
         pool.execute(r);
     }
 
-    /** Messages handed to lanes and not processed yet. */
-    int backlog() {
-        return backlog.get();
+    /** Whether lanes may be handed more messages from memory (see {@link Backlog}). */
+    boolean hasRoom() {
+        return backlog.hasRoom();
     }
 
-    void done() {
-        backlog.decrementAndGet();
+    void done(Job job) {
+        backlog.remove(job.message());
     }
 
+    /** Hands a message to its lane, unless it is already waiting there (claimed again after its lease ran out). */
     void offer(StoredOutbound m, Decision d, Account account) {
-        offer(new Job(m, d, account, m.attempts()));
+        if (!backlog.addClaimed(m)) {
+            LOG.debug("Message {} is already waiting in its lane", m.id());
+            return;
+        }
+        lane(d, m.userId()).offer(new Job(m, d, account, m.attempts()));
     }
 
     private void offer(Job job) {
-        backlog.incrementAndGet();
-        lane(job.decision().route() == Route.PLATFORM ? null : job.message().userId()).offer(job);
+        backlog.add(job.message());
+        lane(job.decision(), job.message().userId()).offer(job);
+    }
+
+    private Lane lane(Decision d, String userId) {
+        return lane(d.route() == Route.PLATFORM ? null : userId);
     }
 
     private Lane lane(String userId) {

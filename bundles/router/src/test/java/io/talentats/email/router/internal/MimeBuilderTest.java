@@ -71,6 +71,32 @@ class MimeBuilderTest {
     }
 
     @Test
+    void plainAsciiTextGoesAs7bitAndAnyOtherTextIsEncodedSoItArrivesIntact() throws Exception {
+        Session s = Session.getInstance(new Properties());
+        MimeBuilder.Envelope env = new MimeBuilder.Envelope(new InternetAddress("jane@example.com"), null);
+        StoredOutbound base = stored(MessageKind.CUSTOM, List.of());
+        for (String text : List.of("Dear candidate,\r\nsee you on Monday.\n", "Grüße aus Köln, Zoë",
+                "x".repeat(999), "nul\u0000byte")) {
+            StoredOutbound m = new StoredOutbound(base.id(), base.userId(), base.kind(), base.status(), base.route(),
+                    base.senderName(), base.senderAddress(), base.to(), base.cc(), base.subject(), text, null,
+                    List.of(), base.candidateId(), base.applicationId(), base.threadId(), base.replyToken(),
+                    base.internetMessageId(), null, null, base.createdAt(), 0);
+            MimeMessage built = MimeBuilder.build(s, m, env);
+            String wire = new String(bytes(built), StandardCharsets.US_ASCII);
+            MimeMessage received = new MimeMessage(s, new java.io.ByteArrayInputStream(bytes(built)));
+            boolean ascii = MimeBuilder.isSevenBit(text);
+            assertThat(wire).as(text).contains(ascii ? "Content-Transfer-Encoding: 7bit"
+                    : "Content-Transfer-Encoding: quoted-printable");
+            assertThat(wire.lines()).as("no line longer than SMTP allows").allMatch(l -> l.length() <= 998);
+            assertThat(((String) received.getContent()).replace("\r\n", "\n")).isEqualTo(text.replace("\r\n", "\n"));
+        }
+        assertThat(MimeBuilder.isSevenBit("Dear candidate,\r\n")).isTrue();
+        assertThat(MimeBuilder.isSevenBit("Köln")).isFalse();
+        assertThat(MimeBuilder.isSevenBit("x".repeat(998) + "\n" + "y".repeat(998))).isTrue();
+        assertThat(MimeBuilder.isSevenBit("x".repeat(999))).isFalse();
+    }
+
+    @Test
     void theNextMessageOfAThreadReferencesItsLatest() {
         assertThat(Outbox.references(new ThreadTip("<b@x>", "<a@x>"))).isEqualTo("<a@x> <b@x>");
         assertThat(Outbox.references(new ThreadTip("<a@x>", null))).isEqualTo("<a@x>");

@@ -1,0 +1,80 @@
+package io.talentats.email.router.internal;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.talentats.email.api.Attachment;
+import io.talentats.email.store.StoredOutbound;
+
+/**
+ * The messages handed to lanes and not processed yet, bounded by count and by size (bodies and attachments): while
+ * it has room, new messages go to their lane from memory; beyond it they wait in the database and the dispatcher
+ * takes them in turn. It also knows which messages are waiting, so that one whose lease ran out before its turn
+ * came (and which the dispatcher therefore claimed again) is not handed over twice.
+ */
+final class Backlog {
+
+    /** Most messages waiting in lanes, and most bytes they may hold. */
+    static final int MAX_MESSAGES = 50_000;
+    static final long MAX_BYTES = 64L << 20;
+
+    private final int maxMessages;
+    private final long maxBytes;
+    private final AtomicInteger messages = new AtomicInteger();
+    private final AtomicLong bytes = new AtomicLong();
+    /** Jobs waiting or being processed, by message id (a rerouted message briefly has two). */
+    private final Map<String, Integer> waiting = new ConcurrentHashMap<>();
+
+    Backlog() {
+        this(MAX_MESSAGES, MAX_BYTES);
+    }
+
+    Backlog(int maxMessages, long maxBytes) {
+        this.maxMessages = maxMessages;
+        this.maxBytes = maxBytes;
+    }
+
+    boolean hasRoom() {
+        return messages.get() < maxMessages && bytes.get() < maxBytes;
+    }
+
+    int size() {
+        return messages.get();
+    }
+
+    /** Counts in a message claimed from the store; {@code false} if it is already waiting in a lane. */
+    boolean addClaimed(StoredOutbound m) {
+        if (waiting.containsKey(m.id())) {
+            return false;
+        }
+        add(m);
+        return true;
+    }
+
+    /** Counts in another job for a message (one rerouted from the lane that holds it). */
+    void add(StoredOutbound m) {
+        messages.incrementAndGet();
+        bytes.addAndGet(size(m));
+        waiting.merge(m.id(), 1, Integer::sum);
+    }
+
+    /** A job for the message was processed. */
+    void remove(StoredOutbound m) {
+        messages.decrementAndGet();
+        bytes.addAndGet(-size(m));
+        waiting.computeIfPresent(m.id(), (id, n) -> n == 1 ? null : n - 1);
+    }
+
+    /** The memory a waiting message holds, roughly: its text (two bytes a character) and attachments. */
+    static long size(StoredOutbound m) {
+        long total = 1024;
+        total += 2L * ((m.textBody() == null ? 0 : m.textBody().length())
+                + (m.htmlBody() == null ? 0 : m.htmlBody().length()));
+        for (Attachment a : m.attachments()) {
+            total += a.content() == null ? 0 : a.content().length;
+        }
+        return total;
+    }
+}

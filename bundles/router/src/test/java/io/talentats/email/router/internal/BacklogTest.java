@@ -1,0 +1,68 @@
+package io.talentats.email.router.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+
+import io.talentats.email.api.Attachment;
+import io.talentats.email.api.MessageKind;
+import io.talentats.email.api.MessageStatus;
+import io.talentats.email.api.Route;
+import io.talentats.email.store.StoredOutbound;
+
+import org.junit.jupiter.api.Test;
+
+class BacklogTest {
+
+    private static StoredOutbound message(String id, int attachmentBytes) {
+        List<Attachment> attachments = attachmentBytes == 0 ? List.of()
+                : List.of(new Attachment("cv.pdf", "application/pdf", new byte[attachmentBytes]));
+        return new StoredOutbound(id, "u1", MessageKind.CUSTOM, MessageStatus.QUEUED, Route.USER_SMTP, "Jane",
+                "jane@example.com", List.of("cand@example.org"), List.of(), "Hello", "text", null, attachments, "c1",
+                null, null, "tok", "<tok.t@example.com>", null, null, Instant.EPOCH, 0);
+    }
+
+    @Test
+    void aMessageClaimedAgainWhileItWaitsInItsLaneIsNotHandedOverTwice() {
+        Backlog backlog = new Backlog();
+        StoredOutbound m = message("01A", 0);
+        assertThat(backlog.addClaimed(m)).isTrue();
+        assertThat(backlog.addClaimed(m)).as("its lease ran out before its turn").isFalse();
+        assertThat(backlog.size()).isEqualTo(1);
+        backlog.remove(m);
+        assertThat(backlog.size()).isZero();
+        assertThat(backlog.addClaimed(m)).as("processed, then due again (a retry)").isTrue();
+    }
+
+    @Test
+    void aReroutedMessageHoldsItsPlaceUntilBothJobsAreDone() {
+        Backlog backlog = new Backlog();
+        StoredOutbound m = message("01A", 0);
+        backlog.addClaimed(m);
+        backlog.add(m);
+        backlog.remove(m);
+        assertThat(backlog.addClaimed(m)).as("the rerouted job still waits").isFalse();
+        backlog.remove(m);
+        assertThat(backlog.size()).isZero();
+        assertThat(backlog.addClaimed(m)).isTrue();
+    }
+
+    @Test
+    void roomIsBoundedByCountAndBySize() {
+        Backlog byCount = new Backlog(2, Long.MAX_VALUE);
+        byCount.addClaimed(message("01A", 0));
+        assertThat(byCount.hasRoom()).isTrue();
+        byCount.addClaimed(message("01B", 0));
+        assertThat(byCount.hasRoom()).isFalse();
+
+        Backlog bySize = new Backlog(1000, 3L << 20);
+        StoredOutbound big = message("01C", 2 << 20);
+        bySize.addClaimed(big);
+        assertThat(bySize.hasRoom()).isTrue();
+        bySize.addClaimed(message("01D", 2 << 20));
+        assertThat(bySize.hasRoom()).as("two 2 MiB attachments fill 3 MiB").isFalse();
+        bySize.remove(big);
+        assertThat(bySize.hasRoom()).isTrue();
+    }
+}
