@@ -18,7 +18,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
-import javax.inject.Inject;
 
 import io.talentats.email.api.Account;
 import io.talentats.email.api.Endpoint;
@@ -56,8 +55,13 @@ public class LifecycleIT extends MailTestSupport {
 
     private static final Duration STOP_WITHIN = Duration.ofSeconds(20);
 
-    @Inject
-    FeaturesService features;
+    /**
+     * The features service as it is now. Karaf replaces its instance when its configuration is read after boot
+     * (its executor then rejects work), and that can happen after the test starts: so no injected instance.
+     */
+    private FeaturesService features() {
+        return context.getService(context.getServiceReference(FeaturesService.class));
+    }
 
     @Configuration
     public Option[] config() {
@@ -141,8 +145,8 @@ public class LifecycleIT extends MailTestSupport {
             await("the message to wait in the outbox", Duration.ofSeconds(20),
                     () -> status(waiting) == MessageStatus.RETRYING);
 
-            features.uninstallFeature("talentats-email-replies");
-            features.uninstallFeature("talentats-email-router");
+            features().uninstallFeature("talentats-email-replies");
+            features().uninstallFeature("talentats-email-router");
             await("no router or collector service", STOP_WITHIN, () -> context.getServiceReference(
                     MessageRouter.class) == null && context.getServiceReference(ReplyCollector.class) == null);
             await("no thread of ours left: " + ourThreads(), STOP_WITHIN, () -> ourThreads().isEmpty());
@@ -156,8 +160,8 @@ public class LifecycleIT extends MailTestSupport {
             settings.save(stuck, a.toDraft().toBuilder().smtp(new Endpoint("localhost", mail.smtpsPort(),
                     Security.SSL_TLS)).build());
 
-            features.installFeature("talentats-email-router");
-            features.installFeature("talentats-email-replies");
+            features().installFeature("talentats-email-router");
+            features().installFeature("talentats-email-replies");
             MessageHistory again = service(MessageHistory.class);
             await("the reply collected after reinstall", Duration.ofSeconds(60), () -> again.forThread(thread,
                     PageRequest.first(10)).items().stream().anyMatch(m -> m.status() == MessageStatus.RECEIVED));
