@@ -8,6 +8,7 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +27,14 @@ final class Schema {
     private Schema() {}
 
     static void migrate(DataSource dataSource) {
+        MigrateResult result = configure(dataSource).load().migrate();
+        LOG.info("Message database at schema version {} ({} migrations applied now)",
+                result.targetSchemaVersion == null ? result.initialSchemaVersion : result.targetSchemaVersion,
+                result.migrationsExecuted);
+    }
+
+    /** Flyway set up for this database: our migrations, our history table, the types for its product. */
+    static FluentConfiguration configure(DataSource dataSource) {
         String product;
         try (Connection c = dataSource.getConnection()) {
             product = c.getMetaData().getDatabaseProductName();
@@ -34,7 +43,7 @@ final class Schema {
         }
         boolean postgres = product.toLowerCase(Locale.ROOT).contains("postgres");
         ClassLoader loader = Schema.class.getClassLoader();
-        MigrateResult result = Flyway.configure(loader)
+        return Flyway.configure(loader)
                 .dataSource(dataSource)
                 .locations("classpath:db/migration")
                 .table("email_schema_history")
@@ -42,11 +51,6 @@ final class Schema {
                         // H2 keeps a CLOB in a separate LOB store, which costs every insert; bodies are bounded
                         // (MAX_TEXT) so a VARCHAR holds them.
                         "text_type", postgres ? "TEXT" : "VARCHAR(" + MAX_TEXT + ")",
-                        "blob_type", postgres ? "BYTEA" : "BLOB"))
-                .load()
-                .migrate();
-        LOG.info("Message database ({}) at schema version {} ({} migrations applied now)", product,
-                result.targetSchemaVersion == null ? result.initialSchemaVersion : result.targetSchemaVersion,
-                result.migrationsExecuted);
+                        "blob_type", postgres ? "BYTEA" : "BLOB"));
     }
 }

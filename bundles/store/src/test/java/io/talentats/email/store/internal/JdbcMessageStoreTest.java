@@ -23,6 +23,8 @@ import io.talentats.email.store.EnqueueResult;
 import io.talentats.email.store.NewOutbound;
 import io.talentats.email.store.StoredOutbound;
 
+import javax.sql.DataSource;
+
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,11 +35,31 @@ class JdbcMessageStoreTest {
     private JdbcMessageStore store;
 
     @BeforeEach
-    void database() {
-        JdbcDataSource ds = new JdbcDataSource();
-        ds.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+    void database() throws Exception {
+        DataSource ds = emptyDatabase();
         Schema.migrate(ds);
         store = new JdbcMessageStore(ds, clockAt(now));
+    }
+
+    /**
+     * A new, empty database: H2 in memory, or a new schema in the PostgreSQL server that {@code store.test.postgres}
+     * names (a JDBC URL), so that the same tests check the SQL on both.
+     */
+    static DataSource emptyDatabase() throws Exception {
+        String postgres = System.getProperty("store.test.postgres", "");
+        if (postgres.isBlank()) {
+            JdbcDataSource h2 = new JdbcDataSource();
+            h2.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+            return h2;
+        }
+        String schema = "t_" + UUID.randomUUID().toString().replace("-", "");
+        org.postgresql.ds.PGSimpleDataSource pg = new org.postgresql.ds.PGSimpleDataSource();
+        pg.setURL(postgres);
+        try (java.sql.Connection c = pg.getConnection(); java.sql.Statement st = c.createStatement()) {
+            st.execute("CREATE SCHEMA " + schema);
+        }
+        pg.setCurrentSchema(schema);
+        return pg;
     }
 
     private static Clock clockAt(AtomicLong now) {
@@ -74,11 +96,8 @@ class JdbcMessageStoreTest {
      */
     @Test
     void upgradingADatabaseKeepsItsHistoryAndItsQueue() throws Exception {
-        JdbcDataSource ds = new JdbcDataSource();
-        ds.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        org.flywaydb.core.Flyway.configure(JdbcMessageStore.class.getClassLoader()).dataSource(ds)
-                .locations("classpath:db/migration").table("email_schema_history").target("2")
-                .placeholders(java.util.Map.of("text_type", "VARCHAR(1000000)", "blob_type", "BLOB")).load().migrate();
+        DataSource ds = emptyDatabase();
+        Schema.configure(ds).target("2").load().migrate();
         long t = now.get();
         try (java.sql.Connection c = ds.getConnection(); java.sql.Statement st = c.createStatement()) {
             for (String[] m : new String[][] {{"01SENT", "SENT"}, {"02QUEUED", "QUEUED"}, {"03LEASED", "QUEUED"},
