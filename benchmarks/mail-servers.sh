@@ -28,9 +28,27 @@ certificate() {
   fi
 }
 
+# Every server is stopped by the pid it recorded, never by a pattern that could match someone else's process.
+stop_pid() {
+  local file=$1
+  if [ -f "$file" ]; then
+    local pid
+    pid=$(cat "$file")
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    rm -f "$file"
+  fi
+}
+
+stop_sink() {
+  stop_pid $DIR/smtp-sink.pid
+}
+
 start_sink() {
-  pkill -f "smtp-sink .*127.0.0.1:2525" 2>/dev/null || true
+  stop_sink
+  mkdir -p $DIR
   nohup smtp-sink -u postfix -c 127.0.0.1:2525 1024 >$DIR/smtp-sink.log 2>&1 &
+  echo $! > $DIR/smtp-sink.pid
 }
 
 start_postfix() {
@@ -66,10 +84,7 @@ CF
 }
 
 stop_dovecot() {
-  if [ -f $DV/run/master.pid ]; then
-    kill "$(cat $DV/run/master.pid)" 2>/dev/null || true
-    for _ in $(seq 1 50); do [ -f $DV/run/master.pid ] && kill -0 "$(cat $DV/run/master.pid)" 2>/dev/null || break; sleep 0.1; done
-  fi
+  stop_pid $DV/run/master.pid
 }
 
 start_dovecot() {
@@ -134,7 +149,7 @@ case "${1:-start}" in
     echo "smtp-sink 127.0.0.1:2525, postfix STARTTLS 127.0.0.1:2587, dovecot 127.0.0.1:4143/3993; certificate $DIR/tls/cert.pem"
     ;;
   stop)
-    pkill -f "smtp-sink .*127.0.0.1:2525" 2>/dev/null || true
+    stop_sink
     postfix -c $PF stop >/dev/null 2>&1 || true
     stop_dovecot
     ;;

@@ -73,11 +73,5 @@ final class BenchAccount implements AccountSettingsService, CredentialVault {
     }
 
     @Override
-    public void recordVerification(String id, Verification verification) {}
-
-    @Override
     public void recordPassedTest(String id, AccountDraft draft, Verification verification) {}
-
-    @Override
-    public void recordHealth(String id, AccountHealth health) {}
 }

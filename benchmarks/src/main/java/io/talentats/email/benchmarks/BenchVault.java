@@ -3,7 +3,6 @@ package io.talentats.email.benchmarks;
 import java.util.Optional;
 
 import io.talentats.email.api.AccountDraft;
-import io.talentats.email.api.AccountHealth;
 import io.talentats.email.api.Endpoint;
 import io.talentats.email.api.Secret;
 import io.talentats.email.api.Verification;
@@ -30,15 +29,5 @@ final class BenchVault implements CredentialVault {
     }
 
     @Override
-    public void recordVerification(String userId, Verification verification) {}
-
-    @Override
     public void recordPassedTest(String userId, AccountDraft draft, Verification verification) {}
-
-    @Override
-    public void recordHealth(String userId, AccountHealth health) {
-        if (!health.isHealthy()) {
-            System.err.println("  " + userId + ": " + health.state() + " " + health.reason());
-        }
-    }
 }

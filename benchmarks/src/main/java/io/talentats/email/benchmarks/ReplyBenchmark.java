@@ -31,7 +31,9 @@ import io.talentats.email.mail.internal.AngusMailSessions;
 import io.talentats.email.mail.internal.MailConfig;
 import io.talentats.email.replies.internal.CollectorConfig;
 import io.talentats.email.replies.internal.WatchEngine;
+import io.talentats.email.api.MessageContent;
 import io.talentats.email.store.NewOutbound;
+import io.talentats.email.store.OutboundMail;
 import io.talentats.email.store.internal.JdbcMessageStore;
 
 import jakarta.mail.FetchProfile;
@@ -308,7 +310,7 @@ public final class ReplyBenchmark {
             @Override
             public void setEnabled(boolean enabled) {}
         };
-        WatchEngine engine = new WatchEngine(config, store, new BenchVault(IMAP), sessions);
+        WatchEngine engine = new WatchEngine(config, store, new BenchVault(IMAP), store, sessions);
         engine.connectivityOn(on);
         engine.setEventAdmin(new EventAdmin() {
             @Override
@@ -333,9 +335,10 @@ public final class ReplyBenchmark {
     static String outbound(JdbcMessageStore store, String user, String to) {
         String token = Long.toString(System.nanoTime(), 32) + "x" + Integer.toString((int) (Math.random() * 1e6), 32);
         String messageId = "<" + token + ".t@bench.localhost>";
-        store.enqueue(new NewOutbound(user, MessageKind.CUSTOM, Route.USER_SMTP, "bench", MessageStatus.QUEUED,
-                "Bench", BenchVault.address(user), List.of(to), List.of(), "Interview", "Hello", null, List.of(),
-                "c-" + to, null, "thread-" + to, null, token, messageId, null, null));
+        MessageContent content = new MessageContent(List.of(to), List.of(), "Interview", "Hello", null, List.of(),
+                "c-" + to, null, "thread-" + to);
+        store.enqueue(new NewOutbound(new OutboundMail(user, MessageKind.CUSTOM, "Bench", BenchVault.address(user),
+                content, null, token, messageId, null, null), Route.USER_SMTP, "bench", MessageStatus.QUEUED));
         return messageId;
     }
 

@@ -223,7 +223,7 @@ public final class RouterBenchmark {
                     postEvent(event);
                 }
             };
-            Outbox outbox = new Outbox(config, "bench-node", store, sessions, account, account, () -> true,
+            Outbox outbox = new Outbox(config, "bench-node", store, sessions, account, account, store, () -> true,
                     () -> counter, () -> null);
             try {
                 // Submitted as an ATS does: from several request threads at once.

@@ -102,6 +102,13 @@ class RestApiE2E {
         assertThat(edited.status()).as("%s", edited).isEqualTo(200);
         Api.Response stored = api.post("/accounts/sam/test?stored=true", "");
         assertThat(stored.object().get("passed").getAsBoolean()).as("%s", stored).isTrue();
+        // No body at all, no Content-Type (curl -X POST): the stored settings too; an unknown user is a 404.
+        Api.Response bare = api.send("POST", "/accounts/sam/test", null, null);
+        assertThat(bare.status()).as("%s", bare).isEqualTo(200);
+        assertThat(bare.object().get("passed").getAsBoolean()).isTrue();
+        Api.Response ghost = api.send("POST", "/accounts/ghost-" + System.nanoTime() + "/test", null, null);
+        assertThat(ghost.status()).as("%s", ghost).isEqualTo(404);
+        assertThat(ghost.object().get("error").getAsString()).contains("has no email account connected");
 
         Api.Response got = api.get("/accounts/sam");
         assertThat(got.object().get("displayName").getAsString()).isEqualTo("Rita R.");

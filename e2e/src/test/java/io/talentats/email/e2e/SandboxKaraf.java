@@ -34,13 +34,15 @@ final class SandboxKaraf implements AutoCloseable {
     final int httpPort;
     final int smtpPort;
     final int imapPort;
+    final int sshPort;
     private final Process process;
 
-    private SandboxKaraf(Path home, int httpPort, int smtpPort, int imapPort, Process process) {
+    private SandboxKaraf(Path home, int httpPort, int smtpPort, int imapPort, int sshPort, Process process) {
         this.home = home;
         this.httpPort = httpPort;
         this.smtpPort = smtpPort;
         this.imapPort = imapPort;
+        this.sshPort = sshPort;
         this.process = process;
     }
 
@@ -59,9 +61,10 @@ final class SandboxKaraf implements AutoCloseable {
         int http = freePort();
         int smtp = freePort();
         int imap = freePort();
+        int ssh = freePort();
         Path etc = home.resolve("etc");
         set(etc.resolve("org.ops4j.pax.web.cfg"), "org.osgi.service.http.port", Integer.toString(http));
-        set(etc.resolve("org.apache.karaf.shell.cfg"), "sshPort", Integer.toString(freePort()));
+        set(etc.resolve("org.apache.karaf.shell.cfg"), "sshPort", Integer.toString(ssh));
         set(etc.resolve("org.apache.karaf.management.cfg"), "rmiRegistryPort", Integer.toString(freePort()));
         set(etc.resolve("org.apache.karaf.management.cfg"), "rmiServerPort", Integer.toString(freePort()));
         set(etc.resolve("io.talentats.email.sandbox.cfg"), "smtp.port", Integer.toString(smtp));
@@ -75,7 +78,7 @@ final class SandboxKaraf implements AutoCloseable {
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         pb.environment().remove("KARAF_DEBUG");
         Process p = pb.start();
-        SandboxKaraf karaf = new SandboxKaraf(home, http, smtp, imap, p);
+        SandboxKaraf karaf = new SandboxKaraf(home, http, smtp, imap, ssh, p);
         try {
             karaf.await(Duration.ofMinutes(3), "the REST API and the sandbox mail server to answer",
                     () -> karaf.statusCode("GET", "/api/status") == 200 && listening(smtp) && listening(imap));
@@ -101,6 +104,26 @@ final class SandboxKaraf implements AutoCloseable {
             Thread.currentThread().interrupt();
             return -1;
         }
+    }
+
+    /** What a script piped into {@code bin/client -b} got: the client's exit code and everything it printed. */
+    record Script(int exit, String output) {}
+
+    /** Runs {@code lines} as a script through {@code bin/client -b}, as an operator's automation does. */
+    Script script(String lines) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/client").toString(), "-a", Integer.toString(sshPort),
+                "-u", "karaf", "-p", "karaf", "-b").directory(home.toFile()).redirectErrorStream(true);
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process client = pb.start();
+        try (var in = client.getOutputStream()) {
+            in.write(lines.getBytes(StandardCharsets.UTF_8));
+        }
+        String out = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!client.waitFor(60, TimeUnit.SECONDS)) {
+            client.destroyForcibly();
+            throw new AssertionError("bin/client did not finish within 60 s: " + out);
+        }
+        return new Script(client.exitValue(), out);
     }
 
     /** Sets a key in one of the instance's etc/ files; Karaf applies the change while running. */

@@ -84,8 +84,8 @@ public class ConnectionTestIT extends KarafTestSupport {
         return new Option[] {
             karaf("talentats-email", "talentats-email-greenmail"),
             // short timeouts keep the greeting-timeout cases quick; the defaults are 10 s / 15 s
-            productConfig("connect.timeout.ms", "3000"),
-            productConfig("read.timeout.ms", "3000")
+            mailConfig("connect.timeout.ms", "3000"),
+            mailConfig("read.timeout.ms", "3000")
         };
     }
 
@@ -307,7 +307,7 @@ public class ConnectionTestIT extends KarafTestSupport {
     }
 
     private void trust(Path pem) throws IOException {
-        setProductConfig("trusted.certificates", pem.toString());
+        setConfig("io.talentats.email.mail", "trusted.certificates", pem.toString());
         await("mail sessions trust " + pem, Duration.ofSeconds(10), () -> {
             ServiceReference<MailSessions> ref = context.getServiceReference(MailSessions.class);
             return ref != null && pem.toString().equals(ref.getProperty("trusted.certificates"));
@@ -315,7 +315,11 @@ public class ConnectionTestIT extends KarafTestSupport {
     }
 
     private void setProductConfig(String key, Object value) throws IOException {
-        org.osgi.service.cm.Configuration c = configAdmin.getConfiguration("io.talentats.email", "?");
+        setConfig("io.talentats.email", key, value);
+    }
+
+    private void setConfig(String pid, String key, Object value) throws IOException {
+        org.osgi.service.cm.Configuration c = configAdmin.getConfiguration(pid, "?");
         Dictionary<String, Object> p = c.getProperties() == null ? new Hashtable<>() : c.getProperties();
         p.put(key, value);
         c.update(p);

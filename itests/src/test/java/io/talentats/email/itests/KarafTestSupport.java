@@ -103,6 +103,11 @@ public abstract class KarafTestSupport {
         return editConfigurationFilePut("etc/io.talentats.email.cfg", key, value);
     }
 
+    /** Sets a key of the mail connection configuration (etc/io.talentats.email.mail.cfg) before Karaf starts. */
+    protected static Option mailConfig(String key, String value) {
+        return editConfigurationFilePut("etc/io.talentats.email.mail.cfg", key, value);
+    }
+
     /** Sets a key of any configuration file under etc/ before Karaf starts. */
     protected static Option etcConfig(String pid, String key, String value) {
         return editConfigurationFilePut("etc/" + pid + ".cfg", key, value);

@@ -10,14 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
-
 
 import io.talentats.email.api.Account;
 import io.talentats.email.api.Endpoint;
@@ -72,7 +69,7 @@ public class LifecycleIT extends MailTestSupport {
                     "talentats-email-replies", "talentats-email-greenmail"),
             etcConfig("io.talentats.email.router", "retry.initial.delay.ms", "300"),
             etcConfig("io.talentats.email.router", "retry.max.delay.ms", "1000"),
-            productConfig("read.timeout.ms", "1500"),
+            mailConfig("read.timeout.ms", "1500"),
         };
     }
 

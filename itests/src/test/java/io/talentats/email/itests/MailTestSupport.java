@@ -92,7 +92,7 @@ public abstract class MailTestSupport extends KarafTestSupport {
         }
         if (mail == null) {
             certs = TestCertificates.create();
-            setConfig("io.talentats.email", "trusted.certificates", certs.pem().toString());
+            setConfig("io.talentats.email.mail", "trusted.certificates", certs.pem().toString());
             await("trust configured", Duration.ofSeconds(10), () -> certs.pem().toString().equals(
                     context.getServiceReference(MailSessions.class).getProperty("trusted.certificates")));
             mail = GreenMailServer.start(certs, sessions.classLoader());
@@ -133,7 +133,6 @@ public abstract class MailTestSupport extends KarafTestSupport {
                 + UUID.randomUUID()).textBody("Hello,\nthanks for applying.\n").candidateId("cand-" + to)
                 .senderName("Jane Doe").senderAddress("jane.doe@corp.test");
     }
-
 
     protected MessageRecord awaitStatus(String id, MessageStatus status) {
         await(id + " " + status, Duration.ofSeconds(30),

@@ -119,7 +119,7 @@ public class ReadmeConfigIT extends KarafTestSupport {
     public void everyExampleKeyIsKnownValidAndEverySettingIsDocumented() throws Exception {
         Map<String, Map<String, String>> examples = examples();
         assertTrue("README examples: " + examples.keySet(), examples.keySet().containsAll(List.of(
-                "io.talentats.email", "io.talentats.email.platform", "io.talentats.email.router",
+                "io.talentats.email", "io.talentats.email.mail", "io.talentats.email.platform", "io.talentats.email.router",
                 "io.talentats.email.replies", "io.talentats.email.web", "io.talentats.email.sandbox",
                 "org.ops4j.datasource-talentats-email")));
         for (Map.Entry<String, Map<String, String>> e : examples.entrySet()) {
@@ -169,7 +169,8 @@ public class ReadmeConfigIT extends KarafTestSupport {
         Map<String, Map<String, String>> examples = examples();
         List<String> applied = new ArrayList<>();
         for (String pid : List.of("io.talentats.email.router", "io.talentats.email.replies",
-                "io.talentats.email.platform", "io.talentats.email.web", "io.talentats.email")) {
+                "io.talentats.email.platform", "io.talentats.email.web", "io.talentats.email",
+                "io.talentats.email.mail")) {
             Dictionary<String, Object> p = new Hashtable<>();
             examples.get(pid).forEach(p::put);
             configAdmin.getConfiguration(pid, "?").update(p);
@@ -191,6 +192,6 @@ public class ReadmeConfigIT extends KarafTestSupport {
         assertFalse(settings.validate(null, AccountDraft.builder().emailAddress("jane@example.com").password("x")
                 .smtp("smtp.example.com", 25, Security.NONE).imap("imap.example.com", 143, Security.NONE).build())
                 .stream().noneMatch(f -> f.field().equals("smtp.security")));
-        assertEquals(5, applied.size());
+        assertEquals(6, applied.size());
     }
 }

@@ -8,7 +8,6 @@ import static org.junit.Assert.assertTrue;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
-import java.util.Date;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
@@ -31,7 +30,6 @@ import io.talentats.email.api.WatcherStatus;
 import jakarta.mail.Flags;
 import jakarta.mail.Message;
 import jakarta.mail.Session;
-import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 
@@ -62,8 +60,8 @@ public class RepliesIT extends MailTestSupport {
             etcConfig("io.talentats.email.router", "retry.initial.delay.ms", "300"),
             etcConfig("io.talentats.email.replies", "poll.interval.s", "1"),
             etcConfig("io.talentats.email.replies", "max.backoff.s", "1"),
-            productConfig("connect.timeout.ms", "2000"),
-            productConfig("read.timeout.ms", "5000"),
+            mailConfig("connect.timeout.ms", "2000"),
+            mailConfig("read.timeout.ms", "5000"),
             etcConfig("org.ops4j.pax.logging", "log4j2.logger.replies.name", "io.talentats.email.replies"),
             etcConfig("org.ops4j.pax.logging", "log4j2.logger.replies.level", "DEBUG")
         };

@@ -3,7 +3,6 @@ package io.talentats.email.itests;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotEquals;
-import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
@@ -11,52 +10,35 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Dictionary;
 import java.util.HashSet;
-import java.util.Hashtable;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import javax.inject.Inject;
-
-import com.icegreen.greenmail.store.FolderException;
-import com.icegreen.greenmail.store.StoredMessage;
-import com.icegreen.greenmail.user.GreenMailUser;
 import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
 
 import io.talentats.email.api.AccountDraft;
 import io.talentats.email.api.AccountHealth;
-import io.talentats.email.api.AccountSettingsService;
 import io.talentats.email.api.Attachment;
-import io.talentats.email.api.Connectivity;
 import io.talentats.email.api.EmailEvents;
-import io.talentats.email.api.MessageHistory;
 import io.talentats.email.api.MessageKind;
 import io.talentats.email.api.MessageRecord;
 import io.talentats.email.api.MessageRejectedException;
-import io.talentats.email.api.MessageRouter;
 import io.talentats.email.api.MessageStatus;
 import io.talentats.email.api.OutboundMessage;
 import io.talentats.email.api.PageRequest;
 import io.talentats.email.api.Route;
 import io.talentats.email.api.Security;
 import io.talentats.email.api.SubmitReceipt;
-import io.talentats.email.itests.support.GreenMailServer;
-import io.talentats.email.itests.support.TestCertificates;
-import io.talentats.email.mail.MailSessions;
+import io.talentats.email.itests.support.TcpProxy;
+import io.talentats.email.runtime.AccountStates;
 import io.talentats.email.spi.MailProvider;
 
-import jakarta.mail.Folder;
-import jakarta.mail.Message;
-import jakarta.mail.MessagingException;
-import jakarta.mail.Store;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 
-import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -65,13 +47,10 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
-import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.cm.ConfigurationEvent;
+import org.osgi.service.cm.ConfigurationListener;
 import org.osgi.service.event.Event;
-import org.osgi.service.event.EventConstants;
-import org.osgi.service.event.EventHandler;
 
 /**
  * The router, outbox and history in a real Karaf, delivering to GreenMail: who the mail comes from, that nothing
@@ -89,8 +68,8 @@ public class RouterIT extends MailTestSupport {
             etcConfig("io.talentats.email.router", "retry.max.delay.ms", "2000"),
             etcConfig("io.talentats.email.router", "retry.max.attempts", "30"),
             etcConfig("io.talentats.email.router", "smtp.idle.close.ms", "1000"),
-            productConfig("connect.timeout.ms", "2000"),
-            productConfig("read.timeout.ms", "5000")
+            mailConfig("connect.timeout.ms", "2000"),
+            mailConfig("read.timeout.ms", "5000")
         };
     }
 
@@ -373,5 +352,68 @@ public class RouterIT extends MailTestSupport {
         List<MessageStatus> timeline = history.events(firstId).stream().map(e -> e.status()).toList();
         assertEquals(List.of(MessageStatus.QUEUED, MessageStatus.SENT), timeline);
         assertTrue(firstRec.routeReason().contains("mailbox is connected"));
+    }
+
+    /**
+     * Health is runtime state: recording it changes no configuration (no event, no file under etc/) and leaves the
+     * sender's lane, and so its SMTP connection, as it was. The host still hears of it on account/HEALTH.
+     */
+    @Test
+    public void aHealthChangeWritesNoConfigurationAndKeepsTheSendersConnection() throws Exception {
+        String address = "health.only@talentats.test";
+        String user = "r-" + UUID.randomUUID();
+        mail.greenMail().setUser(address, address, PASSWORD);
+        try (TcpProxy smtp = new TcpProxy("127.0.0.1", mail.smtpsPort())) {
+            settings.save(user, AccountDraft.builder().emailAddress(address).password(PASSWORD).displayName("Jane Doe")
+                    .smtp("localhost", smtp.port(), Security.SSL_TLS)
+                    .imap("localhost", mail.imapsPort(), Security.SSL_TLS).build());
+            String pid = "io.talentats.email.account~" + user;
+            List<ConfigurationEvent> changes = new CopyOnWriteArrayList<>();
+            ServiceRegistration<ConfigurationListener> listener = context.registerService(ConfigurationListener.class,
+                    e -> {
+                        if (pid.equals(e.getPid())) {
+                            changes.add(e);
+                        }
+                    }, null);
+            List<Event> health = collect(EmailEvents.ACCOUNT_HEALTH);
+            try {
+                Map<String, Long> etcBefore = etcFiles();
+                String first = router().submit(message(user, MessageKind.STAGE_CHANGE, "cand20@candidates.test")
+                        .build()).messageId();
+                awaitStatus(first, MessageStatus.SENT);
+                assertEquals("one SMTP connection so far", 1, smtp.accepted());
+
+                AccountStates states = context.getService(context.getServiceReference(AccountStates.class));
+                assertTrue(states.recordHealth(user, new AccountHealth(AccountHealth.State.UNREACHABLE,
+                        "the SMTP server could not be reached", java.time.Instant.now())));
+                assertEquals(AccountHealth.State.UNREACHABLE, settings.get(user).orElseThrow().health().state());
+                assertTrue(states.recordHealth(user, AccountHealth.healthy()));
+                String second = router().submit(message(user, MessageKind.STAGE_CHANGE, "cand20@candidates.test")
+                        .build()).messageId();
+                awaitStatus(second, MessageStatus.SENT);
+
+                assertEquals("the lane kept its connection: nothing rebuilt it", 1, smtp.accepted());
+                await("both health changes announced", Duration.ofSeconds(10), () -> health.stream()
+                        .filter(e -> user.equals(e.getProperty(EmailEvents.USER_ID))).count() == 2);
+                assertEquals("configuration events of the account", List.of(), changes);
+                assertEquals("files under etc/", etcBefore, etcFiles());
+            } finally {
+                listener.unregister();
+            }
+        }
+    }
+
+    /** Every file under etc/ with its last modification time. */
+    private static Map<String, Long> etcFiles() throws IOException {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        java.nio.file.Path etc = java.nio.file.Paths.get(System.getProperty("karaf.etc"));
+        try (var files = java.nio.file.Files.walk(etc)) {
+            for (java.nio.file.Path f : (Iterable<java.nio.file.Path>) files::iterator) {
+                if (java.nio.file.Files.isRegularFile(f)) {
+                    out.put(etc.relativize(f).toString(), java.nio.file.Files.getLastModifiedTime(f).toMillis());
+                }
+            }
+        }
+        return out;
     }
 }

@@ -300,4 +300,47 @@ public class SettingsIT extends KarafTestSupport {
         }
         return -1;
     }
+
+    /**
+     * Versions before 1.0 wrote health and the last test into the account's configuration. When the store comes
+     * up, they move to it and leave the configuration; a health recorded since wins over the old one.
+     */
+    @Test
+    public void healthAndTestsWrittenIntoOldConfigurationsMoveToTheStore() throws Exception {
+        String user = "legacy-" + UUID.randomUUID();
+        settings.save(user, draft("legacy@example.com", "pw-" + UUID.randomUUID()).build());
+        org.osgi.service.cm.Configuration c = configAdmin.listConfigurations(
+                "(service.pid=io.talentats.email.account~" + user + ")")[0];
+        java.util.Dictionary<String, Object> p = c.getProperties();
+        p.put("health.state", "AUTHENTICATION_FAILING");
+        p.put("health.reason", "the SMTP server refused the login: 535 5.7.8 Authentication failed");
+        p.put("health.since", "2026-11-30T08:00:00Z");
+        p.put("verified.at", "2026-11-29T08:00:00Z");
+        p.put("verified.passed", "true");
+        p.put("verified.summary", "SMTP passed; IMAP passed");
+        c.update(p);
+
+        org.osgi.framework.Bundle store = java.util.Arrays.stream(context.getBundles())
+                .filter(b -> "io.talentats.email.store".equals(b.getSymbolicName())).findFirst().orElseThrow();
+        store.stop();
+        store.start();
+
+        await("the old state in the store and gone from the configuration", Duration.ofSeconds(30), () -> {
+            Account a = settings.get(user).orElseThrow();
+            try {
+                java.util.Dictionary<String, Object> now = configAdmin.listConfigurations(
+                        "(service.pid=io.talentats.email.account~" + user + ")")[0].getProperties();
+                return a.health().state() == io.talentats.email.api.AccountHealth.State.AUTHENTICATION_FAILING
+                        && now.get("health.state") == null && now.get("verified.at") == null;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        Account a = settings.get(user).orElseThrow();
+        assertEquals("the SMTP server refused the login: 535 5.7.8 Authentication failed", a.health().reason());
+        assertEquals(java.time.Instant.parse("2026-11-30T08:00:00Z"), a.health().since());
+        assertTrue(a.lastVerification().passed());
+        assertEquals("SMTP passed; IMAP passed", a.lastVerification().summary());
+        assertEquals("the password is untouched", "legacy@example.com", vault.open(user).orElseThrow().emailAddress());
+    }
 }

@@ -68,6 +68,22 @@ public record MessageRecord(
         attachments = attachments == null ? List.of() : List.copyOf(attachments);
     }
 
+    /** The same record in another status (e.g. {@code SENDING} while a worker holds it). */
+    public MessageRecord withStatus(MessageStatus newStatus) {
+        return new MessageRecord(id, direction, kind, userId, newStatus, route, routeReason, from, replyTo, to,
+                subject, textBody, htmlBody, replyText, attachments, candidateId, applicationId, threadId,
+                internetMessageId, inReplyTo, createdAt, updatedAt, completedAt, attempts, lastServerReply,
+                failureReason, sentCopy);
+    }
+
+    /** The same record with these attachments. */
+    public MessageRecord withAttachments(List<AttachmentInfo> newAttachments) {
+        return new MessageRecord(id, direction, kind, userId, status, route, routeReason, from, replyTo, to,
+                subject, textBody, htmlBody, replyText, newAttachments, candidateId, applicationId, threadId,
+                internetMessageId, inReplyTo, createdAt, updatedAt, completedAt, attempts, lastServerReply,
+                failureReason, sentCopy);
+    }
+
     /** Which way a message went. */
     public enum Direction {
         OUTBOUND,

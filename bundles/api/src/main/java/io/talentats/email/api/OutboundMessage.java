@@ -14,15 +14,7 @@ public final class OutboundMessage {
     private final String senderName;
     private final String senderAddress;
     private final MessageKind kind;
-    private final List<String> to;
-    private final List<String> cc;
-    private final String subject;
-    private final String textBody;
-    private final String htmlBody;
-    private final List<Attachment> attachments;
-    private final String candidateId;
-    private final String applicationId;
-    private final String threadId;
+    private final MessageContent content;
     private final String idempotencyKey;
 
     private OutboundMessage(Builder b) {
@@ -30,15 +22,8 @@ public final class OutboundMessage {
         this.senderName = b.senderName;
         this.senderAddress = b.senderAddress;
         this.kind = b.kind;
-        this.to = List.copyOf(b.to);
-        this.cc = List.copyOf(b.cc);
-        this.subject = b.subject;
-        this.textBody = b.textBody;
-        this.htmlBody = b.htmlBody;
-        this.attachments = List.copyOf(b.attachments);
-        this.candidateId = b.candidateId;
-        this.applicationId = b.applicationId;
-        this.threadId = b.threadId;
+        this.content = new MessageContent(b.to, b.cc, b.subject, b.textBody, b.htmlBody, b.attachments,
+                b.candidateId, b.applicationId, b.threadId);
         this.idempotencyKey = b.idempotencyKey;
     }
 
@@ -72,41 +57,46 @@ public final class OutboundMessage {
         return kind;
     }
 
+    /** Recipients, subject, bodies, attachments and ATS ids in one value. */
+    public MessageContent content() {
+        return content;
+    }
+
     /** The candidate's address(es). */
     public List<String> to() {
-        return to;
+        return content.to();
     }
 
     public List<String> cc() {
-        return cc;
+        return content.cc();
     }
 
     public String subject() {
-        return subject;
+        return content.subject();
     }
 
     /** The plain-text body, or {@code null}. */
     public String textBody() {
-        return textBody;
+        return content.textBody();
     }
 
     /** The HTML body, or {@code null}. */
     public String htmlBody() {
-        return htmlBody;
+        return content.htmlBody();
     }
 
     public List<Attachment> attachments() {
-        return attachments;
+        return content.attachments();
     }
 
     /** The ATS candidate the message is about, or {@code null}. */
     public String candidateId() {
-        return candidateId;
+        return content.candidateId();
     }
 
     /** The ATS application the message is about, or {@code null}. */
     public String applicationId() {
-        return applicationId;
+        return content.applicationId();
     }
 
     /**
@@ -114,7 +104,7 @@ public final class OutboundMessage {
      * thread answers the thread's latest message (In-Reply-To and References are set).
      */
     public String threadId() {
-        return threadId;
+        return content.threadId();
     }
 
     /** The caller's key: submitting the same key again for the same sender returns the first message. */
@@ -124,7 +114,7 @@ public final class OutboundMessage {
 
     @Override
     public String toString() {
-        return "OutboundMessage[" + kind + " from user " + senderUserId + ", thread " + threadId + "]";
+        return "OutboundMessage[" + kind + " from user " + senderUserId + ", thread " + content.threadId() + "]";
     }
 
     /** Builds an {@link OutboundMessage}. */
@@ -193,6 +183,23 @@ public final class OutboundMessage {
 
         public Builder htmlBody(String htmlBody) {
             this.htmlBody = htmlBody;
+            return this;
+        }
+
+        /** Sets recipients, subject, bodies, attachments and ATS ids from one value, replacing any set before. */
+        public Builder content(MessageContent content) {
+            this.to.clear();
+            this.to.addAll(content.to());
+            this.cc.clear();
+            this.cc.addAll(content.cc());
+            this.subject = content.subject();
+            this.textBody = content.textBody();
+            this.htmlBody = content.htmlBody();
+            this.attachments.clear();
+            this.attachments.addAll(content.attachments());
+            this.candidateId = content.candidateId();
+            this.applicationId = content.applicationId();
+            this.threadId = content.threadId();
             return this;
         }
 

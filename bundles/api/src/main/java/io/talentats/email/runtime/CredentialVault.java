@@ -3,12 +3,14 @@ package io.talentats.email.runtime;
 import java.util.Optional;
 
 import io.talentats.email.api.AccountDraft;
-import io.talentats.email.api.AccountHealth;
 import io.talentats.email.api.Verification;
 
 import org.osgi.annotation.versioning.ProviderType;
 
-/** Gives our bundles an account with its password decrypted, and takes back what using it taught us. */
+/**
+ * Gives our bundles an account with its password decrypted. What using the account teaches (health, tests) goes to
+ * {@link AccountStates}, not here.
+ */
 @ProviderType
 public interface CredentialVault {
 
@@ -20,9 +22,6 @@ public interface CredentialVault {
      */
     Optional<MailAccount> open(String userId);
 
-    /** Remembers the outcome of a connection test of the stored account. */
-    void recordVerification(String userId, Verification verification);
-
     /**
      * Remembers that these settings passed a connection test just now, for the option that requires a passed test
      * before save. Only a keyed fingerprint of the settings (password included) is kept, in memory.
@@ -30,7 +29,4 @@ public interface CredentialVault {
      * @param draft the tested settings; without a password it stands for the stored one
      */
     void recordPassedTest(String userId, AccountDraft draft, Verification verification);
-
-    /** Remembers what the last real use of the account said; announced when the state changes. */
-    void recordHealth(String userId, AccountHealth health);
 }

@@ -57,14 +57,7 @@ public interface MailSessions {
 
     /** Daemon threads named {@code prefix-N} with {@link #classLoader()} as context class loader. */
     default java.util.concurrent.ThreadFactory threads(String prefix) {
-        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
-        ClassLoader cl = classLoader();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            t.setContextClassLoader(cl);
-            return t;
-        };
+        return io.talentats.email.runtime.Threads.daemon(prefix, classLoader());
     }
 
     /** How long to wait for a connection to open. */

@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -14,7 +13,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 import io.talentats.email.api.AccountDraft;
@@ -34,6 +32,7 @@ import io.talentats.email.api.TestOptions;
 import io.talentats.email.api.TestStep;
 import io.talentats.email.api.Verification;
 import io.talentats.email.mail.MailSessions;
+import io.talentats.email.runtime.AccountStates;
 import io.talentats.email.runtime.CredentialVault;
 import io.talentats.email.runtime.MailAccount;
 
@@ -67,20 +66,19 @@ public class MailboxTester implements ConnectionTester {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile ProviderPresets presets;
 
+    /** Where the outcome of a test of stored settings is remembered; absent while the store is not installed. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile AccountStates states;
+
     @Activate
     public MailboxTester(@Reference MailSessions sessions, @Reference AccountSettingsService settings,
             @Reference CredentialVault vault) {
         this.sessions = sessions;
         this.settings = settings;
         this.vault = vault;
-        AtomicInteger n = new AtomicInteger();
         ThreadPoolExecutor pool = new ThreadPoolExecutor(8, 8, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                r -> {
-                    Thread t = new Thread(r, "talentats-connection-test-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    t.setContextClassLoader(sessions.classLoader());
-                    return t;
-                });
+                sessions.threads("talentats-connection-test"));
         pool.allowCoreThreadTimeOut(true);
         this.workers = pool;
     }
@@ -118,9 +116,12 @@ public class MailboxTester implements ConnectionTester {
                 .orElseThrow(() -> new NoSuchElementException("User " + userId + " has no email account"));
         ConnectionReport report = run(new Target(a.emailAddress(), a.username(), a.password(), a.displayName(),
                 a.smtp(), a.imap(), a.presetId()), options);
-        vault.recordVerification(userId, new Verification(report.testedAt(), report.passed(), report.summary()));
-        if (report.passed()) {
-            vault.recordHealth(userId, AccountHealth.healthy());
+        AccountStates s = states;
+        if (s != null) {
+            s.recordVerification(userId, new Verification(report.testedAt(), report.passed(), report.summary()));
+            if (report.passed()) {
+                s.recordHealth(userId, AccountHealth.healthy());
+            }
         }
         return report;
     }

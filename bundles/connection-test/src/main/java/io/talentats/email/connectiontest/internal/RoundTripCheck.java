@@ -10,6 +10,7 @@ import io.talentats.email.api.FailureClass;
 import io.talentats.email.api.StepResult;
 import io.talentats.email.api.TestOptions;
 import io.talentats.email.api.TestStep;
+import io.talentats.email.mail.Diagnosis;
 import io.talentats.email.mail.MailSessions.Protocol;
 
 import jakarta.mail.Flags;

@@ -6,6 +6,7 @@ import io.talentats.email.api.Endpoint;
 import io.talentats.email.api.FailureClass;
 import io.talentats.email.api.StepResult;
 import io.talentats.email.api.TestStep;
+import io.talentats.email.mail.Diagnosis;
 import io.talentats.email.mail.MailSessions.Protocol;
 
 import jakarta.mail.MessagingException;

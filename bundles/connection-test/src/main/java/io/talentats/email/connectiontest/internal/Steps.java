@@ -12,6 +12,8 @@ import io.talentats.email.api.Security;
 import io.talentats.email.api.StepResult;
 import io.talentats.email.api.StepResult.Outcome;
 import io.talentats.email.api.TestStep;
+import io.talentats.email.mail.Diagnosis;
+import io.talentats.email.mail.MailFailures;
 import io.talentats.email.mail.MailSessions;
 import io.talentats.email.mail.MailSessions.Protocol;
 
@@ -67,11 +69,11 @@ final class Steps {
     /** A failed step, after finding out whether a TLS mix-up explains it. */
     StepResult failed(TestStep step, Protocol protocol, Endpoint ep, Throwable error, String serverReply,
             long startNanos) {
-        Diagnosis d = FailureClassifier.classify(error, serverReply);
+        Diagnosis d = MailFailures.classify(error, serverReply);
         Security suggested = null;
         if (d.failure() == FailureClass.TLS_MISMATCH) {
             suggested = ep.security() == Security.SSL_TLS ? Security.STARTTLS : Security.SSL_TLS;
-        } else if (FailureClassifier.mayBeTlsMixUp(d)) {
+        } else if (MailFailures.mayBeTlsMixUp(d)) {
             if (ep.security() != Security.SSL_TLS && TlsProbe.speaksTlsFirst(ep.host(), ep.port(), PROBE_TIMEOUT_MS)) {
                 suggested = Security.SSL_TLS;
                 d = new Diagnosis(FailureClass.TLS_MISMATCH, null, "the server waited for a TLS handshake: port "

@@ -17,11 +17,13 @@ import jakarta.mail.Session;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** {@link MailSessions} on Eclipse Angus Mail. */
 @Component(configurationPid = MailConfig.PID)
+@Designate(ocd = MailConfig.class)
 public class AngusMailSessions implements MailSessions {
 
     private static final Logger LOG = LoggerFactory.getLogger(AngusMailSessions.class);

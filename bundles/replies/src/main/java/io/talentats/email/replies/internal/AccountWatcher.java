@@ -1,7 +1,8 @@
 package io.talentats.email.replies.internal;
 
-import java.util.Map;
 import java.util.Objects;
+
+import io.talentats.email.runtime.AccountConfig;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -13,10 +14,9 @@ import org.osgi.service.component.annotations.Reference;
 /**
  * One per connected account: Declarative Services makes an instance for every configuration of the account
  * factory PID, so a watcher starts when a recruiter connects and stops when they disconnect; the engine runs it only
- * while connectivity is on. Not a service, so the account's properties are published
- * nowhere.
+ * while connectivity is on. Not a service, so the account's properties are published nowhere.
  */
-@Component(service = {}, configurationPid = "io.talentats.email.account",
+@Component(service = {}, configurationPid = AccountConfig.FACTORY_PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 public class AccountWatcher {
 
@@ -25,27 +25,24 @@ public class AccountWatcher {
     private String connection;
 
     @Activate
-    public AccountWatcher(Map<String, Object> props, @Reference Watchers watchers) {
+    public AccountWatcher(AccountConfig account, @Reference Watchers watchers) {
         this.watchers = watchers;
-        apply(props);
+        apply(account);
     }
 
     /**
      * The account configuration changed. Only a change of what the connection depends on (server, login, password,
-     * enabled) restarts the watcher; what using the account writes back (health, last test) does not.
+     * enabled) restarts the watcher; a save that changes nothing of it (the display name, say) does not.
      */
     @Modified
-    void modified(Map<String, Object> props) {
-        apply(props);
+    void modified(AccountConfig account) {
+        apply(account);
     }
 
-    private void apply(Map<String, Object> props) {
-        String user = String.valueOf(props.get("user.id"));
-        boolean enabled = !"false".equalsIgnoreCase(String.valueOf(props.get("enabled")));
-        String now = enabled ? String.join("|", String.valueOf(props.get("imap.host")),
-                String.valueOf(props.get("imap.port")), String.valueOf(props.get("imap.security")),
-                String.valueOf(props.get("username")), String.valueOf(props.get("email.address")),
-                String.valueOf(props.get("password"))) : null;
+    private void apply(AccountConfig a) {
+        String user = a.user_id();
+        String now = a.enabled() ? String.join("|", a.imap_host(), String.valueOf(a.imap_port()), a.imap_security(),
+                a.username(), a.email_address(), a.password()) : null;
         if (Objects.equals(user, userId) && Objects.equals(now, connection)) {
             return;
         }
@@ -54,7 +51,7 @@ public class AccountWatcher {
         }
         userId = user;
         connection = now;
-        if (enabled) {
+        if (now != null) {
             watchers.watch(user);
         }
     }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +22,10 @@ import io.talentats.email.api.ReplyCollector;
 import io.talentats.email.api.WatcherStatus;
 import io.talentats.email.mail.MailSessions;
 import io.talentats.email.runtime.ConfigValues;
+import io.talentats.email.runtime.AccountStates;
+import io.talentats.email.runtime.Announcer;
 import io.talentats.email.runtime.CredentialVault;
+import io.talentats.email.store.OutboundRef;
 import io.talentats.email.store.ReplyStore;
 import io.talentats.email.store.ReplyStore.Recorded;
 
@@ -37,7 +39,6 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
-import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
@@ -57,16 +58,12 @@ public class WatchEngine implements ReplyCollector, Watchers {
 
     private static final Logger LOG = LoggerFactory.getLogger(WatchEngine.class);
 
-    private final CollectorConfig config;
-    private final ReplyStore store;
-    private final CredentialVault vault;
-    private final MailSessions sessions;
     private final ThreadPoolExecutor workers;
     private final ExecutorService selector;
     private final ScheduledExecutorService scheduler;
+    private final ThreadPoolExecutor recorder;
     private final IdleManager idleManager;
-    private final ReplyCorrelator correlator;
-    private final ReplyParser parser;
+    private final MailboxContext context;
     /** The accounts to watch, whether connectivity is on or not. */
     private final Set<String> accounts = new HashSet<>();
     /** The running watchers: one per account while connectivity is on, none while it is off. */
@@ -74,14 +71,11 @@ public class WatchEngine implements ReplyCollector, Watchers {
     private boolean connectivityOn;
 
     private volatile EventAdmin eventAdmin;
+    private final Announcer announcer = new Announcer(() -> eventAdmin);
 
     @Activate
     public WatchEngine(CollectorConfig config, @Reference ReplyStore store, @Reference CredentialVault vault,
-            @Reference MailSessions sessions) throws IOException {
-        this.config = config;
-        this.store = store;
-        this.vault = vault;
-        this.sessions = sessions;
+            @Reference AccountStates states, @Reference MailSessions sessions) throws IOException {
         this.workers = new ThreadPoolExecutor(config.workers(), config.workers(), 60, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), sessions.threads("talentats-replies-worker"));
         this.workers.allowCoreThreadTimeOut(true);
@@ -93,10 +87,16 @@ public class WatchEngine implements ReplyCollector, Watchers {
         ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, sessions.threads("talentats-replies-timer"));
         timer.setRemoveOnCancelPolicy(true);
         this.scheduler = timer;
+        // Recording is the database's pace: one thread, there only while batches wait.
+        this.recorder = new ThreadPoolExecutor(1, 1, 5, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                sessions.threads("talentats-replies-recorder"));
+        this.recorder.allowCoreThreadTimeOut(true);
         Session quiet = sessions.session(new java.util.Properties());
         this.idleManager = new IdleManager(quiet, selector);
-        this.correlator = new ReplyCorrelator(store, Duration.ofDays(config.recent_thread_days()));
-        this.parser = new ReplyParser(config.max_attachment_bytes());
+        this.context = new MailboxContext(config, ConfigValues.list(config.folders()), store, vault, states, sessions,
+                workers, scheduler, recorder, idleManager,
+                new ReplyCorrelator(store, Duration.ofDays(config.recent_thread_days())),
+                new ReplyParser(config.max_attachment_bytes()), this::announce);
         LOG.info("Reply collector started: {} workers, IDLE {}, poll every {} s", config.workers(),
                 config.idle() ? "on" : "off", config.poll_interval_s());
     }
@@ -129,7 +129,7 @@ public class WatchEngine implements ReplyCollector, Watchers {
     }
 
     private void start(String userId) {
-        Mailbox old = mailboxes.put(userId, new Mailbox(userId, this));
+        Mailbox old = mailboxes.put(userId, new Mailbox(userId, context));
         if (old != null) {
             old.stop();
         }
@@ -149,6 +149,7 @@ public class WatchEngine implements ReplyCollector, Watchers {
         }
         idleManager.stop();
         scheduler.shutdownNow();
+        recorder.shutdown();
         workers.shutdown();
         try {
             if (!workers.awaitTermination(10, TimeUnit.SECONDS)) {
@@ -158,6 +159,7 @@ public class WatchEngine implements ReplyCollector, Watchers {
             Thread.currentThread().interrupt();
         }
         selector.shutdownNow();
+        recorder.shutdownNow();
         LOG.info("Reply collector stopped");
     }
 
@@ -194,67 +196,14 @@ public class WatchEngine implements ReplyCollector, Watchers {
         return all;
     }
 
-    void announce(Recorded r) {
-        EventAdmin ea = eventAdmin;
-        if (ea == null) {
-            return;
+    private void announce(Recorded r) {
+        OutboundRef answers = r.message().answers();
+        Map<String, Object> p = Announcer.aboutMessage(r.id(), r.message().userId(),
+                answers == null ? null : answers.threadId(), answers == null ? null : answers.candidateId(),
+                answers == null ? null : answers.applicationId());
+        if (answers != null) {
+            p.put(EmailEvents.IN_REPLY_TO, answers.id());
         }
-        Map<String, Object> p = new HashMap<>();
-        p.put(EmailEvents.MESSAGE_ID, r.id());
-        p.put(EmailEvents.USER_ID, r.message().userId());
-        if (r.message().answers() != null) {
-            p.put(EmailEvents.IN_REPLY_TO, r.message().answers().id());
-            putIfSet(p, EmailEvents.THREAD_ID, r.message().answers().threadId());
-            putIfSet(p, EmailEvents.CANDIDATE_ID, r.message().answers().candidateId());
-            putIfSet(p, EmailEvents.APPLICATION_ID, r.message().answers().applicationId());
-        }
-        ea.postEvent(new Event(EmailEvents.REPLY_RECEIVED, p));
-    }
-
-    private static void putIfSet(Map<String, Object> p, String key, String value) {
-        if (value != null) {
-            p.put(key, value);
-        }
-    }
-
-    CollectorConfig config() {
-        return config;
-    }
-
-    /** The folders to watch, whether an array or (from a .cfg file) one comma-separated string. */
-    List<String> folders() {
-        return ConfigValues.list(config.folders());
-    }
-
-    ReplyStore store() {
-        return store;
-    }
-
-    CredentialVault vault() {
-        return vault;
-    }
-
-    MailSessions sessions() {
-        return sessions;
-    }
-
-    ExecutorService workers() {
-        return workers;
-    }
-
-    ScheduledExecutorService scheduler() {
-        return scheduler;
-    }
-
-    IdleManager idleManager() {
-        return idleManager;
-    }
-
-    ReplyCorrelator correlator() {
-        return correlator;
-    }
-
-    ReplyParser parser() {
-        return parser;
+        announcer.post(EmailEvents.REPLY_RECEIVED, p);
     }
 }

@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.talentats.email.api.Attachment;
+import io.talentats.email.api.MessageContent;
 import io.talentats.email.store.StoredOutbound;
 
 /**
@@ -70,9 +71,10 @@ final class Backlog {
     /** The memory a waiting message holds, roughly: its text (two bytes a character) and attachments. */
     static long size(StoredOutbound m) {
         long total = 1024;
-        total += 2L * ((m.textBody() == null ? 0 : m.textBody().length())
-                + (m.htmlBody() == null ? 0 : m.htmlBody().length()));
-        for (Attachment a : m.attachments()) {
+        MessageContent c = m.content();
+        total += 2L * ((c.textBody() == null ? 0 : c.textBody().length())
+                + (c.htmlBody() == null ? 0 : c.htmlBody().length()));
+        for (Attachment a : c.attachments()) {
             total += a.content() == null ? 0 : a.content().length;
         }
         return total;

@@ -3,12 +3,11 @@ package io.talentats.email.router.internal;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UnsupportedEncodingException;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.talentats.email.api.AccountHealth;
 import io.talentats.email.api.EmailEvents;
@@ -17,9 +16,9 @@ import io.talentats.email.api.MessageRecord.SentCopy;
 import io.talentats.email.api.MessageStatus;
 import io.talentats.email.api.Route;
 import io.talentats.email.mail.MailSessions.Protocol;
-import io.talentats.email.router.internal.RoutingPolicy.Action;
 import io.talentats.email.router.internal.RoutingPolicy.Decision;
 import io.talentats.email.runtime.MailAccount;
+import io.talentats.email.runtime.SerialExecutor;
 import io.talentats.email.store.Delivery;
 import io.talentats.email.store.StoredOutbound;
 
@@ -35,48 +34,59 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The messages of one sender (a recruiter's own SMTP server, or the platform) and the SMTP connection that sends
- * them. A lane is worked by at most one worker at a time, which keeps one connection busy for a burst; the
- * connection is closed when it has been idle for a while.
+ * them. Everything a lane does (sending, reconnecting, closing an idle connection) runs in order on its own
+ * {@link SerialExecutor}, which keeps one connection busy for a burst and needs no lock around the connection;
+ * after {@link #TURN} messages the lane lets other lanes have the worker.
  */
 final class Lane {
 
     private static final Logger LOG = LoggerFactory.getLogger(Lane.class);
     /** Messages a worker sends from one lane before letting other lanes have a turn. */
-    private static final int TURN = 200;
+    static final int TURN = 200;
+
+    /** What a lane asks of the workers that own it. */
+    interface Host {
+        /** A job was processed (sent, rescheduled, failed or handed on). */
+        void done(Job job);
+
+        /** Hands a job to the route it should take instead. */
+        void reroute(Job job, String why);
+
+        /** The outbox is stopping: jobs still waiting stay in the outbox for the next start. */
+        boolean stopping();
+    }
 
     private final String key;
     private final Route route;
     private final String userId;
-    private final OutboxWorkers workers;
-    private final Deque<Job> queue = new ArrayDeque<>();
-    private boolean scheduled;
+    private final Host host;
+    private final LaneContext ctx;
+    private final SerialExecutor serial;
+    private final AtomicInteger waiting = new AtomicInteger();
+    private volatile long lastUsed = System.currentTimeMillis();
+    private volatile boolean connected;
+    private volatile boolean invalid;
 
-    // Owned by the draining worker (at most one at a time), or by the idle closer while no worker drains.
+    // Used only by tasks on the serial executor (or after the workers stopped).
+    private Session session;
     private Transport transport;
     private MailAccount account;
     private PlatformSettings platform;
     private SendingLimiter limiter;
-    private long lastUsed = System.currentTimeMillis();
     private boolean markedUnhealthy;
-    private volatile boolean invalid;
 
-    Lane(String key, Route route, String userId, OutboxWorkers workers) {
+    Lane(String key, Route route, String userId, Host host, LaneContext ctx, Executor workers) {
         this.key = key;
         this.route = route;
         this.userId = userId;
-        this.workers = workers;
+        this.host = host;
+        this.ctx = ctx;
+        this.serial = new SerialExecutor(workers, TURN);
     }
 
     void offer(Job job) {
-        boolean start;
-        synchronized (this) {
-            queue.add(job);
-            start = !scheduled;
-            scheduled = true;
-        }
-        if (start) {
-            workers.execute(this::drain);
-        }
+        waiting.incrementAndGet();
+        serial.execute(() -> run(job));
     }
 
     /** The account or platform settings changed: reconnect with the new ones before the next message. */
@@ -84,68 +94,53 @@ final class Lane {
         invalid = true;
     }
 
-    private void drain() {
-        int sent = 0;
-        while (true) {
-            Job job;
-            synchronized (this) {
-                job = workers.stopping() ? null : queue.poll();
-                if (job == null) {
-                    scheduled = false;
-                    return;
+    int queued() {
+        return waiting.get();
+    }
+
+    /** Closes the connection once it has been idle for {@code idleMillis}, in turn with the lane's messages. */
+    void closeIfIdle(long now, long idleMillis) {
+        if (connected && !serial.busy() && now - lastUsed > idleMillis) {
+            serial.execute(() -> {
+                if (System.currentTimeMillis() - lastUsed > idleMillis) {
+                    closeTransport();
                 }
-            }
-            try {
-                process(job);
-            } catch (RuntimeException e) {
-                // The store or something unexpected failed: leave the entry leased; it comes back after the lease.
-                LOG.error("Delivering message {} failed unexpectedly; it will be retried", job.message().id(), e);
-                closeTransport();
-            } finally {
-                workers.done(job);
-            }
-            if (++sent % TURN == 0) {
-                synchronized (this) {
-                    if (!queue.isEmpty()) {
-                        workers.execute(this::drain);
-                        return;
-                    }
-                }
-            }
+            });
         }
     }
 
-    /** Closes the connection if no worker is using it and it has been idle for {@code idle}. */
-    synchronized void closeIfIdle(long now, long idleMillis) {
-        if (!scheduled && transport != null && now - lastUsed > idleMillis) {
-            closeTransport();
-        }
+    /** Nothing waiting, nothing connected, unused for {@code idleMillis}: the lane can be dropped. */
+    boolean abandoned(long now, long idleMillis) {
+        return waiting.get() == 0 && !serial.busy() && !connected && now - lastUsed > idleMillis;
     }
 
-    synchronized boolean abandoned(long now, long idleMillis) {
-        return !scheduled && queue.isEmpty() && transport == null && now - lastUsed > idleMillis;
-    }
-
-    synchronized void close() {
+    /** Closes the connection; only once the workers have stopped. */
+    void close() {
         closeTransport();
     }
 
-    int queued() {
-        synchronized (this) {
-            return queue.size();
+    private void run(Job job) {
+        waiting.decrementAndGet();
+        try {
+            if (!host.stopping()) {
+                process(job);
+            }
+        } catch (RuntimeException e) {
+            // The store or something unexpected failed: leave the entry leased; it comes back after the lease.
+            LOG.error("Delivering message {} failed unexpectedly; it will be retried", job.message().id(), e);
+            closeTransport();
+        } finally {
+            lastUsed = System.currentTimeMillis();
+            host.done(job);
         }
     }
 
     private void process(Job job) {
-        lastUsed = System.currentTimeMillis();
-        StoredOutbound m = job.message();
         Decision d = job.decision();
-        OutboxWorkers.Context ctx = workers.context();
-        Instant now = ctx.clock().instant();
         switch (d.action()) {
             case HOLD -> {
-                ctx.store().reschedule(m.id(), MessageStatus.HELD, null, job.attempts(), d.reason() + "; waiting",
-                        null);
+                ctx.store().reschedule(job.message().id(), MessageStatus.HELD, null, job.attempts(),
+                        d.reason() + "; waiting", null);
                 return;
             }
             case FAIL -> {
@@ -169,54 +164,68 @@ final class Lane {
         }
         MimeBuilder.Envelope envelope;
         try {
-            if (route == Route.USER_SMTP) {
-                if (account == null) {
-                    Optional<MailAccount> a = ctx.vault().open(userId);
-                    if (a.isEmpty()) {
-                        workers.reroute(job, "the email account was disconnected before the message was sent");
-                        return;
-                    }
-                    account = a.get();
-                }
-                if (limiter == null) {
-                    limiter = ctx.limiterFor(account, job.account());
-                }
-                Instant slot = limiter.reserve(now);
-                if (slot.isAfter(now.plusMillis(20))) {
-                    // It waits in the outbox and asks again when due; this slot stays free for others.
-                    limiter.cancel(slot);
-                    ctx.store().reschedule(m.id(), MessageStatus.QUEUED, slot, job.attempts(),
-                            "waiting for the account's sending limit (" + limiter.limits() + ")", null);
-                    return;
-                }
-                envelope = new MimeBuilder.Envelope(address(account.emailAddress(),
-                        account.displayName() != null ? account.displayName() : m.senderName()), null);
-            } else {
-                if (platform == null) {
-                    platform = ctx.platform().get();
-                }
-                if (!platform.ready()) {
-                    retryLater(job, job.attempts(), "the platform transport is not configured", null);
-                    return;
-                }
-                String name = job.account() != null && job.account().displayName() != null
-                        ? job.account().displayName() : m.senderName();
-                String replyTo = job.account() != null ? job.account().emailAddress() : m.senderAddress();
-                envelope = new MimeBuilder.Envelope(address(platform.fromAddress(), platform.fromName(name)),
-                        replyTo == null ? null : address(replyTo, name));
-            }
+            envelope = route == Route.USER_SMTP ? recruiterEnvelope(job) : platformEnvelope(job);
         } catch (RuntimeException e) {
             retryLater(job, job.attempts(), "cannot prepare the sender: " + e.getMessage(), null);
             return;
         }
+        if (envelope != null) {
+            send(job, envelope);
+        }
+    }
 
+    /** From the recruiter's own address; {@code null} when the job was handled otherwise (rerouted, limited). */
+    private MimeBuilder.Envelope recruiterEnvelope(Job job) {
+        StoredOutbound m = job.message();
+        if (account == null) {
+            Optional<MailAccount> a = ctx.vault().open(userId);
+            if (a.isEmpty()) {
+                host.reroute(job, "the email account was disconnected before the message was sent");
+                return null;
+            }
+            account = a.get();
+        }
+        Instant now = ctx.clock().instant();
+        if (limiter == null) {
+            limiter = ctx.rules().limiterFor(account, now);
+        }
+        Instant slot = limiter.reserve(now);
+        if (slot.isAfter(now.plusMillis(20))) {
+            // It waits in the outbox and asks again when due; this slot stays free for others.
+            limiter.cancel(slot);
+            ctx.store().reschedule(m.id(), MessageStatus.QUEUED, slot, job.attempts(),
+                    "waiting for the account's sending limit (" + limiter.limits() + ")", null);
+            return null;
+        }
+        return new MimeBuilder.Envelope(address(account.emailAddress(),
+                account.displayName() != null ? account.displayName() : m.mail().senderName()), null);
+    }
+
+    /** From the platform on the recruiter's behalf, replies to the recruiter; {@code null} when not configured. */
+    private MimeBuilder.Envelope platformEnvelope(Job job) {
+        StoredOutbound m = job.message();
+        if (platform == null) {
+            platform = ctx.platform().get();
+        }
+        if (!platform.ready()) {
+            retryLater(job, job.attempts(), "the platform transport is not configured", null);
+            return null;
+        }
+        String name = job.account() != null && job.account().displayName() != null
+                ? job.account().displayName() : m.mail().senderName();
+        String replyTo = job.account() != null ? job.account().emailAddress() : m.mail().senderAddress();
+        return new MimeBuilder.Envelope(address(platform.fromAddress(), platform.fromName(name)),
+                replyTo == null ? null : address(replyTo, name));
+    }
+
+    private void send(Job job, MimeBuilder.Envelope envelope) {
         int attempt = job.attempts() + 1;
         MimeMessage mime;
         String reply;
         try {
             mime = ctx.sessions().call(() -> {
                 connect();
-                MimeMessage built = MimeBuilder.build(session(), m, envelope);
+                MimeMessage built = MimeBuilder.build(session, job.message(), envelope);
                 transport.sendMessage(built, built.getAllRecipients());
                 return built;
             });
@@ -227,29 +236,34 @@ final class Lane {
             failed(job, attempt, SendFailure.of(e, last));
             return;
         }
-        lastUsed = System.currentTimeMillis();
+        sent(job, attempt, envelope, mime, reply);
+    }
+
+    /** Records the delivery without waiting, so the next message can go at once; the event follows the commit. */
+    private void sent(Job job, int attempt, MimeBuilder.Envelope envelope, MimeMessage mime, String reply) {
+        StoredOutbound m = job.message();
+        Decision d = job.decision();
         SentCopy copy = SentCopy.NONE;
+        byte[] raw = null;
         if (route == Route.USER_SMTP) {
-            copy = ctx.wantsSentCopy(account, job.account()) ? SentCopy.PENDING : SentCopy.SKIPPED;
             if (markedUnhealthy) {
                 markedUnhealthy = false;
-                ctx.vault().recordHealth(userId, AccountHealth.healthy());
+                ctx.states().recordHealth(userId, AccountHealth.healthy());
+            }
+            copy = ctx.rules().wantsSentCopy(account) ? SentCopy.PENDING : SentCopy.SKIPPED;
+            if (copy == SentCopy.PENDING) {
+                try {
+                    ByteArrayOutputStream out = new ByteArrayOutputStream();
+                    mime.writeTo(out);
+                    raw = out.toByteArray();
+                } catch (IOException | MessagingException e) {
+                    copy = SentCopy.FAILED;
+                    LOG.warn("Cannot keep a copy of sent message {} for the Sent folder: {}", m.id(), e.toString());
+                }
             }
         }
-        byte[] copyOfSent = null;
-        if (copy == SentCopy.PENDING) {
-            try {
-                ByteArrayOutputStream raw = new ByteArrayOutputStream();
-                mime.writeTo(raw);
-                copyOfSent = raw.toByteArray();
-            } catch (IOException | MessagingException e) {
-                copy = SentCopy.FAILED;
-                LOG.warn("Cannot keep a copy of sent message {} for the Sent folder: {}", m.id(), e.toString());
-            }
-        }
-        // Recorded without waiting, so the next message can go at once; the event follows the commit.
         MailAccount sender = account;
-        byte[] raw = copyOfSent;
+        byte[] copyOfSent = raw;
         ctx.store().markSent(new Delivery(m.id(), route, d.reason(), envelope.from().toString(),
                 envelope.replyTo() == null ? null : envelope.replyTo().toString(), attempt,
                 reply == null ? null : reply.trim(), copy)).whenComplete((done, error) -> {
@@ -259,43 +273,21 @@ final class Lane {
                         return;
                     }
                     ctx.events().post(EmailEvents.MESSAGE_SENT, m, route);
-                    if (raw != null) {
-                        ctx.appender().append(sender, new SentFolderAppender.Copy(m.id(), raw));
+                    if (copyOfSent != null) {
+                        ctx.appender().append(sender, new SentFolderAppender.Copy(m.id(), copyOfSent));
                     }
                 });
     }
 
     private void failed(Job job, int attempt, SendFailure f) {
-        OutboxWorkers.Context ctx = workers.context();
         String reason = f.reason() + (f.serverReply() == null ? "" : ": " + f.serverReply());
         switch (f.kind()) {
-            case AUTHENTICATION -> {
-                if (route == Route.PLATFORM) {
-                    LOG.error("The platform SMTP server refused the platform login ({}): check {}", f.serverReply(),
-                            PlatformConfig.PID);
-                    retryLater(job, attempt, "the platform SMTP server refused the platform login", f.serverReply());
-                    return;
-                }
-                ctx.vault().recordHealth(userId, new AccountHealth(AccountHealth.State.AUTHENTICATION_FAILING,
-                        "the SMTP server refused the login" + (f.serverReply() == null ? "" : ": " + f.serverReply()),
-                        ctx.clock().instant()));
-                markedUnhealthy = true;
-                account = null;
-                if (!job.message().kind().requiresOwnMailbox() && ctx.config().auth_failure_fallback()) {
-                    workers.reroute(new Job(job.message(), job.decision(), job.account(), attempt),
-                            "the recruiter's SMTP server refused the login");
-                } else {
-                    fail(job, attempt, "the recruiter's SMTP server refused the login"
-                            + (f.serverReply() == null ? "" : " (" + f.serverReply() + ")")
-                            + ": update the password in Email Connection Settings, then retry the message",
-                            f.serverReply());
-                }
-            }
+            case AUTHENTICATION -> loginRefused(job, attempt, f);
             case PERMANENT -> fail(job, attempt, reason, f.serverReply());
             case TRANSIENT -> {
                 if (route == Route.USER_SMTP && f.serverReply() == null && !markedUnhealthy) {
                     markedUnhealthy = true;
-                    ctx.vault().recordHealth(userId, new AccountHealth(AccountHealth.State.UNREACHABLE, f.reason(),
+                    ctx.states().recordHealth(userId, new AccountHealth(AccountHealth.State.UNREACHABLE, f.reason(),
                             ctx.clock().instant()));
                 }
                 retryLater(job, attempt, reason, f.serverReply());
@@ -303,29 +295,43 @@ final class Lane {
         }
     }
 
+    private void loginRefused(Job job, int attempt, SendFailure f) {
+        if (route == Route.PLATFORM) {
+            LOG.error("The platform SMTP server refused the platform login ({}): check {}", f.serverReply(),
+                    PlatformConfig.PID);
+            retryLater(job, attempt, "the platform SMTP server refused the platform login", f.serverReply());
+            return;
+        }
+        ctx.states().recordHealth(userId, new AccountHealth(AccountHealth.State.AUTHENTICATION_FAILING,
+                "the SMTP server refused the login" + (f.serverReply() == null ? "" : ": " + f.serverReply()),
+                ctx.clock().instant()));
+        markedUnhealthy = true;
+        account = null;
+        if (!job.message().kind().requiresOwnMailbox() && ctx.authFailureFallback()) {
+            host.reroute(new Job(job.message(), job.decision(), job.account(), attempt),
+                    "the recruiter's SMTP server refused the login");
+        } else {
+            fail(job, attempt, "the recruiter's SMTP server refused the login"
+                    + (f.serverReply() == null ? "" : " (" + f.serverReply() + ")")
+                    + ": update the password in Email Connection Settings, then retry the message", f.serverReply());
+        }
+    }
+
     private void retryLater(Job job, int attempts, String reason, String serverReply) {
-        OutboxWorkers.Context ctx = workers.context();
-        if (attempts >= ctx.config().retry_max_attempts()) {
+        RetryPolicy retry = ctx.retry();
+        if (retry.exhausted(attempts)) {
             fail(job, attempts, "gave up after " + attempts + " attempts: " + reason, serverReply);
             return;
         }
-        Duration wait = Backoff.after(Math.max(1, attempts), ctx.config().retry_initial_delay_ms(),
-                ctx.config().retry_max_delay_ms());
+        java.time.Duration wait = retry.delayAfter(attempts);
         ctx.store().reschedule(job.message().id(), MessageStatus.RETRYING, ctx.clock().instant().plus(wait),
                 attempts, reason + "; next attempt in " + wait.toSeconds() + " s", serverReply);
     }
 
     private void fail(Job job, int attempts, String reason, String serverReply) {
-        OutboxWorkers.Context ctx = workers.context();
         ctx.store().markFailed(job.message().id(), attempts, reason, serverReply);
         ctx.events().post(EmailEvents.MESSAGE_FAILED, job.message(), route);
         LOG.info("Message {} of user {} failed: {}", job.message().id(), job.message().userId(), reason);
-    }
-
-    private Session session;
-
-    private Session session() {
-        return session;
     }
 
     private void connect() throws MessagingException {
@@ -333,7 +339,6 @@ final class Lane {
             return;
         }
         closeTransport();
-        OutboxWorkers.Context ctx = workers.context();
         Endpoint ep;
         String user;
         String password;
@@ -352,11 +357,13 @@ final class Lane {
         session = Session.getInstance(props);
         transport = session.getTransport("smtp");
         transport.connect(ep.host(), ep.port(), user, password);
+        connected = true;
     }
 
     private void closeTransport() {
         Transport t = transport;
         transport = null;
+        connected = false;
         if (t != null) {
             try {
                 t.close();

@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Date;
 
 import io.talentats.email.api.Attachment;
+import io.talentats.email.api.MessageContent;
+import io.talentats.email.store.OutboundMail;
 import io.talentats.email.store.StoredOutbound;
 
 import jakarta.activation.DataHandler;
@@ -29,20 +31,22 @@ final class MimeBuilder {
     /** Sender and reply address for one attempt; they depend on the route taken. */
     record Envelope(InternetAddress from, InternetAddress replyTo) {}
 
-    static MimeMessage build(Session session, StoredOutbound m, Envelope envelope) throws MessagingException {
+    static MimeMessage build(Session session, StoredOutbound stored, Envelope envelope) throws MessagingException {
+        OutboundMail m = stored.mail();
+        MessageContent content = m.content();
         MimeMessage msg = new FixedIdMessage(session, m.internetMessageId());
         msg.setFrom(envelope.from());
         if (envelope.replyTo() != null) {
             msg.setReplyTo(new InternetAddress[] {envelope.replyTo()});
         }
-        for (String to : m.to()) {
+        for (String to : content.to()) {
             msg.addRecipient(Message.RecipientType.TO, new InternetAddress(to, true));
         }
-        for (String cc : m.cc()) {
+        for (String cc : content.cc()) {
             msg.addRecipient(Message.RecipientType.CC, new InternetAddress(cc, true));
         }
-        msg.setSubject(m.subject(), StandardCharsets.UTF_8.name());
-        msg.setSentDate(Date.from(m.createdAt()));
+        msg.setSubject(content.subject(), StandardCharsets.UTF_8.name());
+        msg.setSentDate(Date.from(stored.createdAt()));
         if (m.inReplyToHeader() != null) {
             msg.setHeader("In-Reply-To", m.inReplyToHeader());
         }
@@ -53,14 +57,14 @@ final class MimeBuilder {
             // Machine-generated mail: tells out-of-office responders not to answer it (RFC 3834).
             msg.setHeader("Auto-Submitted", "auto-generated");
         }
-        if (m.attachments().isEmpty()) {
-            fillBody(msg, m);
+        if (content.attachments().isEmpty()) {
+            fillBody(msg, content);
         } else {
             MimeMultipart mixed = new MimeMultipart("mixed");
             MimeBodyPart body = new MimeBodyPart();
-            fillBody(body, m);
+            fillBody(body, content);
             mixed.addBodyPart(body);
-            for (Attachment a : m.attachments()) {
+            for (Attachment a : content.attachments()) {
                 MimeBodyPart part = new MimeBodyPart();
                 part.setDataHandler(new DataHandler(new ByteArrayDataSource(a.content(), a.contentType())));
                 try {
@@ -78,7 +82,7 @@ final class MimeBuilder {
     }
 
     /** The text, the HTML, or both as alternatives. */
-    private static void fillBody(MimePart part, StoredOutbound m) throws MessagingException {
+    private static void fillBody(MimePart part, MessageContent m) throws MessagingException {
         boolean text = m.textBody() != null && !m.textBody().isBlank();
         boolean html = m.htmlBody() != null && !m.htmlBody().isBlank();
         if (text && html) {

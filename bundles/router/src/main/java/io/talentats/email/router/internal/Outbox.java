@@ -1,17 +1,11 @@
 package io.talentats.email.router.internal;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +16,7 @@ import io.talentats.email.api.Account;
 import io.talentats.email.api.AccountSettingsService;
 import io.talentats.email.api.EmailEvents;
 import io.talentats.email.api.FieldError;
+import io.talentats.email.api.MessageContent;
 import io.talentats.email.api.MessageRecord;
 import io.talentats.email.api.MessageRejectedException;
 import io.talentats.email.api.MessageRejectedException.Reason;
@@ -29,57 +24,43 @@ import io.talentats.email.api.MessageRouter;
 import io.talentats.email.api.MessageStatus;
 import io.talentats.email.api.OutboundMessage;
 import io.talentats.email.api.OutboxStats;
-import io.talentats.email.api.ProviderPreset;
 import io.talentats.email.api.ProviderPresets;
 import io.talentats.email.api.Route;
-import io.talentats.email.api.SendingLimit;
 import io.talentats.email.api.SubmitReceipt;
 import io.talentats.email.mail.MailSessions;
 import io.talentats.email.router.internal.RoutingPolicy.Decision;
-import io.talentats.email.runtime.ConfigValues;
+import io.talentats.email.runtime.AccountStates;
 import io.talentats.email.runtime.CredentialVault;
-import io.talentats.email.runtime.MailAccount;
 import io.talentats.email.store.EnqueueResult;
 import io.talentats.email.store.MessageStore;
 import io.talentats.email.store.NewOutbound;
-import io.talentats.email.store.StoredOutbound;
+import io.talentats.email.store.OutboundMail;
 import io.talentats.email.store.ThreadTip;
-
-import jakarta.mail.MessagingException;
-import jakarta.mail.Session;
-import jakarta.mail.internet.InternetAddress;
-import jakarta.mail.internet.MimeMessage;
 
 import org.osgi.service.event.EventAdmin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The durable outbox: a message is routed and stored (history and queue in one transaction) before
- * {@link #submit} returns; the dispatcher and the lanes deliver it in the background. Plain Java, so that the
- * benchmark drives exactly this; {@link OutboxRouter} is its OSGi component.
+ * The durable outbox as the {@link MessageRouter}: a message is routed and stored (history and queue in one
+ * transaction) before {@link #submit} returns; the {@link Dispatcher} and the lanes of {@link OutboxWorkers} deliver
+ * it in the background. Plain Java, so that the benchmark drives exactly this; {@link OutboxRouter} is its OSGi
+ * component.
  */
-public final class Outbox implements MessageRouter, OutboxWorkers.Context {
+public final class Outbox implements MessageRouter {
 
     private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
 
-    private final RouterConfig config;
     /** Read on every submit: taken from the configuration once, not through its proxy each time. */
     private final long maxAttachmentBytes;
     private final Duration lease;
     private final MessageStore store;
-    private final MailSessions sessions;
     private final AccountSettingsService settings;
-    private final CredentialVault vault;
     private final BooleanSupplier connectivity;
-    private final Supplier<ProviderPresets> presets;
-    private final Clock clock = Clock.systemUTC();
     private final Events events;
     private final String owner;
-    private final Map<String, List<SendingLimit>> limitOverrides;
     private volatile PlatformSettings platform = PlatformSettings.NONE;
     private final ExecutorService sentCopies;
-    private final SentFolderAppender appender;
     private final OutboxWorkers workers;
     private final Dispatcher dispatcher;
 
@@ -89,35 +70,32 @@ public final class Outbox implements MessageRouter, OutboxWorkers.Context {
      * @param owner this node's stable name in the outbox's leases
      */
     public Outbox(RouterConfig config, String owner, MessageStore store, MailSessions sessions,
-            AccountSettingsService settings, CredentialVault vault, BooleanSupplier connectivity,
-            Supplier<EventAdmin> eventAdmin, Supplier<ProviderPresets> presets) {
-        this.config = config;
+            AccountSettingsService settings, CredentialVault vault, AccountStates states,
+            BooleanSupplier connectivity, Supplier<EventAdmin> eventAdmin, Supplier<ProviderPresets> presets) {
         this.maxAttachmentBytes = config.max_attachment_bytes();
         this.lease = Duration.ofMillis(config.lease_ms());
         this.store = store;
-        this.sessions = sessions;
         this.settings = settings;
-        this.vault = vault;
         this.connectivity = connectivity;
-        this.presets = presets;
         this.events = new Events(eventAdmin);
-        this.limitOverrides = parseLimits(config.sending_limits());
         this.owner = owner;
         int released = store.release(owner);
         if (released > 0) {
             LOG.info("Took back {} outbox entries this node was sending when it stopped; they are sent again", released);
         }
         this.sentCopies = Executors.newSingleThreadExecutor(sessions.threads("talentats-sent-copy"));
-        this.appender = new SentFolderAppender(sessions, store, sentCopies);
-        this.workers = new OutboxWorkers(this);
-        this.dispatcher = new Dispatcher(store, workers, owner, Duration.ofMillis(config.lease_ms()),
-                config.poll_interval_ms(), this::account, connectivity, () -> platform.ready(),
-                sessions.threads("talentats-outbox-dispatcher"));
+        SentFolderAppender appender = new SentFolderAppender(sessions, store, vault, sentCopies);
+        LaneContext lanes = new LaneContext(store, sessions, vault, states, () -> platform, events,
+                RetryPolicy.of(config), Clock.systemUTC(), appender,
+                new ProviderRules(config.sending_limits(), presets, store), config.auth_failure_fallback());
+        this.workers = new OutboxWorkers(lanes, config.workers(), config.smtp_idle_close_ms());
+        this.dispatcher = new Dispatcher(store, workers, owner, lease, config.poll_interval_ms(), settings::get,
+                connectivity, () -> platform.ready(), sessions.threads("talentats-outbox-dispatcher"));
         if (connectivity.getAsBoolean()) {
             store.releaseHeld();
         }
         dispatcher.start();
-        sentCopies.execute(this::resumeSentCopies);
+        appender.resumePending();
         LOG.info("Outbox started: {} workers, node {}", config.workers(), owner);
     }
 
@@ -145,7 +123,7 @@ public final class Outbox implements MessageRouter, OutboxWorkers.Context {
             throw new MessageRejectedException(Reason.INVALID_MESSAGE, "The message cannot be sent as it is: "
                     + errors.get(0).message(), errors);
         }
-        Account account = account(m.senderUserId()).orElse(null);
+        Account account = settings.get(m.senderUserId()).orElse(null);
         Decision d = RoutingPolicy.decide(m.kind(), account, connectivity.getAsBoolean(), platform.ready());
         switch (d.action()) {
             case HOLD -> throw new MessageRejectedException(Reason.CONNECTIVITY_DISABLED,
@@ -169,24 +147,15 @@ public final class Outbox implements MessageRouter, OutboxWorkers.Context {
         }
         String token = ReplyTokens.newToken();
         String idDomainAddress = d.route() == Route.PLATFORM ? platform.fromAddress() : senderAddress;
-        String inReplyTo = null;
-        String references = null;
-        if (m.threadId() != null) {
-            Optional<ThreadTip> tip = store.threadTip(m.threadId());
-            if (tip.isPresent()) {
-                inReplyTo = tip.get().internetMessageId();
-                references = references(tip.get());
-            }
-        }
-        NewOutbound stored = new NewOutbound(m.senderUserId(), m.kind(), d.route(), d.reason(),
-                MessageStatus.QUEUED, senderName, senderAddress, trimAll(m.to()), trimAll(m.cc()), m.subject(),
-                m.textBody(), m.htmlBody(), m.attachments(), m.candidateId(), m.applicationId(), m.threadId(),
-                m.idempotencyKey(), token, ReplyTokens.messageId(token, idDomainAddress), inReplyTo, references);
+        MessageContent content = m.content().withRecipients(trimAll(m.to()), trimAll(m.cc()));
+        Optional<ThreadTip> tip = m.threadId() == null ? Optional.empty() : store.threadTip(m.threadId());
+        OutboundMail mail = new OutboundMail(m.senderUserId(), m.kind(), senderName, senderAddress, content,
+                m.idempotencyKey(), token, ReplyTokens.messageId(token, idDomainAddress),
+                tip.map(ThreadTip::internetMessageId).orElse(null), tip.map(Outbox::references).orElse(null));
+        NewOutbound stored = new NewOutbound(mail, d.route(), d.reason(), MessageStatus.QUEUED);
         // Fast path: store it leased to this node and hand it to its lane from memory. When the workers are
         // behind, store it due instead and let the dispatcher take it in turn.
-        boolean direct = workers.hasRoom();
-        EnqueueResult r = direct ? store.enqueueLeased(stored, owner, lease)
-                : store.enqueue(stored);
+        EnqueueResult r = workers.hasRoom() ? store.enqueueLeased(stored, owner, lease) : store.enqueue(stored);
         if (!r.duplicate()) {
             events.post(EmailEvents.MESSAGE_QUEUED, r.id(), m.senderUserId(), m.threadId(), m.candidateId(),
                     m.applicationId(), r.route());
@@ -249,7 +218,7 @@ public final class Outbox implements MessageRouter, OutboxWorkers.Context {
         dispatcher.signal();
     }
 
-    /** A user's account changed: their lane reconnects with the new settings. */
+    /** A user's account was saved or disconnected: their lane reconnects with the new settings. */
     public void accountChanged(String userId) {
         workers.invalidateUser(userId);
         dispatcher.signal();
@@ -260,154 +229,5 @@ public final class Outbox implements MessageRouter, OutboxWorkers.Context {
         platform = settings;
         workers.invalidatePlatform();
         dispatcher.signal();
-    }
-
-    // ---------------------------------------------------------------- lanes' context
-
-    @Override
-    public MessageStore store() {
-        return store;
-    }
-
-    @Override
-    public MailSessions sessions() {
-        return sessions;
-    }
-
-    @Override
-    public CredentialVault vault() {
-        return vault;
-    }
-
-    @Override
-    public Supplier<PlatformSettings> platform() {
-        return () -> platform;
-    }
-
-    @Override
-    public Events events() {
-        return events;
-    }
-
-    @Override
-    public RouterConfig config() {
-        return config;
-    }
-
-    @Override
-    public Clock clock() {
-        return clock;
-    }
-
-    @Override
-    public SentFolderAppender appender() {
-        return appender;
-    }
-
-    @Override
-    public SendingLimiter limiterFor(MailAccount account, Account masked) {
-        List<SendingLimit> limits = limitsFor(account.presetId(), account.emailAddress());
-        Instant now = clock.instant();
-        long longest = limits.stream().mapToLong(l -> l.period().toMillis()).max().orElse(0);
-        List<Instant> recent = limits.isEmpty() ? List.of()
-                : store.sentThroughUserSmtpSince(account.userId(), now.minusMillis(longest));
-        return new SendingLimiter(limits, recent);
-    }
-
-    @Override
-    public boolean wantsSentCopy(MailAccount account, Account masked) {
-        if (account.saveSentCopy() != null) {
-            return account.saveSentCopy();
-        }
-        return preset(account.presetId(), account.emailAddress()).map(p -> !p.filesSentMail()).orElse(true);
-    }
-
-    private List<SendingLimit> limitsFor(String presetId, String address) {
-        Optional<ProviderPreset> preset = preset(presetId, address);
-        String key = preset.map(ProviderPreset::id).orElse("*");
-        List<SendingLimit> override = limitOverrides.get(key);
-        if (override != null) {
-            return override;
-        }
-        return preset.map(ProviderPreset::sendingLimits).orElse(List.of());
-    }
-
-    private Optional<ProviderPreset> preset(String presetId, String address) {
-        ProviderPresets p = presets.get();
-        if (p == null) {
-            return Optional.empty();
-        }
-        return presetId != null ? p.find(presetId) : p.lookup(address);
-    }
-
-    /** Parses {@code PRESET=COUNT/PERIOD[,COUNT/PERIOD...]} entries; a bad entry is reported and skipped. */
-    /**
-     * Reads PRESET=COUNT/PERIOD[,COUNT/PERIOD] entries. A .cfg file gives one string for all presets
-     * ({@code outlook=30/PT1M,300/P1D,gmail=500/P1D}), ConfigAdmin an array of them: both work, as a part with '='
-     * starts the next preset.
-     */
-    static Map<String, List<SendingLimit>> parseLimits(String[] entries) {
-        List<String> perPreset = new ArrayList<>();
-        for (String part : ConfigValues.list(entries)) {
-            if (part.contains("=") || perPreset.isEmpty()) {
-                perPreset.add(part);
-            } else {
-                perPreset.set(perPreset.size() - 1, perPreset.get(perPreset.size() - 1) + "," + part);
-            }
-        }
-        Map<String, List<SendingLimit>> out = new HashMap<>();
-        for (String entry : perPreset) {
-            int eq = entry.indexOf('=');
-            try {
-                if (eq <= 0) {
-                    throw new IllegalArgumentException("no '='");
-                }
-                List<SendingLimit> limits = new ArrayList<>();
-                for (String spec : entry.substring(eq + 1).split(",")) {
-                    String[] parts = spec.trim().split("/");
-                    limits.add(new SendingLimit(Integer.parseInt(parts[0].trim()), Duration.parse(parts[1].trim())));
-                }
-                out.put(entry.substring(0, eq).trim(), List.copyOf(limits));
-            } catch (RuntimeException e) {
-                LoggerFactory.getLogger(Outbox.class).error("Ignoring sending limit '{}' in {}: write it as "
-                        + "PRESET=COUNT/PERIOD[,COUNT/PERIOD], e.g. outlook=30/PT1M,300/P1D", entry, RouterConfig.PID);
-            }
-        }
-        return out;
-    }
-
-    // ---------------------------------------------------------------- plumbing
-
-    private Optional<Account> account(String userId) {
-        return settings.get(userId);
-    }
-
-    /** Appends the Sent-folder copies that were pending when the node stopped. */
-    private void resumeSentCopies() {
-        try {
-            for (StoredOutbound m : store.pendingSentCopies(1000)) {
-                Optional<MailAccount> a = vault.open(m.userId());
-                if (a.isEmpty()) {
-                    store.recordSentCopy(m.id(), MessageRecord.SentCopy.FAILED, "the account was disconnected");
-                    continue;
-                }
-                MailAccount account = a.get();
-                byte[] raw = sessions.call(() -> {
-                    try {
-                        Session s = sessions.session(new Properties());
-                        MimeMessage mime = MimeBuilder.build(s, m, new MimeBuilder.Envelope(
-                                new InternetAddress(account.emailAddress(), account.displayName(), "UTF-8"), null));
-                        ByteArrayOutputStream out = new ByteArrayOutputStream();
-                        mime.writeTo(out);
-                        return out.toByteArray();
-                    } catch (IOException e) {
-                        throw new MessagingException("cannot rebuild the sent message", e);
-                    }
-                });
-                appender.append(account, new SentFolderAppender.Copy(m.id(), raw));
-            }
-        } catch (MessagingException | RuntimeException e) {
-            LOG.warn("Could not resume pending Sent-folder copies: {}", e.toString());
-        }
     }
 }

@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Dictionary;
-import java.util.Hashtable;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -21,16 +19,11 @@ import io.talentats.email.api.OutboxStats;
 import io.talentats.email.api.ProviderPresets;
 import io.talentats.email.api.SubmitReceipt;
 import io.talentats.email.mail.MailSessions;
+import io.talentats.email.runtime.AccountStates;
 import io.talentats.email.runtime.CredentialVault;
-import io.talentats.email.runtime.SecretCipher;
 import io.talentats.email.store.MessageStore;
 
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.Constants;
-import org.osgi.framework.ServiceRegistration;
-import org.osgi.service.cm.Configuration;
-import org.osgi.service.cm.ConfigurationAdmin;
-import org.osgi.service.cm.ManagedService;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -43,28 +36,24 @@ import org.osgi.service.event.EventAdmin;
 import org.osgi.service.event.EventConstants;
 import org.osgi.service.event.EventHandler;
 import org.osgi.service.metatype.annotations.Designate;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The {@link MessageRouter} component: runs the {@link Outbox}, feeds it the platform transport's configuration
- * (encrypting a plain-text password found there), and tells it when accounts or the connectivity switch change.
+ * The {@link MessageRouter} component: runs the {@link Outbox}, takes the platform transport's settings from
+ * {@link PlatformTransport}, and tells the outbox when an account is saved or disconnected or connectivity comes
+ * back. Nothing else about accounts reaches it: their health lives in the store and changes no lane.
  */
 // Immediate: the outbox must deliver what was queued before a restart even if nobody submits anything new.
-@Component(service = {MessageRouter.class, EventHandler.class}, configurationPid = RouterConfig.PID, immediate = true,
+@Component(service = {MessageRouter.class, EventHandler.class, PlatformTransport.Listener.class},
+        configurationPid = RouterConfig.PID, immediate = true,
         property = {
-            EventConstants.EVENT_TOPIC + "=" + EmailEvents.TOPIC_PREFIX + "account/*",
+            EventConstants.EVENT_TOPIC + "=" + EmailEvents.ACCOUNT_SAVED,
+            EventConstants.EVENT_TOPIC + "=" + EmailEvents.ACCOUNT_DISCONNECTED,
             EventConstants.EVENT_TOPIC + "=" + EmailEvents.CONNECTIVITY_CHANGED
         })
 @Designate(ocd = RouterConfig.class)
-public class OutboxRouter implements MessageRouter, EventHandler {
+public class OutboxRouter implements MessageRouter, EventHandler, PlatformTransport.Listener {
 
-    private static final Logger LOG = LoggerFactory.getLogger(OutboxRouter.class);
-
-    private final SecretCipher cipher;
-    private final ConfigurationAdmin configAdmin;
     private final Outbox outbox;
-    private final ServiceRegistration<ManagedService> platformConfig;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -77,20 +66,13 @@ public class OutboxRouter implements MessageRouter, EventHandler {
     @Activate
     public OutboxRouter(RouterConfig config, BundleContext context, @Reference MessageStore store,
             @Reference MailSessions sessions, @Reference AccountSettingsService settings,
-            @Reference CredentialVault vault, @Reference Connectivity connectivity, @Reference SecretCipher cipher,
-            @Reference ConfigurationAdmin configAdmin) {
-        this.cipher = cipher;
-        this.configAdmin = configAdmin;
-        this.outbox = new Outbox(config, ownerId(context), store, sessions, settings, vault, connectivity::isEnabled,
-                () -> eventAdmin, () -> presets);
-        Hashtable<String, Object> props = new Hashtable<>();
-        props.put(Constants.SERVICE_PID, PlatformConfig.PID);
-        this.platformConfig = context.registerService(ManagedService.class, this::platformUpdated, props);
+            @Reference CredentialVault vault, @Reference AccountStates states, @Reference Connectivity connectivity) {
+        this.outbox = new Outbox(config, ownerId(context), store, sessions, settings, vault, states,
+                connectivity::isEnabled, () -> eventAdmin, () -> presets);
     }
 
     @Deactivate
     void deactivate() {
-        platformConfig.unregister();
         outbox.stop();
     }
 
@@ -120,6 +102,11 @@ public class OutboxRouter implements MessageRouter, EventHandler {
     }
 
     @Override
+    public void platform(PlatformSettings settings) {
+        outbox.platform(settings);
+    }
+
+    @Override
     public void handleEvent(Event event) {
         if (EmailEvents.CONNECTIVITY_CHANGED.equals(event.getTopic())) {
             if (Boolean.TRUE.equals(event.getProperty(EmailEvents.ENABLED))) {
@@ -130,36 +117,6 @@ public class OutboxRouter implements MessageRouter, EventHandler {
         Object user = event.getProperty(EmailEvents.USER_ID);
         if (user != null) {
             outbox.accountChanged(user.toString());
-        }
-    }
-
-    private void platformUpdated(Dictionary<String, ?> props) {
-        String context = SecretCipher.context(PlatformConfig.PID, "password");
-        try {
-            Object password = props == null ? null : props.get("password");
-            if (password instanceof String p && !p.isBlank() && !cipher.isCipherText(p)) {
-                encryptPlatformPassword(p, context);
-                return; // the update this causes brings the encrypted value back here
-            }
-            PlatformSettings settings = PlatformSettings.from(props, ct -> cipher.decrypt(ct, context));
-            LOG.info("Platform transport: {}", settings.ready() ? settings : "not configured");
-            outbox.platform(settings);
-        } catch (RuntimeException e) {
-            LOG.error("The platform transport configuration ({}) is not usable: {}", PlatformConfig.PID,
-                    e.getMessage());
-            outbox.platform(PlatformSettings.NONE);
-        }
-    }
-
-    private void encryptPlatformPassword(String plain, String context) {
-        try {
-            Configuration c = configAdmin.getConfiguration(PlatformConfig.PID, "?");
-            Dictionary<String, Object> p = c.getProperties();
-            p.put("password", cipher.encrypt(plain, context));
-            c.update(p);
-            LOG.warn("The platform SMTP password in {} was plain text; it is now stored encrypted", PlatformConfig.PID);
-        } catch (IOException e) {
-            LOG.error("Cannot store the encrypted platform password in {}", PlatformConfig.PID, e);
         }
     }
 

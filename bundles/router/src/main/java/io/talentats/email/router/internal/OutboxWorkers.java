@@ -1,24 +1,17 @@
 package io.talentats.email.router.internal;
 
-import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 import io.talentats.email.api.Account;
 import io.talentats.email.api.Route;
-import io.talentats.email.mail.MailSessions;
 import io.talentats.email.router.internal.RoutingPolicy.Action;
 import io.talentats.email.router.internal.RoutingPolicy.Decision;
-import io.talentats.email.runtime.CredentialVault;
-import io.talentats.email.runtime.MailAccount;
-import io.talentats.email.store.MessageStore;
 import io.talentats.email.store.StoredOutbound;
 
 import org.slf4j.Logger;
@@ -28,65 +21,35 @@ import org.slf4j.LoggerFactory;
  * The bounded pool of workers and the lanes they work: one lane per sender, so each SMTP connection is reused for a
  * sender's burst and a slow or rate-limited sender never holds up the others.
  */
-final class OutboxWorkers {
+final class OutboxWorkers implements Lane.Host {
 
     private static final Logger LOG = LoggerFactory.getLogger(OutboxWorkers.class);
+    /** A lane unused this long, with nothing waiting and no connection, is dropped. */
+    private static final long ABANDONED_MILLIS = 600_000;
 
-    /** What lanes need from the router. */
-    interface Context {
-        MessageStore store();
-
-        MailSessions sessions();
-
-        CredentialVault vault();
-
-        Supplier<PlatformSettings> platform();
-
-        Events events();
-
-        RouterConfig config();
-
-        Clock clock();
-
-        SentFolderAppender appender();
-
-        SendingLimiter limiterFor(MailAccount account, Account masked);
-
-        boolean wantsSentCopy(MailAccount account, Account masked);
-    }
-
-    private final Context context;
+    private final LaneContext context;
     private final ThreadPoolExecutor pool;
     private final ScheduledExecutorService timer;
     private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
     private final Backlog backlog = new Backlog();
     private volatile boolean stopping;
 
-    OutboxWorkers(Context context) {
+    OutboxWorkers(LaneContext context, int workers, long smtpIdleCloseMillis) {
         this.context = context;
-        int n = context.config().workers();
-        this.pool = new ThreadPoolExecutor(n, n, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+        this.pool = new ThreadPoolExecutor(workers, workers, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 context.sessions().threads("talentats-outbox-worker"));
         this.pool.allowCoreThreadTimeOut(true);
         ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1,
                 context.sessions().threads("talentats-outbox-idle"));
         t.setRemoveOnCancelPolicy(true);
         this.timer = t;
-        long idle = context.config().smtp_idle_close_ms();
-        long every = Math.max(100, Math.min(idle / 2, 1000));
-        timer.scheduleWithFixedDelay(() -> closeIdle(idle), every, every, TimeUnit.MILLISECONDS);
+        long every = Math.max(100, Math.min(smtpIdleCloseMillis / 2, 1000));
+        timer.scheduleWithFixedDelay(() -> closeIdle(smtpIdleCloseMillis), every, every, TimeUnit.MILLISECONDS);
     }
 
-    Context context() {
-        return context;
-    }
-
-    boolean stopping() {
+    @Override
+    public boolean stopping() {
         return stopping;
-    }
-
-    void execute(Runnable r) {
-        pool.execute(r);
     }
 
     /** Whether lanes may be handed more messages from memory (see {@link Backlog}). */
@@ -94,7 +57,8 @@ final class OutboxWorkers {
         return backlog.hasRoom();
     }
 
-    void done(Job job) {
+    @Override
+    public void done(Job job) {
         backlog.remove(job.message());
     }
 
@@ -104,29 +68,30 @@ final class OutboxWorkers {
             LOG.debug("Message {} is already waiting in its lane", m.id());
             return;
         }
-        lane(d, m.userId()).offer(new Job(m, d, account, m.attempts()));
+        toLane(new Job(m, d, account, m.attempts()));
     }
 
-    private void offer(Job job) {
-        backlog.add(job.message());
-        lane(job.decision(), job.message().userId()).offer(job);
-    }
-
-    private Lane lane(Decision d, String userId) {
-        return lane(d.route() == Route.PLATFORM ? null : userId);
-    }
-
-    private Lane lane(String userId) {
+    /**
+     * Offers the job to its sender's lane. Offering happens inside the map's update of that key, so a lane is never
+     * dropped as abandoned between being found and being offered the job.
+     */
+    private void toLane(Job job) {
+        String userId = job.decision().route() == Route.PLATFORM ? null : job.message().userId();
         String key = userId == null ? "platform" : "user:" + userId;
-        return lanes.computeIfAbsent(key, k -> new Lane(k, userId == null ? Route.PLATFORM : Route.USER_SMTP, userId,
-                this));
+        lanes.compute(key, (k, lane) -> {
+            Lane l = lane != null ? lane
+                    : new Lane(k, userId == null ? Route.PLATFORM : Route.USER_SMTP, userId, this, context, pool);
+            l.offer(job);
+            return l;
+        });
     }
 
     /**
      * A system message that cannot go through the recruiter's server (disconnected, login refused) goes through
      * the platform on their behalf; a custom message fails.
      */
-    void reroute(Job job, String why) {
+    @Override
+    public void reroute(Job job, String why) {
         StoredOutbound m = job.message();
         Decision d;
         if (m.kind().requiresOwnMailbox()) {
@@ -137,7 +102,8 @@ final class OutboxWorkers {
             d = new Decision(Action.WAIT, Route.PLATFORM, why + " and the platform transport is not configured");
         }
         LOG.info("Message {} of user {}: {}", m.id(), m.userId(), d.reason());
-        offer(new Job(m, d, job.account(), job.attempts()));
+        backlog.add(m);
+        toLane(new Job(m, d, job.account(), job.attempts()));
     }
 
     void invalidateUser(String userId) {
@@ -154,14 +120,19 @@ final class OutboxWorkers {
         }
     }
 
+    /** Messages waiting in lanes (tests, status). */
+    int waiting() {
+        return lanes.values().stream().mapToInt(Lane::queued).sum();
+    }
+
     private void closeIdle(long idleMillis) {
         long now = System.currentTimeMillis();
-        lanes.forEach((key, lane) -> {
-            lane.closeIfIdle(now, idleMillis);
-            if (lane.abandoned(now, Math.max(idleMillis, 600_000))) {
-                lanes.remove(key, lane);
-            }
-        });
+        for (String key : lanes.keySet()) {
+            lanes.computeIfPresent(key, (k, lane) -> {
+                lane.closeIfIdle(now, idleMillis);
+                return lane.abandoned(now, Math.max(idleMillis, ABANDONED_MILLIS)) ? null : lane;
+            });
+        }
     }
 
     /** Stops taking messages, lets the messages being sent finish, and closes every connection. */

@@ -7,7 +7,6 @@ import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 @ObjectClassDefinition(
-        pid = PlatformConfig.PID,
         name = "talentATS email platform transport",
         description = "The platform's own SMTP server, which sends stage-change and interview mail on a recruiter's "
                 + "behalf when their mailbox is not connected.")

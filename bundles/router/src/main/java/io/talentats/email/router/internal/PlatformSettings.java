@@ -1,10 +1,7 @@
 package io.talentats.email.router.internal;
 
-import java.util.Dictionary;
-
 import io.talentats.email.api.Endpoint;
 import io.talentats.email.api.Secret;
-import io.talentats.email.api.Security;
 
 /**
  * The platform transport as configured (PID {@value PlatformConfig#PID}), its password decrypted for use.
@@ -30,34 +27,27 @@ record PlatformSettings(Endpoint endpoint, String username, Secret password, Str
     }
 
     /** Reads the configuration; problems are reported by what they name, never by the password. */
-    static PlatformSettings from(Dictionary<String, ?> p, java.util.function.UnaryOperator<String> decrypt) {
-        if (p == null) {
-            return NONE;
-        }
-        String host = str(p, "host");
-        String from = str(p, "from.address");
+    static PlatformSettings from(PlatformConfig c, java.util.function.UnaryOperator<String> decrypt) {
+        String host = blankToNull(c.host());
         if (host == null) {
             return NONE;
         }
+        String from = blankToNull(c.from_address());
         if (from == null) {
             throw new IllegalArgumentException("from.address is missing: the platform needs a sender address");
         }
-        int port = p.get("port") == null ? 587 : Integer.parseInt(p.get("port").toString().trim());
-        if (port < 1 || port > 65535) {
+        if (c.port() < 1 || c.port() > 65535) {
             throw new IllegalArgumentException("port must be between 1 and 65535");
         }
-        Security security = p.get("security") == null ? Security.STARTTLS
-                : Security.valueOf(p.get("security").toString().trim());
-        String pattern = str(p, "from.name.pattern");
-        String password = str(p, "password");
-        return new PlatformSettings(new Endpoint(host, port, security), str(p, "username"),
+        String pattern = blankToNull(c.from_name_pattern());
+        String password = blankToNull(c.password());
+        return new PlatformSettings(new Endpoint(host, c.port(), c.security()), blankToNull(c.username()),
                 password == null ? null : Secret.of(decrypt.apply(password)), from,
                 pattern == null ? "{name} via talentATS" : pattern);
     }
 
-    private static String str(Dictionary<String, ?> p, String key) {
-        Object v = p.get(key);
-        return v == null || v.toString().isBlank() ? null : v.toString().trim();
+    private static String blankToNull(String v) {
+        return v == null || v.isBlank() ? null : v.trim();
     }
 
     @Override

@@ -2,7 +2,8 @@ package io.talentats.email.router.internal;
 
 import java.io.IOException;
 
-import jakarta.mail.AuthenticationFailedException;
+import io.talentats.email.mail.MailFailures;
+
 import jakarta.mail.MessagingException;
 import jakarta.mail.SendFailedException;
 
@@ -11,7 +12,7 @@ import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 
 /**
  * What a failed send means for the message: try again later (4xx replies, connection trouble), give up (5xx), or
- * the login was refused (the account is marked unhealthy).
+ * the login was refused (the account is marked unhealthy) as {@link MailFailures}, the one classifier, decides.
  */
 record SendFailure(Kind kind, String reason, String serverReply) {
 
@@ -24,7 +25,7 @@ record SendFailure(Kind kind, String reason, String serverReply) {
     static SendFailure of(Throwable e, String lastServerReply) {
         String reply = reply(e, lastServerReply);
         int code = code(e, reply);
-        if (e instanceof AuthenticationFailedException || code == 535 || code == 534 || code == 530) {
+        if (MailFailures.classify(e, reply).loginRefused()) {
             return new SendFailure(Kind.AUTHENTICATION, "the SMTP server refused the login", reply);
         }
         if (code >= 400 && code < 500) {

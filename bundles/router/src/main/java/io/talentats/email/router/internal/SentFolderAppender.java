@@ -1,6 +1,10 @@
 package io.talentats.email.router.internal;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.Optional;
+import java.util.Properties;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -12,8 +16,10 @@ import java.util.concurrent.ExecutorService;
 import io.talentats.email.api.MessageRecord.SentCopy;
 import io.talentats.email.mail.MailSessions;
 import io.talentats.email.mail.MailSessions.Protocol;
+import io.talentats.email.runtime.CredentialVault;
 import io.talentats.email.runtime.MailAccount;
 import io.talentats.email.store.MessageStore;
+import io.talentats.email.store.StoredOutbound;
 
 import jakarta.mail.Flags;
 import jakarta.mail.Folder;
@@ -21,6 +27,7 @@ import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.Store;
+import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 
 import org.eclipse.angus.mail.imap.IMAPFolder;
@@ -42,14 +49,50 @@ final class SentFolderAppender {
 
     private final MailSessions sessions;
     private final MessageStore store;
+    private final CredentialVault vault;
     private final ExecutorService executor;
     private final Map<String, Deque<Copy>> waiting = new ConcurrentHashMap<>();
     private final Map<String, String> sentFolderByUser = new ConcurrentHashMap<>();
 
-    SentFolderAppender(MailSessions sessions, MessageStore store, ExecutorService executor) {
+    SentFolderAppender(MailSessions sessions, MessageStore store, CredentialVault vault, ExecutorService executor) {
         this.sessions = sessions;
         this.store = store;
+        this.vault = vault;
         this.executor = executor;
+    }
+
+    /** Appends, in the background, the copies that were still pending when the node stopped. */
+    void resumePending() {
+        executor.execute(() -> {
+            try {
+                for (StoredOutbound m : store.pendingSentCopies(1000)) {
+                    Optional<MailAccount> a = vault.open(m.userId());
+                    if (a.isEmpty()) {
+                        store.recordSentCopy(m.id(), SentCopy.FAILED, "the account was disconnected");
+                        continue;
+                    }
+                    append(a.get(), new Copy(m.id(), rebuild(m, a.get())));
+                }
+            } catch (MessagingException | RuntimeException e) {
+                LOG.warn("Could not resume pending Sent-folder copies: {}", e.toString());
+            }
+        });
+    }
+
+    /** The message as it was sent (same Message-ID, same headers), from what the outbox stored. */
+    private byte[] rebuild(StoredOutbound m, MailAccount account) throws MessagingException {
+        return sessions.call(() -> {
+            try {
+                Session s = sessions.session(new Properties());
+                MimeMessage mime = MimeBuilder.build(s, m, new MimeBuilder.Envelope(
+                        new InternetAddress(account.emailAddress(), account.displayName(), "UTF-8"), null));
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                mime.writeTo(out);
+                return out.toByteArray();
+            } catch (IOException e) {
+                throw new MessagingException("cannot rebuild the sent message", e);
+            }
+        });
     }
 
     void append(MailAccount account, Copy copy) {

@@ -6,9 +6,11 @@ import java.time.Instant;
 import java.util.List;
 
 import io.talentats.email.api.Attachment;
+import io.talentats.email.api.MessageContent;
 import io.talentats.email.api.MessageKind;
 import io.talentats.email.api.MessageStatus;
 import io.talentats.email.api.Route;
+import io.talentats.email.store.OutboundMail;
 import io.talentats.email.store.StoredOutbound;
 
 import org.junit.jupiter.api.Test;
@@ -18,9 +20,10 @@ class BacklogTest {
     private static StoredOutbound message(String id, int attachmentBytes) {
         List<Attachment> attachments = attachmentBytes == 0 ? List.of()
                 : List.of(new Attachment("cv.pdf", "application/pdf", new byte[attachmentBytes]));
-        return new StoredOutbound(id, "u1", MessageKind.CUSTOM, MessageStatus.QUEUED, Route.USER_SMTP, "Jane",
-                "jane@example.com", List.of("cand@example.org"), List.of(), "Hello", "text", null, attachments, "c1",
-                null, null, "tok", "<tok.t@example.com>", null, null, Instant.EPOCH, 0);
+        MessageContent content = new MessageContent(List.of("cand@example.org"), List.of(), "Hello", "text", null,
+                attachments, "c1", null, null);
+        return new StoredOutbound(id, new OutboundMail("u1", MessageKind.CUSTOM, "Jane", "jane@example.com", content,
+                null, "tok", "<tok.t@example.com>", null, null), MessageStatus.QUEUED, Route.USER_SMTP, Instant.EPOCH, 0);
     }
 
     @Test

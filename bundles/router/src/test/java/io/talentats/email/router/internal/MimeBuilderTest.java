@@ -9,9 +9,11 @@ import java.util.List;
 import java.util.Properties;
 
 import io.talentats.email.api.Attachment;
+import io.talentats.email.api.MessageContent;
 import io.talentats.email.api.MessageKind;
 import io.talentats.email.api.MessageStatus;
 import io.talentats.email.api.Route;
+import io.talentats.email.store.OutboundMail;
 import io.talentats.email.store.StoredOutbound;
 import io.talentats.email.store.ThreadTip;
 
@@ -25,9 +27,15 @@ import org.junit.jupiter.api.Test;
 class MimeBuilderTest {
 
     private static StoredOutbound stored(MessageKind kind, List<Attachment> attachments) {
-        return new StoredOutbound("01ID", "u1", kind, MessageStatus.SENDING, Route.USER_SMTP, "Jane", "jane@example.com",
-                List.of("cand@example.org"), List.of(), "Grüße aus Köln", "plain text", "<p>html</p>", attachments,
-                "c1", "a1", "t1", "tok", "<tok.t@example.com>", "<prev@example.com>", "<first@example.com> <prev@example.com>",
+        return stored(kind, new MessageContent(List.of("cand@example.org"), List.of(), "Grüße aus Köln", "plain text",
+                "<p>html</p>", attachments, "c1", "a1", "t1"), "<prev@example.com>",
+                "<first@example.com> <prev@example.com>");
+    }
+
+    private static StoredOutbound stored(MessageKind kind, MessageContent content, String inReplyTo,
+            String references) {
+        return new StoredOutbound("01ID", new OutboundMail("u1", kind, "Jane", "jane@example.com", content, null,
+                "tok", "<tok.t@example.com>", inReplyTo, references), MessageStatus.SENDING, Route.USER_SMTP,
                 Instant.parse("2026-11-26T10:00:00Z"), 0);
     }
 
@@ -77,10 +85,9 @@ class MimeBuilderTest {
         StoredOutbound base = stored(MessageKind.CUSTOM, List.of());
         for (String text : List.of("Dear candidate,\r\nsee you on Monday.\n", "Grüße aus Köln, Zoë",
                 "x".repeat(999), "nul\u0000byte")) {
-            StoredOutbound m = new StoredOutbound(base.id(), base.userId(), base.kind(), base.status(), base.route(),
-                    base.senderName(), base.senderAddress(), base.to(), base.cc(), base.subject(), text, null,
-                    List.of(), base.candidateId(), base.applicationId(), base.threadId(), base.replyToken(),
-                    base.internetMessageId(), null, null, base.createdAt(), 0);
+            MessageContent c = base.content();
+            StoredOutbound m = stored(base.kind(), new MessageContent(c.to(), c.cc(), c.subject(), text, null,
+                    List.of(), c.candidateId(), c.applicationId(), c.threadId()), null, null);
             MimeMessage built = MimeBuilder.build(s, m, env);
             String wire = new String(bytes(built), StandardCharsets.US_ASCII);
             MimeMessage received = new MimeMessage(s, new java.io.ByteArrayInputStream(bytes(built)));

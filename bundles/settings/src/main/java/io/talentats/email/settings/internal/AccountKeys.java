@@ -8,6 +8,9 @@ import io.talentats.email.api.AccountHealth;
 import io.talentats.email.api.Endpoint;
 import io.talentats.email.api.Security;
 import io.talentats.email.api.Verification;
+import io.talentats.email.runtime.AccountConfig;
+import io.talentats.email.runtime.AccountState;
+import io.talentats.email.runtime.AccountStates;
 
 /**
  * The stable layout of one account's factory configuration: factory PID {@value #FACTORY_PID}, named after the user
@@ -16,7 +19,7 @@ import io.talentats.email.api.Verification;
  */
 final class AccountKeys {
 
-    static final String FACTORY_PID = "io.talentats.email.account";
+    static final String FACTORY_PID = AccountConfig.FACTORY_PID;
 
     static final String USER_ID = "user.id";
     static final String EMAIL_ADDRESS = "email.address";
@@ -35,12 +38,19 @@ final class AccountKeys {
     static final String SAVE_SENT_COPY = "save.sent.copy";
     static final String ENABLED = "enabled";
     static final String SAVED_AT = "saved.at";
-    static final String VERIFIED_AT = "verified.at";
-    static final String VERIFIED_PASSED = "verified.passed";
-    static final String VERIFIED_SUMMARY = "verified.summary";
-    static final String HEALTH_STATE = "health.state";
-    static final String HEALTH_REASON = "health.reason";
-    static final String HEALTH_SINCE = "health.since";
+
+    /**
+     * Runtime state that versions before 1.0 kept in the configuration; it now lives in {@link AccountStates}. The
+     * settings service carries values found under these keys over once and removes them.
+     */
+    static final String LEGACY_VERIFIED_AT = "verified.at";
+    static final String LEGACY_VERIFIED_PASSED = "verified.passed";
+    static final String LEGACY_VERIFIED_SUMMARY = "verified.summary";
+    static final String LEGACY_HEALTH_STATE = "health.state";
+    static final String LEGACY_HEALTH_REASON = "health.reason";
+    static final String LEGACY_HEALTH_SINCE = "health.since";
+    static final java.util.List<String> LEGACY_STATE = java.util.List.of(LEGACY_VERIFIED_AT, LEGACY_VERIFIED_PASSED,
+            LEGACY_VERIFIED_SUMMARY, LEGACY_HEALTH_STATE, LEGACY_HEALTH_REASON, LEGACY_HEALTH_SINCE);
 
     private AccountKeys() {}
 
@@ -48,7 +58,8 @@ final class AccountKeys {
         return FACTORY_PID + "~" + userId;
     }
 
-    static Account toAccount(Dictionary<String, Object> p) {
+    /** The account as the host sees it: the configuration, and what using it taught us. */
+    static Account toAccount(Dictionary<String, Object> p, AccountState state) {
         return new Account(
                 str(p, USER_ID),
                 str(p, EMAIL_ADDRESS),
@@ -61,8 +72,8 @@ final class AccountKeys {
                 bool(p, ENABLED, true),
                 str(p, PASSWORD) != null,
                 instant(p, SAVED_AT),
-                verification(p),
-                health(p));
+                state.lastVerification(),
+                state.health());
     }
 
     static Endpoint endpoint(Dictionary<String, Object> p, String host, String port, String security) {
@@ -75,17 +86,19 @@ final class AccountKeys {
         return v == null || v.equals("auto") ? null : Boolean.valueOf(v);
     }
 
-    static Verification verification(Dictionary<String, Object> p) {
-        Instant at = instant(p, VERIFIED_AT);
-        return at == null ? null : new Verification(at, bool(p, VERIFIED_PASSED, false), str(p, VERIFIED_SUMMARY));
-    }
-
-    static AccountHealth health(Dictionary<String, Object> p) {
-        String state = str(p, HEALTH_STATE);
-        if (state == null) {
-            return AccountHealth.healthy();
+    /** The state a configuration written before 1.0 holds, or {@code null} if it holds none. */
+    static AccountState legacyState(Dictionary<String, Object> p) {
+        if (LEGACY_STATE.stream().noneMatch(k -> p.get(k) != null)) {
+            return null;
         }
-        return new AccountHealth(AccountHealth.State.valueOf(state), str(p, HEALTH_REASON), instant(p, HEALTH_SINCE));
+        Instant at = instant(p, LEGACY_VERIFIED_AT);
+        Verification v = at == null ? null
+                : new Verification(at, bool(p, LEGACY_VERIFIED_PASSED, false), str(p, LEGACY_VERIFIED_SUMMARY));
+        String state = str(p, LEGACY_HEALTH_STATE);
+        AccountHealth health = state == null ? AccountHealth.healthy()
+                : new AccountHealth(AccountHealth.State.valueOf(state), str(p, LEGACY_HEALTH_REASON),
+                        instant(p, LEGACY_HEALTH_SINCE));
+        return new AccountState(str(p, USER_ID), v, health);
     }
 
     static String str(Dictionary<String, Object> p, String key) {

@@ -29,6 +29,9 @@ import io.talentats.email.api.EmailEvents;
 import io.talentats.email.api.FieldError;
 import io.talentats.email.api.InvalidSettingsException;
 import io.talentats.email.api.Verification;
+import io.talentats.email.runtime.AccountState;
+import io.talentats.email.runtime.Announcer;
+import io.talentats.email.runtime.AccountStates;
 import io.talentats.email.runtime.CredentialVault;
 import io.talentats.email.runtime.MailAccount;
 import io.talentats.email.runtime.SecretCipher;
@@ -44,7 +47,6 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
-import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,6 +76,10 @@ public class ConfigAdminAccounts implements AccountSettingsService, CredentialVa
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile EventAdmin eventAdmin;
+    private final Announcer announcer = new Announcer(() -> eventAdmin);
+
+    /** Health and tests, kept in the message database; absent while the store is not installed. */
+    private volatile AccountStates states;
 
     @Activate
     public ConfigAdminAccounts(ProductConfig config, @Reference ConfigurationAdmin configAdmin,
@@ -129,8 +135,7 @@ public class ConfigAdminAccounts implements AccountSettingsService, CredentialVa
             }
             String pid = AccountKeys.pid(userId);
             Dictionary<String, Object> p = new Hashtable<>();
-            // Keep what using the account taught us (verification, health) unless the connection settings changed.
-            existing.ifPresent(c -> carryOver(c.getProperties(), draft, p));
+            boolean sameConnection = existing.isPresent() && sameConnection(existing.get().getProperties(), draft);
             p.put(AccountKeys.USER_ID, userId);
             p.put(AccountKeys.EMAIL_ADDRESS, draft.emailAddress().trim());
             p.put(AccountKeys.USERNAME, draft.username() == null || draft.username().isEmpty()
@@ -156,14 +161,6 @@ public class ConfigAdminAccounts implements AccountSettingsService, CredentialVa
             p.put(AccountKeys.SAVE_SENT_COPY, draft.saveSentCopy() == null ? "auto" : draft.saveSentCopy().toString());
             p.put(AccountKeys.ENABLED, draft.enabled());
             p.put(AccountKeys.SAVED_AT, clock.instant().toString());
-            if (tested) {
-                p.put(AccountKeys.VERIFIED_AT, passed.verification().at().toString());
-                p.put(AccountKeys.VERIFIED_PASSED, true);
-                p.put(AccountKeys.VERIFIED_SUMMARY, passed.verification().summary());
-                p.remove(AccountKeys.HEALTH_STATE);
-                p.remove(AccountKeys.HEALTH_REASON);
-                p.remove(AccountKeys.HEALTH_SINCE);
-            }
             try {
                 Configuration c = existing.isPresent()
                         ? existing.get()
@@ -173,33 +170,85 @@ public class ConfigAdminAccounts implements AccountSettingsService, CredentialVa
                 throw new IllegalStateException("Cannot store the email settings of user " + userId, e);
             }
             passedTests.remove(userId);
+            // What using the account taught us (test, health) holds only for the settings it was learnt with.
+            AccountStates s = states;
+            if (s != null) {
+                if (!sameConnection) {
+                    s.forget(userId);
+                }
+                if (tested) {
+                    s.recordVerification(userId, passed.verification());
+                    s.recordHealth(userId, AccountHealth.healthy());
+                }
+            }
             LOG.info("Saved email settings of user {} ({})", userId, existing.isPresent() ? "updated" : "connected");
-            post(EmailEvents.ACCOUNT_SAVED, Map.of(EmailEvents.USER_ID, userId));
-            return AccountKeys.toAccount(p);
+            announcer.post(EmailEvents.ACCOUNT_SAVED, Map.of(EmailEvents.USER_ID, userId));
+            return AccountKeys.toAccount(p, state(userId));
         }
     }
 
-    private static void carryOver(Dictionary<String, Object> old, AccountDraft draft, Dictionary<String, Object> p) {
-        Account before = AccountKeys.toAccount(old);
-        boolean sameConnection = Objects.equals(before.smtp(), draft.smtp()) && Objects.equals(before.imap(), draft.imap())
+    /** Whether the draft connects as the stored settings do: same servers, same login, password kept. */
+    private static boolean sameConnection(Dictionary<String, Object> old, AccountDraft draft) {
+        Account before = AccountKeys.toAccount(old, AccountState.unknown(null));
+        return Objects.equals(before.smtp(), draft.smtp()) && Objects.equals(before.imap(), draft.imap())
                 && (draft.password() == null || draft.password().isEmpty())
                 && Objects.equals(before.username(), draft.username() == null || draft.username().isEmpty()
                         ? draft.emailAddress().trim() : draft.username());
-        if (!sameConnection) {
-            return;
-        }
-        for (String key : List.of(AccountKeys.VERIFIED_AT, AccountKeys.VERIFIED_PASSED, AccountKeys.VERIFIED_SUMMARY,
-                AccountKeys.HEALTH_STATE, AccountKeys.HEALTH_REASON, AccountKeys.HEALTH_SINCE)) {
-            Object v = old.get(key);
-            if (v != null) {
-                p.put(key, v);
-            }
-        }
     }
 
     @Override
     public Optional<Account> get(String userId) {
-        return find(userId).map(c -> AccountKeys.toAccount(c.getProperties()));
+        return find(userId).map(c -> AccountKeys.toAccount(c.getProperties(), state(userId)));
+    }
+
+    private AccountState state(String userId) {
+        AccountStates s = states;
+        return s == null ? AccountState.unknown(userId) : s.get(userId);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindStates")
+    void bindStates(AccountStates states) {
+        this.states = states;
+        carryOverLegacyState(states);
+    }
+
+    void unbindStates(AccountStates states) {
+        if (this.states == states) {
+            this.states = null;
+        }
+    }
+
+    /**
+     * Moves health and test results that versions before 1.0 wrote into account configurations over to the store
+     * (unless the store already knows better) and removes them from the configuration, once.
+     */
+    private void carryOverLegacyState(AccountStates target) {
+        synchronized (KeyRing.SECRET_WRITES) {
+            for (Configuration c : configurations("(service.factoryPid=" + AccountKeys.FACTORY_PID + ")")) {
+                Dictionary<String, Object> p = c.getProperties();
+                AccountState legacy = AccountKeys.legacyState(p);
+                if (legacy == null || legacy.userId() == null) {
+                    continue;
+                }
+                try {
+                    AccountState known = target.get(legacy.userId());
+                    if (known.lastVerification() == null && legacy.lastVerification() != null) {
+                        target.recordVerification(legacy.userId(), legacy.lastVerification());
+                    }
+                    if (known.health().isHealthy() && !legacy.health().isHealthy()) {
+                        target.recordHealth(legacy.userId(), legacy.health());
+                    }
+                    AccountKeys.LEGACY_STATE.forEach(p::remove);
+                    c.update(p);
+                    LOG.info("Moved the health and last test of user {} from its configuration to the store",
+                            legacy.userId());
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("Could not move the state of user {} to the store; trying again at the next start: {}",
+                            legacy.userId(), e.toString());
+                }
+            }
+        }
     }
 
     @Override
@@ -215,16 +264,24 @@ public class ConfigAdminAccounts implements AccountSettingsService, CredentialVa
                 throw new IllegalStateException("Cannot remove the email settings of user " + userId, e);
             }
         }
+        AccountStates s = states;
+        if (s != null) {
+            s.forget(userId);
+        }
         LOG.info("Disconnected the email account of user {}", userId);
-        post(EmailEvents.ACCOUNT_DISCONNECTED, Map.of(EmailEvents.USER_ID, userId));
+        announcer.post(EmailEvents.ACCOUNT_DISCONNECTED, Map.of(EmailEvents.USER_ID, userId));
         return true;
     }
 
     @Override
     public List<Account> list() {
         List<Account> accounts = new ArrayList<>();
+        AccountStates s = states;
+        Map<String, AccountState> known = s == null ? Map.of() : s.all();
         for (Configuration c : configurations("(service.factoryPid=" + AccountKeys.FACTORY_PID + ")")) {
-            accounts.add(AccountKeys.toAccount(c.getProperties()));
+            Dictionary<String, Object> p = c.getProperties();
+            String user = AccountKeys.str(p, AccountKeys.USER_ID);
+            accounts.add(AccountKeys.toAccount(p, known.getOrDefault(user, AccountState.unknown(user))));
         }
         accounts.sort(Comparator.comparing(Account::userId));
         return accounts;
@@ -234,26 +291,13 @@ public class ConfigAdminAccounts implements AccountSettingsService, CredentialVa
     public Optional<MailAccount> open(String userId) {
         return find(userId).map(c -> {
             Dictionary<String, Object> p = c.getProperties();
-            Account a = AccountKeys.toAccount(p);
+            Account a = AccountKeys.toAccount(p, AccountState.unknown(userId));
             String cipherText = AccountKeys.str(p, AccountKeys.PASSWORD);
             Secret password = cipherText == null ? null
                     : Secret.of(cipher.decrypt(cipherText, SecretCipher.context(c.getPid(), AccountKeys.PASSWORD)));
             return new MailAccount(a.userId(), a.emailAddress(), a.username(), password, a.displayName(), a.smtp(),
                     a.imap(), a.presetId(), a.saveSentCopy(), a.enabled());
         });
-    }
-
-    @Override
-    public void recordVerification(String userId, Verification v) {
-        boolean updated = updateRuntimeState(userId, p -> {
-            p.put(AccountKeys.VERIFIED_AT, v.at().toString());
-            p.put(AccountKeys.VERIFIED_PASSED, v.passed());
-            p.put(AccountKeys.VERIFIED_SUMMARY, v.summary() == null ? "" : v.summary());
-            return true;
-        });
-        if (updated) {
-            post(EmailEvents.ACCOUNT_VERIFIED, Map.of(EmailEvents.USER_ID, userId, EmailEvents.PASSED, v.passed()));
-        }
     }
 
     @Override
@@ -281,51 +325,6 @@ public class ConfigAdminAccounts implements AccountSettingsService, CredentialVa
             return HexFormat.of().formatHex(mac.doFinal(material.getBytes(StandardCharsets.UTF_8)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is not available in this JVM", e);
-        }
-    }
-
-    @Override
-    public void recordHealth(String userId, AccountHealth health) {
-        boolean changed = updateRuntimeState(userId, p -> {
-            AccountHealth before = AccountKeys.health(p);
-            if (before.state() == health.state()) {
-                return false;
-            }
-            if (health.isHealthy()) {
-                p.remove(AccountKeys.HEALTH_STATE);
-                p.remove(AccountKeys.HEALTH_REASON);
-                p.remove(AccountKeys.HEALTH_SINCE);
-            } else {
-                p.put(AccountKeys.HEALTH_STATE, health.state().name());
-                p.put(AccountKeys.HEALTH_REASON, health.reason() == null ? "" : health.reason());
-                p.put(AccountKeys.HEALTH_SINCE, (health.since() == null ? clock.instant() : health.since()).toString());
-            }
-            return true;
-        });
-        if (changed) {
-            LOG.info("Email account of user {} is now {}{}", userId, health.state(),
-                    health.reason() == null ? "" : ": " + health.reason());
-            post(EmailEvents.ACCOUNT_HEALTH, Map.of(EmailEvents.USER_ID, userId, EmailEvents.HEALTH,
-                    health.state().name(), EmailEvents.REASON, health.reason() == null ? "" : health.reason()));
-        }
-    }
-
-    private boolean updateRuntimeState(String userId, java.util.function.Predicate<Dictionary<String, Object>> change) {
-        synchronized (KeyRing.SECRET_WRITES) {
-            Optional<Configuration> c = find(userId);
-            if (c.isEmpty()) {
-                return false;
-            }
-            Dictionary<String, Object> p = c.get().getProperties();
-            if (!change.test(p)) {
-                return false;
-            }
-            try {
-                c.get().update(p);
-                return true;
-            } catch (IOException e) {
-                throw new IllegalStateException("Cannot store the state of the email account of user " + userId, e);
-            }
         }
     }
 
@@ -362,10 +361,4 @@ public class ConfigAdminAccounts implements AccountSettingsService, CredentialVa
         return sb.toString();
     }
 
-    private void post(String topic, Map<String, ?> props) {
-        EventAdmin ea = eventAdmin;
-        if (ea != null) {
-            ea.postEvent(new Event(topic, props));
-        }
-    }
 }

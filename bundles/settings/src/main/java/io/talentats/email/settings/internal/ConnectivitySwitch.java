@@ -7,6 +7,7 @@ import java.util.Map;
 
 import io.talentats.email.api.Connectivity;
 import io.talentats.email.api.EmailEvents;
+import io.talentats.email.runtime.Announcer;
 
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
@@ -17,7 +18,6 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
-import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +38,7 @@ public class ConnectivitySwitch implements Connectivity {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile EventAdmin eventAdmin;
+    private final Announcer announcer = new Announcer(() -> eventAdmin);
 
     @Activate
     public ConnectivitySwitch(ProductConfig config, @Reference ConfigurationAdmin configAdmin) {
@@ -52,10 +53,7 @@ public class ConnectivitySwitch implements Connectivity {
         enabled = config.enabled();
         if (was != enabled) {
             LOG.info("Email connectivity {}", enabled ? "enabled" : "disabled");
-            EventAdmin ea = eventAdmin;
-            if (ea != null) {
-                ea.postEvent(new Event(EmailEvents.CONNECTIVITY_CHANGED, Map.of(EmailEvents.ENABLED, enabled)));
-            }
+            announcer.post(EmailEvents.CONNECTIVITY_CHANGED, Map.of(EmailEvents.ENABLED, enabled));
         }
     }
 

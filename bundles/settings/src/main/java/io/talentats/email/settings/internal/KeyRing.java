@@ -12,6 +12,7 @@ import java.util.Set;
 import javax.crypto.SecretKey;
 
 import io.talentats.email.api.EmailEvents;
+import io.talentats.email.runtime.Announcer;
 import io.talentats.email.runtime.KeyRotation;
 import io.talentats.email.runtime.SecretCipher;
 
@@ -26,7 +27,6 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
-import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -193,10 +193,7 @@ public class KeyRing implements SecretCipher, KeyRotation {
             } else {
                 LOG.info("Re-encrypted {} secrets under key {} from {}", count, after.currentId(), src.envVariable());
             }
-            EventAdmin ea = eventAdmin;
-            if (ea != null) {
-                ea.postEvent(new Event(EmailEvents.KEY_ROTATED, Map.of(EmailEvents.COUNT, count)));
-            }
+            new Announcer(() -> eventAdmin).post(EmailEvents.KEY_ROTATED, Map.of(EmailEvents.COUNT, count));
             return count;
         }
     }

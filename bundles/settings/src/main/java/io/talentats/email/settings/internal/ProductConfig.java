@@ -1,19 +1,19 @@
 package io.talentats.email.settings.internal;
 
 import org.osgi.service.metatype.annotations.AttributeDefinition;
-import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.osgi.service.metatype.annotations.Option;
 
 /**
- * The product-wide configuration, PID {@value #PID}. Several components read it; each uses the keys it needs. The
- * mail bundle reads the timeout and trust keys under the same names.
+ * The product-wide configuration, PID {@value #PID}: the switch, the keys and the account policy, read by the
+ * settings bundle's components. How mail connections are made is the mail bundle's own configuration
+ * ({@code io.talentats.email.mail}).
  */
 @ObjectClassDefinition(
         pid = ProductConfig.PID,
         name = "talentATS email",
         description = "Product-wide settings of email connectivity: the on/off switch, encryption keys, security "
-                + "policy and network timeouts.")
+                + "policy.")
 public @interface ProductConfig {
 
     String PID = "io.talentats.email";
@@ -52,25 +52,4 @@ public @interface ProductConfig {
             description = "Name of the environment variable holding the keys as ID:BASE64 pairs separated by commas, "
                     + "the current key first. Each key is 32 random bytes, Base64-encoded.")
     String key_env() default "TALENTATS_EMAIL_KEYS";
-
-    @AttributeDefinition(
-            name = "Connect timeout (ms)",
-            description = "How long to wait for a mail server to accept a connection.",
-            min = "1000",
-            max = "60000")
-    int connect_timeout_ms() default 10000;
-
-    @AttributeDefinition(
-            name = "Read timeout (ms)",
-            description = "How long to wait for a mail server's greeting or reply.",
-            min = "1000",
-            max = "120000")
-    int read_timeout_ms() default 15000;
-
-    @AttributeDefinition(
-            name = "Trusted certificates",
-            description = "Path of a PEM file with extra certificates to trust (e.g. an internal mail server's), in "
-                    + "addition to the JVM's trust store. Checks stay on for every other server.",
-            type = AttributeType.STRING)
-    String trusted_certificates() default "";
 }

@@ -1,5 +1,12 @@
 package io.talentats.email.shell.internal;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+
 import io.talentats.email.api.Account;
 import io.talentats.email.api.AccountDraft;
 import io.talentats.email.api.AccountSettingsService;
@@ -9,8 +16,6 @@ import io.talentats.email.api.InvalidSettingsException;
 import io.talentats.email.api.ProviderPresets;
 import io.talentats.email.api.Security;
 
-import org.apache.karaf.shell.api.action.Action;
-import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.Option;
@@ -19,10 +24,11 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.support.completers.StringsCompleter;
 
-@Command(scope = "email", name = "account-set", description = "Connects or changes a user's mailbox; the password is "
-        + "asked for without echo (leave it empty to keep the stored one)")
+@Command(scope = "email", name = "account-set", description = "Connects or changes a user's mailbox. The password "
+        + "is asked for without echo (empty keeps the stored one); scripts give it with --password-file or "
+        + "--password-env, never on the command line")
 @Service
-public class AccountSetCommand implements Action {
+public class AccountSetCommand extends UserCommand {
 
     @Reference
     AccountSettingsService settings;
@@ -32,10 +38,6 @@ public class AccountSetCommand implements Action {
 
     @Reference
     Session session;
-
-    @Argument(index = 0, name = "user", description = "The ATS user id", required = true)
-    @Completion(Completers.Users.class)
-    String user;
 
     @Option(name = "--address", description = "Email address (required for a new account)")
     String address;
@@ -67,8 +69,20 @@ public class AccountSetCommand implements Action {
     @Option(name = "--disabled", description = "Keep the account but do not use it")
     boolean disabled;
 
+    @Option(name = "--password-file", description = "Read the password from the first line of this file (for "
+            + "scripts; make the file readable by Karaf's user only)")
+    String passwordFile;
+
+    @Option(name = "--password-env", description = "Take the password from this environment variable of the Karaf "
+            + "process (for scripts)")
+    String passwordEnv;
+
+    @Option(name = "--keep-password", description = "Keep the stored password without asking (for scripts)")
+    boolean keepPassword;
+
     @Override
     public Object execute() throws Exception {
+        String password = password();
         Account existing = settings.get(user).orElse(null);
         AccountDraft.Builder b = existing != null ? existing.toDraft().toBuilder() : AccountDraft.builder();
         if (address != null) {
@@ -93,33 +107,72 @@ public class AccountSetCommand implements Action {
         b.smtp(endpoint(smtp, smtpSecurity, draft.smtp()));
         b.imap(endpoint(imap, imapSecurity, draft.imap()));
         b.enabled(!disabled);
-        String password = readPassword("Password" + (existing != null && existing.passwordSet()
-                ? " (empty: keep the stored one)" : "") + ": ");
-        b.password(password == null || password.isEmpty() ? null : password);
+        if (password == null) {
+            password = ask("Password" + (existing != null && existing.passwordSet()
+                    ? " (empty: keep the stored one)" : "") + ": ");
+        }
+        b.password(password.isEmpty() ? null : password);
         try {
             Account saved = settings.save(user, b.build());
             System.out.println("Saved the email settings of " + user + " (" + saved.emailAddress() + "). Test them with "
                     + "email:account-test " + user);
         } catch (InvalidSettingsException e) {
-            System.err.println("Not saved:");
+            StringBuilder why = new StringBuilder("Not saved:");
             for (FieldError f : e.errors()) {
-                System.err.println("  " + f.field() + ": " + f.message());
+                why.append("\n  ").append(f.field()).append(": ").append(f.message());
             }
+            throw refused(why.toString());
+        }
+        return null;
+    }
+
+    /** The password given by option ("" keeps the stored one), or {@code null} to ask for it. */
+    private String password() throws Exception {
+        int given = (passwordFile != null ? 1 : 0) + (passwordEnv != null ? 1 : 0) + (keepPassword ? 1 : 0);
+        if (given > 1) {
+            throw refused("Give at most one of --password-file, --password-env and --keep-password.");
+        }
+        if (keepPassword) {
+            return "";
+        }
+        if (passwordFile != null) {
+            Path file = Paths.get(passwordFile);
+            if (!Files.isReadable(file)) {
+                throw refused("Cannot read the password file " + file + ": it does not exist or Karaf may not read it.");
+            }
+            String first = Files.readAllLines(file, StandardCharsets.UTF_8).stream().findFirst().orElse("");
+            if (first.isEmpty()) {
+                throw refused("The password file " + file + " is empty: put the password on its first line.");
+            }
+            return first;
+        }
+        if (passwordEnv != null) {
+            String value = System.getenv(passwordEnv);
+            if (value == null || value.isEmpty()) {
+                throw refused("The environment variable " + passwordEnv + " is not set for the Karaf process.");
+            }
+            return value;
         }
         return null;
     }
 
     /**
-     * Asks without echo on a terminal. Without one (a script piping into bin/client, a headless session) the
-     * password is the next line of input, so it never has to appear on a command line or in the shell history.
+     * Asks without echo on a terminal. Without one (a headless session) the answer is the next line of this
+     * command's own input; when there is none (a script run with bin/client -b, whose lines are commands) the
+     * command refuses rather than take the script's next line for a password.
      */
-    private String readPassword(String prompt) throws java.io.IOException {
+    private String ask(String prompt) throws Exception {
+        String line;
         try {
-            return session.readLine(prompt, '*');
+            line = session.readLine(prompt, '*');
         } catch (UnsupportedOperationException noTerminal) {
-            return new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
-                    java.nio.charset.StandardCharsets.UTF_8)).readLine();
+            line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
         }
+        if (line == null) {
+            throw refused("No password given and no terminal to ask for it: in scripts use --password-file FILE, "
+                    + "--password-env VARIABLE or --keep-password.");
+        }
+        return line;
     }
 
     private static Endpoint endpoint(String hostPort, Security security, Endpoint current) {

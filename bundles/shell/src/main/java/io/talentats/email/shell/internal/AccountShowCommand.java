@@ -3,32 +3,21 @@ package io.talentats.email.shell.internal;
 import io.talentats.email.api.Account;
 import io.talentats.email.api.AccountSettingsService;
 
-import org.apache.karaf.shell.api.action.Action;
-import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
-import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
 
 @Command(scope = "email", name = "account-show", description = "Shows a user's email settings (the password never)")
 @Service
-public class AccountShowCommand implements Action {
+public class AccountShowCommand extends UserCommand {
 
     @Reference
     AccountSettingsService settings;
 
-    @Argument(index = 0, name = "user", description = "The ATS user id", required = true)
-    @Completion(Completers.Users.class)
-    String user;
-
     @Override
-    public Object execute() {
-        Account a = settings.get(user).orElse(null);
-        if (a == null) {
-            System.out.println("User " + user + " has no email account connected.");
-            return null;
-        }
+    public Object execute() throws Exception {
+        Account a = settings.get(user).orElseThrow(this::noAccount);
         ShellTable t = new ShellTable().noHeaders();
         t.column("");
         t.column("");

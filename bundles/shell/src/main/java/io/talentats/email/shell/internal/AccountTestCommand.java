@@ -5,10 +5,9 @@ import io.talentats.email.api.ConnectionTester;
 import io.talentats.email.api.StepResult;
 import io.talentats.email.api.TestOptions;
 
-import org.apache.karaf.shell.api.action.Action;
-import org.apache.karaf.shell.api.action.Argument;
+import java.util.NoSuchElementException;
+
 import org.apache.karaf.shell.api.action.Command;
-import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
@@ -16,21 +15,22 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 @Command(scope = "email", name = "account-test", description = "Tests a user's stored settings against the real "
         + "servers and says what to fix")
 @Service
-public class AccountTestCommand implements Action {
+public class AccountTestCommand extends UserCommand {
 
     @Reference
     ConnectionTester tester;
-
-    @Argument(index = 0, name = "user", description = "The ATS user id", required = true)
-    @Completion(Completers.Users.class)
-    String user;
 
     @Option(name = "--round-trip", description = "Also send a message to the account's own address and wait for it")
     boolean roundTrip;
 
     @Override
-    public Object execute() {
-        ConnectionReport r = tester.testStored(user, roundTrip ? TestOptions.withRoundTrip() : TestOptions.loginOnly());
+    public Object execute() throws Exception {
+        ConnectionReport r;
+        try {
+            r = tester.testStored(user, roundTrip ? TestOptions.withRoundTrip() : TestOptions.loginOnly());
+        } catch (NoSuchElementException e) {
+            throw noAccount();
+        }
         for (StepResult s : r.steps()) {
             System.out.printf("%-20s %-8s %5d ms  %s%n", s.step(), s.outcome(), s.duration().toMillis(), s.detail());
             if (s.failure() != null) {
@@ -43,7 +43,10 @@ public class AccountTestCommand implements Action {
                 }
             }
         }
-        System.out.println(r.passed() ? "Connection works." : "Connection does not work yet.");
+        if (!r.passed()) {
+            throw refused("Connection does not work yet: " + r.summary());
+        }
+        System.out.println("Connection works.");
         return null;
     }
 }

@@ -54,9 +54,11 @@ final class OutboxCommands {
         String id;
 
         @Override
-        public Object execute() {
-            System.out.println(router.retry(id) ? "Message " + id + " is queued again."
-                    : "Message " + id + " is unknown or has not failed.");
+        public Object execute() throws Exception {
+            if (!router.retry(id)) {
+                throw UserCommand.refused("Message " + id + " is unknown or has not failed.");
+            }
+            System.out.println("Message " + id + " is queued again.");
             return null;
         }
     }

@@ -23,14 +23,13 @@ public class PresetsCommand implements Action {
     String address;
 
     @Override
-    public Object execute() {
+    public Object execute() throws Exception {
         List<ProviderPreset> shown;
         if (address != null) {
             shown = presets.lookup(address).map(List::of).orElse(List.of());
             if (shown.isEmpty()) {
-                System.out.println("No preset known for " + address + ": enter the servers by hand (see the provider's "
-                        + "help pages: \"<provider> SMTP settings\").");
-                return null;
+                throw UserCommand.refused("No preset known for " + address + ": enter the servers by hand (see the "
+                        + "provider's help pages: \"<provider> SMTP settings\").");
             }
         } else {
             shown = presets.list();

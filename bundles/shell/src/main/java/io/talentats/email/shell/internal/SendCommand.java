@@ -51,7 +51,7 @@ public class SendCommand implements Action {
     String replyAddress;
 
     @Override
-    public Object execute() {
+    public Object execute() throws Exception {
         try {
             SubmitReceipt r = router.submit(OutboundMessage.builder().senderUserId(user).kind(kind).to(to)
                     .subject(subject).textBody(body).threadId(thread).candidateId(candidate)
@@ -60,10 +60,11 @@ public class SendCommand implements Action {
                     + (r.duplicate() ? " (already queued before)" : "") + ". Follow it with email:outbox or "
                     + "email:thread.");
         } catch (MessageRejectedException e) {
-            System.err.println("Not sent (" + e.reason() + "): " + e.getMessage());
+            StringBuilder why = new StringBuilder("Not sent (" + e.reason() + "): " + e.getMessage());
             for (FieldError f : e.errors()) {
-                System.err.println("  " + f.field() + ": " + f.message());
+                why.append("\n  ").append(f.field()).append(": ").append(f.message());
             }
+            throw UserCommand.refused(why.toString());
         }
         return null;
     }

@@ -2,15 +2,21 @@ package io.talentats.email.store.internal;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import javax.sql.DataSource;
+
+import io.talentats.email.runtime.Threads;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,12 +26,22 @@ import org.slf4j.LoggerFactory;
  * commit). A durable commit costs the same for one change as for a hundred, so concurrent submits and deliveries
  * share it. Each change still succeeds or fails on its own: if one fails, the group is undone and every change is
  * applied alone. A caller that waits for its change returns only once it is committed.
+ *
+ * <p>The writer thread exists only while there is work: it starts with the first change and ends after
+ * {@link #IDLE} without any, so a committer that its owner forgets (an activation that DS abandons) cannot keep a
+ * thread alive. {@link #close()} lets accepted changes commit; a change submitted after it, or racing it, fails
+ * at once rather than waiting forever.
  */
 final class GroupCommitter implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommitter.class);
     /** Most changes in one transaction. */
     static final int MAX_GROUP = 256;
+    /** How long the writer thread waits for work before it ends. */
+    static final Duration IDLE = Duration.ofSeconds(5);
+    /** How long a caller of {@link #apply} waits for its commit. */
+    static final Duration WAIT = Duration.ofSeconds(60);
+    private static final ThreadFactory THREADS = Threads.daemon("talentats-store-writer", null);
 
     /** One change: statements run on the writer's connection, inside the group's transaction. */
     @FunctionalInterface
@@ -36,35 +52,50 @@ final class GroupCommitter implements AutoCloseable {
     private record Pending<T>(Change<T> change, CompletableFuture<T> done) {}
 
     private final DataSource dataSource;
-    private final BlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
-    private final Thread writer;
-    private volatile boolean running = true;
+    private final Duration idle;
+    private final Object lock = new Object();
+    // Guarded by lock.
+    private final Deque<Pending<?>> queue = new ArrayDeque<>();
+    private Thread writer;
+    private boolean closed;
 
     GroupCommitter(DataSource dataSource) {
+        this(dataSource, IDLE);
+    }
+
+    GroupCommitter(DataSource dataSource, Duration idle) {
         this.dataSource = dataSource;
-        this.writer = new Thread(this::run, "talentats-store-writer");
-        this.writer.setDaemon(true);
-        this.writer.start();
+        this.idle = idle;
     }
 
     /** Queues a change; the stage completes when it is committed (or fails with why it was not). */
     <T> CompletableFuture<T> submit(Change<T> change) {
         CompletableFuture<T> done = new CompletableFuture<>();
-        if (!running) {
-            done.completeExceptionally(new IllegalStateException("the message store is stopped"));
-            return done;
+        synchronized (lock) {
+            if (closed) {
+                done.completeExceptionally(new IllegalStateException("the message store is stopped"));
+                return done;
+            }
+            queue.add(new Pending<>(change, done));
+            if (writer == null) {
+                writer = THREADS.newThread(this::run);
+                writer.start();
+            } else {
+                lock.notifyAll();
+            }
         }
-        queue.add(new Pending<>(change, done));
         return done;
     }
 
-    /** Applies a change and waits until it is committed. */
+    /** Applies a change and waits (at most {@link #WAIT}) until it is committed. */
     <T> T apply(Change<T> change) throws SQLException {
         try {
-            return submit(change).get();
+            return submit(change).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted waiting for the message store");
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the message store did not commit within " + WAIT.toSeconds() + " s");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof SQLException s) {
@@ -77,29 +108,51 @@ final class GroupCommitter implements AutoCloseable {
         }
     }
 
+    /** Whether a writer thread is running now (tests). */
+    boolean writing() {
+        synchronized (lock) {
+            return writer != null;
+        }
+    }
+
     private void run() {
         List<Pending<?>> group = new ArrayList<>(MAX_GROUP);
-        while (running || !queue.isEmpty()) {
-            try {
-                Pending<?> first = queue.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
+        while (true) {
+            synchronized (lock) {
+                long idleUntil = System.nanoTime() + idle.toNanos();
+                while (queue.isEmpty()) {
+                    long left = idleUntil - System.nanoTime();
+                    if (closed || left <= 0) {
+                        writer = null;
+                        lock.notifyAll();
+                        return;
+                    }
+                    try {
+                        TimeUnit.NANOSECONDS.timedWait(lock, left);
+                    } catch (InterruptedException e) {
+                        // Only close() could mean this; finish what is queued first.
+                        Thread.currentThread().interrupt();
+                        if (queue.isEmpty()) {
+                            writer = null;
+                            lock.notifyAll();
+                            return;
+                        }
+                    }
                 }
-                group.add(first);
-                queue.drainTo(group, MAX_GROUP - 1);
+                while (!queue.isEmpty() && group.size() < MAX_GROUP) {
+                    group.add(queue.poll());
+                }
+            }
+            try {
                 commit(group);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 LOG.error("The message store writer failed", e);
+                for (Pending<?> p : group) {
+                    p.done().completeExceptionally(e);
+                }
             } finally {
                 group.clear();
             }
-        }
-        Pending<?> left;
-        while ((left = queue.poll()) != null) {
-            left.done().completeExceptionally(new IllegalStateException("the message store is stopped"));
         }
     }
 
@@ -158,13 +211,36 @@ final class GroupCommitter implements AutoCloseable {
         }
     }
 
+    /**
+     * Lets the changes already accepted commit (waiting up to 10 s), then stops the writer. Changes still queued
+     * after that fail; later submits fail at once.
+     */
     @Override
     public void close() {
-        running = false;
-        try {
-            writer.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        Thread t;
+        synchronized (lock) {
+            closed = true;
+            lock.notifyAll();
+            t = writer;
+        }
+        if (t != null && t != Thread.currentThread()) {
+            try {
+                t.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (t.isAlive()) {
+                LOG.warn("The message store writer did not finish within 10 s; interrupting it");
+                t.interrupt();
+            }
+        }
+        List<Pending<?>> left;
+        synchronized (lock) {
+            left = new ArrayList<>(queue);
+            queue.clear();
+        }
+        for (Pending<?> p : left) {
+            p.done().completeExceptionally(new IllegalStateException("the message store is stopped"));
         }
     }
 }

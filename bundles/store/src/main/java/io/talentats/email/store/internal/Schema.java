@@ -21,8 +21,8 @@ final class Schema {
 
     private static final Logger LOG = LoggerFactory.getLogger(Schema.class);
 
-    /** The longest body, in characters, a message may have (H2's VARCHAR limit is 1,048,576). */
-    public static final int MAX_TEXT = 1_000_000;
+    /** The longest body, in characters ({@link Columns#TEXT}). */
+    static final int MAX_TEXT = Columns.TEXT;
 
     private Schema() {}
 

@@ -12,6 +12,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.talentats.email.api.Attachment;
+import io.talentats.email.api.MessageContent;
 import io.talentats.email.api.MessageKind;
 import io.talentats.email.api.MessageRecord;
 import io.talentats.email.api.MessageRecord.SentCopy;
@@ -21,6 +22,7 @@ import io.talentats.email.api.Route;
 import io.talentats.email.store.Delivery;
 import io.talentats.email.store.EnqueueResult;
 import io.talentats.email.store.NewOutbound;
+import io.talentats.email.store.OutboundMail;
 import io.talentats.email.store.StoredOutbound;
 
 import javax.sql.DataSource;
@@ -82,12 +84,12 @@ class JdbcMessageStoreTest {
     }
 
     private NewOutbound message(String user, String key, String thread) {
-        return new NewOutbound(user, MessageKind.CUSTOM, Route.USER_SMTP, "recruiter's mailbox connected",
-                MessageStatus.QUEUED, "Jane Doe", "jane@example.com", List.of("cand@example.org"), List.of(),
-                "Hello", "text", "<p>html</p>",
-                List.of(new Attachment("cv.txt", "text/plain", "cv".getBytes(StandardCharsets.UTF_8))),
-                "cand-1", "app-1", thread, key, "tok" + UUID.randomUUID().toString().substring(0, 8),
-                "<" + UUID.randomUUID() + "@example.com>", null, null);
+        MessageContent content = new MessageContent(List.of("cand@example.org"), List.of(), "Hello", "text",
+                "<p>html</p>", List.of(new Attachment("cv.txt", "text/plain", "cv".getBytes(StandardCharsets.UTF_8))),
+                "cand-1", "app-1", thread);
+        return new NewOutbound(new OutboundMail(user, MessageKind.CUSTOM, "Jane Doe", "jane@example.com", content,
+                key, "tok" + UUID.randomUUID().toString().substring(0, 8), "<" + UUID.randomUUID() + "@example.com>",
+                null, null), Route.USER_SMTP, "recruiter's mailbox connected", MessageStatus.QUEUED);
     }
 
     /**
@@ -172,8 +174,8 @@ class JdbcMessageStoreTest {
         EnqueueResult r = store.enqueue(message("u1", null, null));
         List<StoredOutbound> claimed = store.claimDue("node-a", 10, Duration.ofMinutes(5));
         assertThat(claimed).singleElement().satisfies(s -> {
-            assertThat(s.attachments()).hasSize(1);
-            assertThat(s.to()).containsExactly("cand@example.org");
+            assertThat(s.content().attachments()).hasSize(1);
+            assertThat(s.content().to()).containsExactly("cand@example.org");
         });
         assertThat(store.find(r.id()).orElseThrow().status()).isEqualTo(MessageStatus.SENDING);
         assertThat(store.claimDue("node-b", 10, Duration.ofMinutes(5))).isEmpty();
@@ -221,10 +223,10 @@ class JdbcMessageStoreTest {
     @Test
     void heldMessagesWaitUntilReleased() {
         NewOutbound m = message("u1", null, null);
-        EnqueueResult r = store.enqueue(new NewOutbound(m.userId(), m.kind(), m.route(), m.routeReason(),
-                MessageStatus.HELD, m.senderName(), m.senderAddress(), m.to(), m.cc(), m.subject(), m.textBody(),
-                m.htmlBody(), m.attachments(), m.candidateId(), m.applicationId(), m.threadId(), null, "tok-held",
-                m.internetMessageId(), null, null));
+        OutboundMail mail = m.mail();
+        EnqueueResult r = store.enqueue(new NewOutbound(new OutboundMail(mail.userId(), mail.kind(),
+                mail.senderName(), mail.senderAddress(), mail.content(), null, "tok-held", mail.internetMessageId(),
+                null, null), m.route(), m.routeReason(), MessageStatus.HELD));
         assertThat(store.claimDue("n", 10, Duration.ofMinutes(5))).isEmpty();
         assertThat(store.outboxStats().held()).isEqualTo(1);
         assertThat(store.releaseHeld()).isEqualTo(1);

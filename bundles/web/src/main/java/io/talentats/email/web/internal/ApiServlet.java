@@ -47,10 +47,14 @@ import io.talentats.email.api.SubmitReceipt;
 import io.talentats.email.api.TestOptions;
 import io.talentats.email.api.WatcherStatus;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * The REST API under {@code /talentats-email/api}: JSON in, JSON out, one handler per route. Errors are
  * {@code {"error": "...", "fields": [{"field", "message"}]}} with the status code that fits: 400 for input to fix,
- * 404 for an unknown user or message, 409 when the message may not be sent now, 503 when a service is not running.
+ * 404 for an unknown user or message, 409 when the message may not be sent now, 503 when a service is not running,
+ * 500 (with an incident id that the log repeats) when something of ours failed. The routes are one table.
  */
 @Component(service = Servlet.class)
 @HttpWhiteboardContextSelect(EmailWebContext.SELECT)
@@ -59,6 +63,9 @@ import io.talentats.email.api.WatcherStatus;
 public class ApiServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(ApiServlet.class);
+    /** Largest request body read: attachments are not sent through this API. */
+    static final int MAX_BODY = 2 * 1024 * 1024;
 
     private final transient AccountSettingsService settings;
     private final transient ProviderPresets presets;
@@ -118,11 +125,48 @@ public class ApiServlet extends HttpServlet {
         }
     }
 
+    /** One API call: the request, the response and the route's path parameters. */
+    record Call(HttpServletRequest req, HttpServletResponse resp, Map<String, String> params) {
+        String param(String name) {
+            return params.get(name);
+        }
+    }
+
+    @FunctionalInterface
+    interface Handler {
+        /** The body to answer with (as JSON), or {@code null} for 204 No Content. */
+        Object handle(Call call);
+    }
+
+    private final transient Routes<Handler> routes = routes();
+
+    private Routes<Handler> routes() {
+        return new Routes<Handler>()
+            .on("GET", "presets", c -> presets(c.req().getParameter("address")))
+            .on("GET", "accounts", c -> settings.list())
+            .on("GET", "accounts/{user}", c -> settings.get(c.param("user")).orElseThrow(() -> noAccount(c.param("user"))))
+            .on("PUT", "accounts/{user}", c -> saveAccount(c.param("user"), c.req()))
+            .on("DELETE", "accounts/{user}", c -> disconnect(c.param("user")))
+            .on("POST", "accounts/{user}/test", c -> test(c.param("user"), c.req()))
+            .on("POST", "messages", c -> send(c.req(), c.resp()))
+            .on("GET", "messages/{id}", c -> message(c.param("id")))
+            .on("POST", "messages/{id}/retry", c -> retry(c.param("id")))
+            .on("GET", "threads/{thread}/messages", c -> history.forThread(c.param("thread"), page(c.req())))
+            .on("GET", "outbox", c -> outbox(c.req()))
+            .on("GET", "status", c -> status())
+            .on("GET", "connectivity", c -> Map.of("enabled", connectivity.isEnabled()))
+            .on("PUT", "connectivity", c -> setConnectivity(c.req()));
+    }
+
+    /**
+     * Every answer is JSON, errors included: a failure of ours (the database, ConfigAdmin) is a 500 with the
+     * documented error shape and a reference to the log entry, never the container's HTML page.
+     */
     @Override
     protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         resp.setHeader("Cache-Control", "no-store");
         try {
-            Object body = route(req.getMethod(), segments(req.getPathInfo()), req, resp);
+            Object body = dispatch(req, resp);
             if (body == null) {
                 resp.setStatus(resp.getStatus() == 200 ? HttpServletResponse.SC_NO_CONTENT : resp.getStatus());
             } else {
@@ -133,91 +177,55 @@ public class ApiServlet extends HttpServlet {
                 resp.setHeader("Allow", allow.stream().map(Object::toString).collect(Collectors.joining(", ")));
             }
             write(resp, e.status, e.body);
+        } catch (RuntimeException e) {
+            String incident = Long.toString(System.nanoTime() & 0xffffffffL, 36);
+            LOG.error("REST {} {} failed (incident {})", req.getMethod(), req.getPathInfo(), incident, e);
+            write(resp, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, new ApiException(500, "The email service "
+                    + "could not complete this request; nothing was changed that the answer does not say. Try "
+                    + "again; if it keeps failing, give an operator incident " + incident + " (server log).")
+                    .with("incident", incident).body);
         }
     }
 
-    private Object route(String method, List<String> path, HttpServletRequest req, HttpServletResponse resp) {
-        String first = path.isEmpty() ? "" : path.get(0);
-        switch (first) {
-            case "presets":
-                if (path.size() == 1) {
-                    allow(method, "GET");
-                    return presets(req.getParameter("address"));
-                }
-                break;
-            case "accounts":
-                if (path.size() == 1) {
-                    allow(method, "GET");
-                    return settings.list();
-                }
-                if (path.size() == 2) {
-                    return account(method, path.get(1), req);
-                }
-                if (path.size() == 3 && path.get(2).equals("test")) {
-                    allow(method, "POST");
-                    return test(path.get(1), req);
-                }
-                break;
-            case "messages":
-                if (path.size() == 1) {
-                    allow(method, "POST");
-                    return send(req, resp);
-                }
-                if (path.size() == 2) {
-                    allow(method, "GET");
-                    return message(path.get(1));
-                }
-                if (path.size() == 3 && path.get(2).equals("retry")) {
-                    allow(method, "POST");
-                    if (!router.retry(path.get(1))) {
-                        throw new ApiException(409, "Message " + path.get(1) + " is unknown or has not failed");
-                    }
-                    return message(path.get(1));
-                }
-                break;
-            case "threads":
-                if (path.size() == 3 && path.get(2).equals("messages")) {
-                    allow(method, "GET");
-                    return history.forThread(path.get(1), page(req));
-                }
-                break;
-            case "outbox":
-                if (path.size() == 1) {
-                    allow(method, "GET");
-                    Map<String, Object> out = new LinkedHashMap<>();
-                    out.put("stats", router.outbox());
-                    out.put("depth", router.outbox().depth());
-                    out.put("pending", router.pending(intParam(req, "limit", 100, 1, 500)));
-                    return out;
-                }
-                break;
-            case "status":
-                if (path.size() == 1) {
-                    allow(method, "GET");
-                    return status();
-                }
-                break;
-            case "connectivity":
-                if (path.size() == 1) {
-                    allow(method, "GET", "PUT");
-                    if (method.equals("PUT")) {
-                        JsonObject in = read(req, JsonObject.class);
-                        JsonElement enabled = in.get("enabled");
-                        if (enabled == null || !enabled.isJsonPrimitive() || !enabled.getAsJsonPrimitive().isBoolean()) {
-                            throw new ApiException(400, "Send {\"enabled\": true} or {\"enabled\": false}",
-                                    List.of(new FieldError("enabled", "must be true or false")));
-                        }
-                        connectivity.setEnabled(enabled.getAsBoolean());
-                        return Map.of("enabled", enabled.getAsBoolean());
-                    }
-                    return Map.of("enabled", connectivity.isEnabled());
-                }
-                break;
-            default:
-                break;
+    private Object dispatch(HttpServletRequest req, HttpServletResponse resp) {
+        List<String> path = segments(req.getPathInfo());
+        Optional<Object> found = routes.find(req.getMethod(), path);
+        if (found.isEmpty()) {
+            throw new ApiException(404, "No such resource: " + String.join("/", path)
+                    + ". See README.md, \"REST API\", for the routes.");
         }
-        throw new ApiException(404, "No such resource: " + String.join("/", path)
-                + ". See README.md, \"REST API\", for the routes.");
+        if (found.get() instanceof Routes.NotAllowed na) {
+            throw new ApiException(HttpServletResponse.SC_METHOD_NOT_ALLOWED, req.getMethod()
+                    + " is not allowed here; use " + String.join(" or ", na.allowed())).with("allow", na.allowed());
+        }
+        Routes.Match<?> match = (Routes.Match<?>) found.get();
+        return ((Handler) match.handler()).handle(new Call(req, resp, match.params()));
+    }
+
+    private Object outbox(HttpServletRequest req) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("stats", router.outbox());
+        out.put("depth", router.outbox().depth());
+        out.put("pending", router.pending(intParam(req, "limit", 100, 1, 500)));
+        return out;
+    }
+
+    private Object retry(String id) {
+        if (!router.retry(id)) {
+            throw new ApiException(409, "Message " + id + " is unknown or has not failed");
+        }
+        return message(id);
+    }
+
+    private Object setConnectivity(HttpServletRequest req) {
+        JsonObject in = read(req, JsonObject.class);
+        JsonElement enabled = in.get("enabled");
+        if (enabled == null || !enabled.isJsonPrimitive() || !enabled.getAsJsonPrimitive().isBoolean()) {
+            throw new ApiException(400, "Send {\"enabled\": true} or {\"enabled\": false}",
+                    List.of(new FieldError("enabled", "must be true or false")));
+        }
+        connectivity.setEnabled(enabled.getAsBoolean());
+        return Map.of("enabled", enabled.getAsBoolean());
     }
 
     private Object presets(String address) {
@@ -229,38 +237,40 @@ public class ApiServlet extends HttpServlet {
                         + ". Enter the server names and ports your mail provider gives."));
     }
 
-    private Object account(String method, String userId, HttpServletRequest req) {
-        allow(method, "GET", "PUT", "DELETE");
-        switch (method) {
-            case "GET":
-                return settings.get(userId).orElseThrow(() -> noAccount(userId));
-            case "PUT":
-                try {
-                    return settings.save(userId, read(req, Json.AccountInput.class).toDraft());
-                } catch (InvalidSettingsException e) {
-                    throw new ApiException(400, "The settings were not saved: fix the fields listed", e.errors());
-                }
-            default:
-                if (!settings.disconnect(userId)) {
-                    throw noAccount(userId);
-                }
-                return null;
+    private Object saveAccount(String userId, HttpServletRequest req) {
+        try {
+            return settings.save(userId, read(req, Json.AccountInput.class).toDraft());
+        } catch (InvalidSettingsException e) {
+            throw new ApiException(400, "The settings were not saved: fix the fields listed", e.errors());
         }
     }
 
+    private Object disconnect(String userId) {
+        if (!settings.disconnect(userId)) {
+            throw noAccount(userId);
+        }
+        return null;
+    }
+
+    /**
+     * Tests the settings in the body, or the stored ones when the body is empty (with or without a content type)
+     * or {@code ?stored=true}.
+     */
     private Object test(String userId, HttpServletRequest req) {
         TestOptions options = Boolean.parseBoolean(req.getParameter("roundTrip"))
                 ? TestOptions.withRoundTrip() : TestOptions.loginOnly();
+        String body = Boolean.parseBoolean(req.getParameter("stored")) ? "" : body(req);
         ConnectionReport report;
-        if (req.getContentLength() == 0 || Boolean.parseBoolean(req.getParameter("stored"))) {
+        if (body.isBlank()) {
             try {
                 report = tester.testStored(userId, options);
             } catch (NoSuchElementException e) {
                 throw noAccount(userId);
             }
         } else {
+            requireJson(req);
             try {
-                report = tester.test(userId, read(req, Json.AccountInput.class).toDraft(), options);
+                report = tester.test(userId, parse(body, Json.AccountInput.class).toDraft(), options);
             } catch (InvalidSettingsException e) {
                 throw new ApiException(400, "Nothing was contacted: fix the fields listed", e.errors());
             }
@@ -322,16 +332,6 @@ public class ApiServlet extends HttpServlet {
         return new ApiException(404, "User " + userId + " has no email account connected");
     }
 
-    private static void allow(String method, String... allowed) {
-        for (String a : allowed) {
-            if (a.equals(method)) {
-                return;
-            }
-        }
-        throw new ApiException(HttpServletResponse.SC_METHOD_NOT_ALLOWED,
-                method + " is not allowed here; use " + String.join(" or ", allowed)).with("allow", List.of(allowed));
-    }
-
     private static PageRequest page(HttpServletRequest req) {
         return new PageRequest(intParam(req, "offset", 0, 0, Integer.MAX_VALUE), intParam(req, "limit", 50, 1, 500));
     }
@@ -358,17 +358,42 @@ public class ApiServlet extends HttpServlet {
      * browser asking first, which keeps the API safe from forged requests.
      */
     static <T> T read(HttpServletRequest req, Class<T> type) {
+        requireJson(req);
+        return parse(body(req), type);
+    }
+
+    private static void requireJson(HttpServletRequest req) {
         String contentType = req.getContentType();
         if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
             throw new ApiException(415, "Send the body as JSON with Content-Type: application/json");
         }
+    }
+
+    /** The request body as text (at most {@link #MAX_BODY} characters). */
+    private static String body(HttpServletRequest req) {
+        StringBuilder sb = new StringBuilder();
         try (Reader in = req.getReader()) {
-            T value = Json.GSON.fromJson(in, type);
+            char[] buf = new char[8192];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                sb.append(buf, 0, n);
+                if (sb.length() > MAX_BODY) {
+                    throw new ApiException(413, "The request body is larger than " + MAX_BODY + " characters");
+                }
+            }
+        } catch (IOException e) {
+            throw new ApiException(400, "The request body could not be read: " + rootMessage(e));
+        }
+        return sb.toString();
+    }
+
+    private static <T> T parse(String body, Class<T> type) {
+        try {
+            T value = Json.GSON.fromJson(body, type);
             if (value == null) {
                 throw new ApiException(400, "The request body is empty; send a JSON object");
             }
             return value;
-        } catch (JsonParseException | IOException e) {
+        } catch (JsonParseException e) {
             throw new ApiException(400, "The request body is not valid JSON for this call: " + rootMessage(e));
         }
     }

@@ -1,4 +1,4 @@
-package io.talentats.email.connectiontest.internal;
+package io.talentats.email.mail;
 
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -16,10 +16,12 @@ import io.talentats.email.api.FailureClass;
 import jakarta.mail.AuthenticationFailedException;
 
 /**
- * Turns what went wrong (an exception chain, a server reply) into a {@link FailureClass}. Pure: no I/O. The reply
- * patterns are taken from what the providers really answer (Gmail, Microsoft, Yahoo; see the unit test).
+ * The one place that decides what a failed mail call means: turns what went wrong (an exception chain, a server
+ * reply) into a {@link FailureClass}. Test Connection reports it, the router and the collector act on it (a refused
+ * login marks the account; a connection problem is retried). Pure: no I/O. The reply patterns are taken from what
+ * the providers really answer (Gmail, Microsoft, Yahoo; see the unit test).
  */
-final class FailureClassifier {
+public final class MailFailures {
 
     private static final Pattern APP_PASSWORD = Pattern.compile(
             "5\\.7\\.9|application-specific password|app(lication)? password (is )?required|InvalidSecondFactor|"
@@ -33,7 +35,7 @@ final class FailureClassifier {
                     + "authenticated but not connected|yet to enable IMAP",
             Pattern.CASE_INSENSITIVE);
     private static final Pattern AUTH_FAILED = Pattern.compile(
-            "(^|\\D)535(\\D|$)|5\\.7\\.8|5\\.7\\.3 |AUTHENTICATIONFAILED|invalid credentials|"
+            "(^|\\D)535(\\D|$)|5\\.7\\.8|5\\.7\\.3 |AUTHENTICATIONFAILED|invalid credentials|authentication required|"
                     + "authentication (failed|unsuccessful)|AUTHENTICATE failed|LOGIN failed|Username and Password not accepted|"
                     + "incorrect (username|password)|bad username or password|AUTH005",
             Pattern.CASE_INSENSITIVE);
@@ -53,7 +55,7 @@ final class FailureClassifier {
             "Remote host terminated the handshake|Connection reset|Unexpected end of file|handshake_failure",
             Pattern.CASE_INSENSITIVE);
 
-    private FailureClassifier() {}
+    private MailFailures() {}
 
     /**
      * Classifies a failed connect/login/command.
@@ -61,7 +63,7 @@ final class FailureClassifier {
      * @param error what was thrown
      * @param serverReply the server's last reply if the caller has it (SMTP), else {@code null}
      */
-    static Diagnosis classify(Throwable error, String serverReply) {
+    public static Diagnosis classify(Throwable error, String serverReply) {
         List<Throwable> chain = chain(error);
         String reply = serverReply != null ? serverReply.trim() : replyOf(chain);
 
@@ -130,7 +132,7 @@ final class FailureClassifier {
     }
 
     /** The class a server's refusal of a login stands for, or {@code null} if the text says nothing specific. */
-    static FailureClass classifyReply(String reply) {
+    public static FailureClass classifyReply(String reply) {
         if (reply == null || reply.isBlank()) {
             return null;
         }
@@ -150,7 +152,7 @@ final class FailureClassifier {
     }
 
     /** Whether the failure happened before the server said anything, so that a TLS mix-up may be the cause. */
-    static boolean mayBeTlsMixUp(Diagnosis d) {
+    public static boolean mayBeTlsMixUp(Diagnosis d) {
         return d.failure() == FailureClass.GREETING_TIMEOUT
                 || (d.failure() == FailureClass.UNKNOWN && d.detail().startsWith("the TLS handshake was cut off"));
     }

@@ -1,4 +1,4 @@
-package io.talentats.email.connectiontest.internal;
+package io.talentats.email.mail;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,7 +20,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** Replies recorded from Gmail, Microsoft, Yahoo and others, and the exception chains Angus Mail throws. */
-class FailureClassifierTest {
+class MailFailuresTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
@@ -43,15 +43,15 @@ class FailureClassifierTest {
         """)
     void classifiesRecordedReplies(String provider, String reply, FailureClass expected) {
         String text = reply.replace("\\n", "\n");
-        assertThat(FailureClassifier.classifyReply(text)).as(provider).isEqualTo(expected);
-        Diagnosis d = FailureClassifier.classify(new AuthenticationFailedException(text), null);
+        assertThat(MailFailures.classifyReply(text)).as(provider).isEqualTo(expected);
+        Diagnosis d = MailFailures.classify(new AuthenticationFailedException(text), null);
         assertThat(d.failure()).as(provider).isEqualTo(expected);
         assertThat(d.serverReply()).isEqualTo(text.trim());
     }
 
     @Test
     void anSmtpReplyPassedByTheCallerWins() {
-        Diagnosis d = FailureClassifier.classify(new AuthenticationFailedException(""),
+        Diagnosis d = MailFailures.classify(new AuthenticationFailedException(""),
                 "535 5.7.8 Username and Password not accepted.");
         assertThat(d.failure()).isEqualTo(FailureClass.AUTHENTICATION_FAILED);
         assertThat(d.serverReply()).startsWith("535 5.7.8");
@@ -90,20 +90,20 @@ class FailureClassifierTest {
                 .isEqualTo(FailureClass.STARTTLS_NOT_OFFERED);
         assertThat(classify(new MessagingException("STARTTLS required but not supported by server")))
                 .isEqualTo(FailureClass.STARTTLS_NOT_OFFERED);
-        Diagnosis cut = FailureClassifier.classify(new MessagingException("x",
+        Diagnosis cut = MailFailures.classify(new MessagingException("x",
                 new SSLHandshakeException("Remote host terminated the handshake")), null);
-        assertThat(FailureClassifier.mayBeTlsMixUp(cut)).isTrue();
+        assertThat(MailFailures.mayBeTlsMixUp(cut)).isTrue();
     }
 
     @Test
     void anythingElseIsUnknownWithTheRawText() {
-        Diagnosis d = FailureClassifier.classify(new MessagingException("Something odd",
+        Diagnosis d = MailFailures.classify(new MessagingException("Something odd",
                 new IOException("the raw text")), null);
         assertThat(d.failure()).isEqualTo(FailureClass.UNKNOWN);
         assertThat(d.detail()).isEqualTo("the raw text");
     }
 
     private static FailureClass classify(Exception e) {
-        return FailureClassifier.classify(e, null).failure();
+        return MailFailures.classify(e, null).failure();
     }
 }

@@ -10,12 +10,12 @@ import org.junit.jupiter.api.Test;
 
 import io.talentats.email.api.SendingLimit;
 
-class OutboxLimitsTest {
+class ProviderRulesTest {
 
     @Test
     void oneStringFromACfgFileAndAnArrayFromConfigAdminMeanTheSame() {
-        Map<String, List<SendingLimit>> fromCfg = Outbox.parseLimits(new String[] {"outlook=30/PT1M,300/P1D,gmail=500/P1D"});
-        Map<String, List<SendingLimit>> fromArray = Outbox.parseLimits(new String[] {"outlook=30/PT1M,300/P1D", "gmail=500/P1D"});
+        Map<String, List<SendingLimit>> fromCfg = ProviderRules.parseLimits(new String[] {"outlook=30/PT1M,300/P1D,gmail=500/P1D"});
+        Map<String, List<SendingLimit>> fromArray = ProviderRules.parseLimits(new String[] {"outlook=30/PT1M,300/P1D", "gmail=500/P1D"});
         assertThat(fromCfg).isEqualTo(fromArray);
         assertThat(fromCfg.get("outlook")).containsExactly(new SendingLimit(30, Duration.ofMinutes(1)),
                 new SendingLimit(300, Duration.ofDays(1)));
@@ -24,7 +24,7 @@ class OutboxLimitsTest {
 
     @Test
     void aBadEntryIsSkippedAndTheRestKept() {
-        Map<String, List<SendingLimit>> limits = Outbox.parseLimits(new String[] {"outlook=thirty/PT1M,*=10/PT1H"});
+        Map<String, List<SendingLimit>> limits = ProviderRules.parseLimits(new String[] {"outlook=thirty/PT1M,*=10/PT1H"});
         assertThat(limits).containsOnlyKeys("*");
     }
 }

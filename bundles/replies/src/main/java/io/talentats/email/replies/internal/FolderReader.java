@@ -1,0 +1,272 @@
+package io.talentats.email.replies.internal;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
+
+import io.talentats.email.api.Attachment;
+import io.talentats.email.api.MessageStatus;
+import io.talentats.email.replies.internal.ReplyCorrelator.Decision;
+import io.talentats.email.runtime.MailAccount;
+import io.talentats.email.store.Checkpoint;
+import io.talentats.email.store.InboundMessage;
+import io.talentats.email.store.ReplyStore.Recorded;
+
+import jakarta.mail.Address;
+import jakarta.mail.FetchProfile;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.UIDFolder;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+
+import org.eclipse.angus.mail.imap.IMAPFolder;
+import org.eclipse.angus.mail.imap.IMAPMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads one watched folder from its checkpoint: headers of what is new, the correlator's decision for each, the
+ * replies whole, and records them with the new checkpoint in one transaction per batch. Reading the next batch
+ * overlaps with parsing and recording the last one.
+ */
+final class FolderReader {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FolderReader.class);
+    /** Messages fetched and recorded per transaction. */
+    static final int BATCH = 2500;
+
+    private final String userId;
+    private final MailboxContext ctx;
+    private final Consumer<Recorded> onReply;
+
+    /** @param onReply told of each candidate reply recorded, on the recorder thread */
+    FolderReader(String userId, MailboxContext ctx, Consumer<Recorded> onReply) {
+        this.userId = userId;
+        this.ctx = ctx;
+        this.onReply = onReply;
+    }
+
+    /** Reads what is new in one folder since its checkpoint and records the replies, batch by batch. */
+    void sync(IMAPFolder f, MailAccount account) throws MessagingException {
+        ctx.sessions().call(() -> {
+            long uidValidity = f.getUIDValidity();
+            Optional<Checkpoint> cp = ctx.store().checkpoint(userId, f.getFullName());
+            long last = cp.filter(c -> c.uidValidity() == uidValidity).map(Checkpoint::lastUid).orElse(0L);
+            if (cp.isPresent() && cp.get().uidValidity() != uidValidity) {
+                LOG.info("UIDVALIDITY of {} of user {} changed ({} -> {}): reading the folder again; replies "
+                        + "recorded before are recognised by their Message-ID", f.getFullName(), userId,
+                        cp.get().uidValidity(), uidValidity);
+            }
+            List<Message> fresh = new ArrayList<>();
+            if (last == 0) {
+                // From the start: every message, UIDs come with the headers (no extra round trip for them).
+                fresh.addAll(Arrays.asList(f.getMessages()));
+            } else {
+                for (Message m : f.getMessagesByUID(last + 1, UIDFolder.LASTUID)) {
+                    // getMessagesByUID(n, LASTUID) returns the last message even when nothing is newer.
+                    if (m != null && f.getUID(m) > last) {
+                        fresh.add(m);
+                    }
+                }
+                fresh.sort(Comparator.comparingLong(m -> uid(f, m)));
+            }
+            // Reading the next batch from the server overlaps with parsing and recording the last one, which run
+            // in order on the engine's recorder (never on a worker, which may be waiting here for them, nor on the
+            // timer, which every mailbox's reconnects and polls share).
+            CompletableFuture<Void> recorded = CompletableFuture.completedFuture(null);
+            for (int i = 0; i < fresh.size(); i += BATCH) {
+                List<Message> batch = fresh.subList(i, Math.min(fresh.size(), i + BATCH));
+                Batch read = fetchBatch(f, uidValidity, batch, account);
+                recorded = recorded.thenRunAsync(() -> record(read), ctx.recorder());
+            }
+            try {
+                recorded.join();
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                throw new MessagingException("recording replies failed", (Exception) e.getCause());
+            }
+            return null;
+        });
+    }
+
+    /** A batch as read from the server: headers, decisions, and the replies' raw bytes. */
+    private record Batch(String folder, long uidValidity, long maxUid, List<Envelope> envelopes,
+            Map<Long, Decision> decisions, Map<Long, byte[]> raw, Map<Long, Instant> received, Map<Long, Integer> sizes) {}
+
+    private Batch fetchBatch(IMAPFolder f, long uidValidity, List<Message> batch, MailAccount account)
+            throws MessagingException {
+        Message[] arr = batch.toArray(new Message[0]);
+        FetchProfile fp = new FetchProfile();
+        fp.add(UIDFolder.FetchProfileItem.UID);
+        // ENVELOPE brings From, To, Cc, Subject, Message-ID, In-Reply-To and the size; every other header we read
+        // is named here, or reading it would cost a round trip per message.
+        fp.add(FetchProfile.Item.ENVELOPE);
+        fp.add("References");
+        fp.add("Delivered-To");
+        f.fetch(arr, fp);
+        List<Envelope> envelopes = new ArrayList<>(arr.length);
+        for (Message m : arr) {
+            envelopes.add(envelope(f, m));
+        }
+        Map<Long, Decision> decisions = ctx.correlator().decide(userId, account.emailAddress(), envelopes,
+                Instant.now());
+        List<Message> wanted = new ArrayList<>();
+        long maxUid = 0;
+        for (int i = 0; i < arr.length; i++) {
+            Envelope e = envelopes.get(i);
+            maxUid = Math.max(maxUid, e.uid());
+            Decision d = decisions.get(e.uid());
+            if (d != null && d.kind() != ReplyCorrelator.Kind.IGNORE) {
+                wanted.add(arr[i]);
+            }
+        }
+        Map<Long, byte[]> raw = new java.util.HashMap<>();
+        Map<Long, Instant> received = new java.util.HashMap<>();
+        Map<Long, Integer> sizes = new java.util.HashMap<>();
+        if (!wanted.isEmpty()) {
+            long max = ctx.config().max_message_bytes();
+            List<Message> small = new ArrayList<>();
+            for (Message m : wanted) {
+                long uid = f.getUID(m);
+                sizes.put(uid, m.getSize());
+                received.put(uid, safe(() -> m.getReceivedDate() == null ? null : m.getReceivedDate().toInstant()));
+                if (m.getSize() <= max) {
+                    small.add(m);
+                }
+            }
+            // The replies whole, in one round trip (BODY.PEEK[]: the folder is read only and peek is on).
+            FetchProfile whole = new FetchProfile();
+            whole.add(IMAPFolder.FetchProfileItem.MESSAGE);
+            f.fetch(small.toArray(new Message[0]), whole);
+            for (Message m : small) {
+                try {
+                    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(Math.max(1024, m.getSize()));
+                    m.writeTo(out);
+                    raw.put(f.getUID(m), out.toByteArray());
+                } catch (IOException | MessagingException e) {
+                    LOG.warn("Message {} of user {} cannot be fetched whole: {}", f.getUID(m), userId, e.toString());
+                }
+            }
+        }
+        return new Batch(f.getFullName(), uidValidity, maxUid, envelopes, decisions, raw, received, sizes);
+    }
+
+    private void record(Batch b) {
+        List<InboundMessage> inbound = new ArrayList<>();
+        for (Envelope e : b.envelopes()) {
+            Decision d = b.decisions().get(e.uid());
+            if (d != null && d.kind() != ReplyCorrelator.Kind.IGNORE) {
+                inbound.add(read(b, e, d));
+            }
+        }
+        List<Recorded> recorded = ctx.store().record(inbound,
+                new Checkpoint(userId, b.folder(), b.uidValidity(), b.maxUid()));
+        LOG.debug("Read {} messages of {} of user {} up to UID {}: {} recorded", b.envelopes().size(), b.folder(),
+                userId, b.maxUid(), recorded.size());
+        for (Recorded r : recorded) {
+            if (r.message().status() == MessageStatus.RECEIVED) {
+                onReply.accept(r);
+            }
+        }
+    }
+
+    /** Reads a reply whole; a message that cannot be read is quarantined with the reason instead. */
+    private InboundMessage read(Batch b, Envelope e, Decision d) {
+        String dedupe = e.messageId() != null ? "in:" + e.messageId()
+                : "in:" + b.folder() + "/" + b.uidValidity() + "/" + e.uid();
+        MessageStatus status = d.kind() == ReplyCorrelator.Kind.TRIAGE ? MessageStatus.TRIAGE : MessageStatus.RECEIVED;
+        Instant received = b.received().get(e.uid());
+        byte[] raw = b.raw().get(e.uid());
+        if (raw == null) {
+            long max = ctx.config().max_message_bytes();
+            Integer size = b.sizes().get(e.uid());
+            return quarantine(e, dedupe, received, size != null && size > max
+                    ? "the message is " + size + " bytes; at most " + max + " are read"
+                    : "the message could not be fetched");
+        }
+        try {
+            MimeMessage m = new MimeMessage((Session) null, new java.io.ByteArrayInputStream(raw));
+            ReplyParser.Parsed p = ctx.parser().parse(m);
+            return new InboundMessage(userId, status, dedupe, d.answers(), e.from(), e.recipients(), e.subject(),
+                    p.text(), p.html(), p.replyText(), p.attachments(), e.messageId(), received,
+                    status == MessageStatus.TRIAGE ? d.how() : null);
+        } catch (MessagingException | IOException | RuntimeException ex) {
+            LOG.warn("Message {} in {} of user {} cannot be read and is quarantined: {}", e.uid(), b.folder(),
+                    userId, ex.toString());
+            return quarantine(e, dedupe, received, "cannot be read: " + ex);
+        }
+    }
+
+    private InboundMessage quarantine(Envelope e, String dedupe, Instant received, String why) {
+        return new InboundMessage(userId, MessageStatus.QUARANTINED, dedupe, null, e.from(), e.recipients(),
+                e.subject(), null, null, null, List.<Attachment>of(), e.messageId(), received, why);
+    }
+
+    private static Envelope envelope(IMAPFolder f, Message m) throws MessagingException {
+        MimeMessage mm = (MimeMessage) m;
+        String messageId = safe(mm::getMessageID);
+        String inReplyTo = m instanceof IMAPMessage im ? safe(im::getInReplyTo) : header(mm, "In-Reply-To");
+        String references = header(mm, "References");
+        List<String> recipients = new ArrayList<>();
+        for (Message.RecipientType t : List.of(Message.RecipientType.TO, Message.RecipientType.CC)) {
+            Address[] as = safe(() -> mm.getRecipients(t));
+            if (as != null) {
+                for (Address a : as) {
+                    if (a instanceof InternetAddress ia && ia.getAddress() != null) {
+                        recipients.add(ia.getAddress().toLowerCase(Locale.ROOT));
+                    }
+                }
+            }
+        }
+        String delivered = header(mm, "Delivered-To");
+        if (delivered != null) {
+            recipients.add(delivered.trim().toLowerCase(Locale.ROOT));
+        }
+        Address[] from = safe(mm::getFrom);
+        String sender = from != null && from.length > 0 && from[0] instanceof InternetAddress ia && ia.getAddress() != null
+                ? ia.getAddress().toLowerCase(Locale.ROOT) : null;
+        return new Envelope(f.getUID(m), messageId == null ? null : messageId.trim(), Envelope.ids(inReplyTo),
+                Envelope.ids(references), (inReplyTo == null ? "" : inReplyTo) + " " + (references == null ? "" : references),
+                sender, recipients, safe(mm::getSubject));
+    }
+
+    private static String header(MimeMessage m, String name) {
+        String[] v = safe(() -> m.getHeader(name));
+        return v == null || v.length == 0 ? null : String.join(" ", v);
+    }
+
+    interface MailValue<T> {
+        T get() throws MessagingException;
+    }
+
+    /** A header that cannot be parsed counts as absent; the message is still considered. */
+    private static <T> T safe(MailValue<T> value) {
+        try {
+            return value.get();
+        } catch (MessagingException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static long uid(IMAPFolder f, Message m) {
+        try {
+            return f.getUID(m);
+        } catch (MessagingException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+}

@@ -1,0 +1,38 @@
+package io.talentats.email.replies.internal;
+
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
+
+import io.talentats.email.mail.MailSessions;
+import io.talentats.email.runtime.AccountStates;
+import io.talentats.email.runtime.CredentialVault;
+import io.talentats.email.store.ReplyStore;
+import io.talentats.email.store.ReplyStore.Recorded;
+
+import org.eclipse.angus.mail.imap.IdleManager;
+
+/**
+ * What a watched mailbox needs, fixed when the collector starts: its settings, where it reads and records, and the
+ * engine's few shared threads.
+ *
+ * @param config the collector's settings
+ * @param folders the folders to watch
+ * @param store checkpoints and recorded replies
+ * @param vault the recruiters' decrypted credentials
+ * @param states where accounts' health is recorded
+ * @param sessions mail sessions
+ * @param workers the threads that read mailboxes (each mailbox in turn on its own serial executor)
+ * @param scheduler the one timer: reconnects, polls, refreshes
+ * @param recorder where batches are parsed and recorded, never a worker (which waits for them) nor the timer
+ * @param idleManager the one IDLE selector for every mailbox
+ * @param correlator ties messages to the outbound messages they answer
+ * @param parser reads a reply's text and attachments
+ * @param announce posts a recorded reply's event
+ */
+record MailboxContext(CollectorConfig config, List<String> folders, ReplyStore store, CredentialVault vault,
+        AccountStates states, MailSessions sessions, ExecutorService workers, ScheduledExecutorService scheduler,
+        Executor recorder, IdleManager idleManager, ReplyCorrelator correlator, ReplyParser parser,
+        Consumer<Recorded> announce) {}

@@ -1,0 +1,162 @@
+package io.talentats.email.store.internal;
+
+import static io.talentats.email.store.internal.Columns.cut;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+import io.talentats.email.store.Checkpoint;
+import io.talentats.email.store.InboundMessage;
+import io.talentats.email.store.OutboundRef;
+import io.talentats.email.store.ReplyStore.Recorded;
+
+/** What the reply collector reads and writes: checkpoints, the outbound messages replies answer, the replies. */
+final class ReplyTables {
+
+    private static final String OUTBOUND_REF = "SELECT id, user_id, internet_message_id, thread_id, candidate_id, "
+            + "application_id, created_at, primary_recipient FROM email_message WHERE direction = 'OUTBOUND' "
+            + "AND user_id = ? AND ";
+    /** Most values in one {@code IN (...)}. */
+    private static final int CHUNK = 500;
+
+    private final Jdbc jdbc;
+    private final Clock clock;
+
+    ReplyTables(Jdbc jdbc, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    Optional<Checkpoint> checkpoint(String userId, String folder) {
+        return jdbc.query("SELECT uid_validity, last_uid FROM email_mailbox_checkpoint WHERE user_id = ? AND folder = ?",
+                ps -> {
+                    ps.setString(1, userId);
+                    ps.setString(2, folder);
+                }, rs -> new Checkpoint(userId, folder, rs.getLong(1), rs.getLong(2))).stream().findFirst();
+    }
+
+    List<OutboundRef> byMessageIds(String userId, Collection<String> messageIds) {
+        return refs("internet_message_id", userId, messageIds, null);
+    }
+
+    List<OutboundRef> byTokens(String userId, Collection<String> tokens) {
+        return refs("reply_token", userId, tokens, null);
+    }
+
+    List<OutboundRef> sentTo(String userId, Collection<String> addresses, Instant since) {
+        List<String> lower = addresses.stream().map(a -> a.trim().toLowerCase(Locale.ROOT)).distinct().toList();
+        return refs("primary_recipient", userId, lower, since);
+    }
+
+    private List<OutboundRef> refs(String column, String userId, Collection<String> values, Instant since) {
+        List<String> list = values.stream().filter(v -> v != null && !v.isBlank()).distinct().toList();
+        List<OutboundRef> out = new ArrayList<>();
+        for (int from = 0; from < list.size(); from += CHUNK) {
+            List<String> chunk = list.subList(from, Math.min(list.size(), from + CHUNK));
+            out.addAll(jdbc.query(OUTBOUND_REF + column + " IN (" + Jdbc.placeholders(chunk.size()) + ")"
+                    + (since == null ? "" : " AND created_at >= ?") + " ORDER BY created_at DESC", ps -> {
+                        ps.setString(1, userId);
+                        for (int i = 0; i < chunk.size(); i++) {
+                            ps.setString(i + 2, chunk.get(i));
+                        }
+                        if (since != null) {
+                            ps.setLong(chunk.size() + 2, since.toEpochMilli());
+                        }
+                    }, rs -> new OutboundRef(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5), rs.getString(6), Instant.ofEpochMilli(rs.getLong(7)), rs.getString(8))));
+        }
+        return out;
+    }
+
+    List<Recorded> record(List<InboundMessage> messages, Checkpoint checkpoint) {
+        long now = clock.millis();
+        return jdbc.write("record collected replies", c -> {
+            List<Recorded> recorded = new ArrayList<>();
+            for (InboundMessage m : messages) {
+                if (seen(c, m.userId(), m.dedupeKey())) {
+                    continue;
+                }
+                String id = MessageIds.next(now);
+                insert(c, id, now, m);
+                recorded.add(new Recorded(id, m));
+            }
+            if (checkpoint != null) {
+                saveCheckpoint(c, checkpoint, now);
+            }
+            return recorded;
+        });
+    }
+
+    private static boolean seen(Connection c, String userId, String dedupeKey) throws SQLException {
+        return !Jdbc.query(c, "SELECT 1 FROM email_message WHERE user_id = ? AND idempotency_key = ?", ps -> {
+            ps.setString(1, userId);
+            ps.setString(2, dedupeKey);
+        }, rs -> Boolean.TRUE).isEmpty();
+    }
+
+    private static void insert(Connection c, String id, long now, InboundMessage m) throws SQLException {
+        OutboundRef a = m.answers();
+        String to = Jdbc.join(m.to());
+        Jdbc.update(c, "INSERT INTO email_message (id, direction, user_id, to_addresses, subject, text_body, "
+                + "html_body, reply_text, candidate_id, application_id, thread_id, idempotency_key, "
+                + "internet_message_id, in_reply_to_id, created_at) "
+                + "VALUES (?, 'INBOUND', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", ps -> {
+                    int i = 1;
+                    ps.setString(i++, id);
+                    ps.setString(i++, m.userId());
+                    ps.setString(i++, cut(to == null ? "" : to, Columns.TO_ADDRESSES));
+                    ps.setString(i++, cut(m.subject(), Columns.SUBJECT));
+                    Jdbc.setText(ps, i++, cut(m.textBody(), Columns.TEXT));
+                    Jdbc.setText(ps, i++, cut(m.htmlBody(), Columns.TEXT));
+                    Jdbc.setText(ps, i++, cut(m.replyText(), Columns.TEXT));
+                    ps.setString(i++, a == null ? null : a.candidateId());
+                    ps.setString(i++, a == null ? null : a.applicationId());
+                    ps.setString(i++, a == null ? null : a.threadId());
+                    ps.setString(i++, m.dedupeKey());
+                    ps.setString(i++, cut(m.internetMessageId(), Columns.INTERNET_MESSAGE_ID));
+                    ps.setString(i++, a == null ? null : a.id());
+                    ps.setLong(i, now);
+                });
+        Jdbc.update(c, "INSERT INTO email_delivery (message_id, status, from_header, updated_at, completed_at, "
+                + "failure_reason) VALUES (?, ?, ?, ?, ?, ?)", ps -> {
+                    ps.setString(1, id);
+                    ps.setString(2, m.status().name());
+                    ps.setString(3, cut(m.from(), Columns.FROM_HEADER));
+                    ps.setLong(4, now);
+                    ps.setLong(5, m.receivedAt() == null ? now : m.receivedAt().toEpochMilli());
+                    ps.setString(6, cut(m.note(), Columns.FAILURE_REASON));
+                });
+        MessageRows.insertAttachments(c, id, m.attachments());
+        if (m.note() != null) {
+            MessageRows.event(c, id, now, m.status(), m.note());
+        }
+    }
+
+    private static void saveCheckpoint(Connection c, Checkpoint cp, long now) throws SQLException {
+        int updated = Jdbc.update(c, "UPDATE email_mailbox_checkpoint SET uid_validity = ?, last_uid = ?, "
+                + "updated_at = ? WHERE user_id = ? AND folder = ?", ps -> {
+                    ps.setLong(1, cp.uidValidity());
+                    ps.setLong(2, cp.lastUid());
+                    ps.setLong(3, now);
+                    ps.setString(4, cp.userId());
+                    ps.setString(5, cp.folder());
+                });
+        if (updated == 0) {
+            Jdbc.update(c, "INSERT INTO email_mailbox_checkpoint (user_id, folder, uid_validity, last_uid, updated_at) "
+                    + "VALUES (?, ?, ?, ?, ?)", ps -> {
+                        ps.setString(1, cp.userId());
+                        ps.setString(2, cp.folder());
+                        ps.setLong(3, cp.uidValidity());
+                        ps.setLong(4, cp.lastUid());
+                        ps.setLong(5, now);
+                    });
+        }
+    }
+}

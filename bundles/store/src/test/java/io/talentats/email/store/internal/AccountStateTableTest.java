@@ -1,0 +1,73 @@
+package io.talentats.email.store.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Instant;
+
+import io.talentats.email.api.AccountHealth;
+import io.talentats.email.api.Verification;
+import io.talentats.email.runtime.AccountState;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class AccountStateTableTest {
+
+    private JdbcMessageStore store;
+
+    @BeforeEach
+    void database() throws Exception {
+        store = new JdbcMessageStore(JdbcMessageStoreTest.emptyDatabase(), Clock.systemUTC());
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    @Test
+    void nothingRecordedMeansNeverTestedAndHealthy() {
+        AccountState s = store.get("rita");
+        assertThat(s.lastVerification()).isNull();
+        assertThat(s.health().isHealthy()).isTrue();
+        assertThat(store.all()).isEmpty();
+    }
+
+    @Test
+    void healthIsRecordedOncePerChangeOfState() {
+        AccountHealth failing = new AccountHealth(AccountHealth.State.AUTHENTICATION_FAILING, "535 bad login",
+                Instant.parse("2026-12-01T10:00:00Z"));
+        assertThat(store.recordHealth("rita", failing)).isTrue();
+        assertThat(store.recordHealth("rita", new AccountHealth(AccountHealth.State.AUTHENTICATION_FAILING,
+                "535 again", Instant.now()))).as("same state again").isFalse();
+        AccountState s = store.get("rita");
+        assertThat(s.health()).isEqualTo(failing);
+        assertThat(store.recordHealth("rita", AccountHealth.healthy())).isTrue();
+        assertThat(store.get("rita").health()).isEqualTo(AccountHealth.healthy());
+        assertThat(store.recordHealth("rita", AccountHealth.healthy())).isFalse();
+    }
+
+    @Test
+    void verificationAndHealthLiveSideBySideAndAreForgottenTogether() {
+        Verification v = new Verification(Instant.parse("2026-12-01T09:00:00Z"), true, "SMTP passed; IMAP passed");
+        store.recordVerification("rita", v);
+        store.recordHealth("rita", new AccountHealth(AccountHealth.State.UNREACHABLE, "connection refused",
+                Instant.parse("2026-12-01T09:30:00Z")));
+        AccountState s = store.get("rita");
+        assertThat(s.lastVerification()).isEqualTo(v);
+        assertThat(s.health().state()).isEqualTo(AccountHealth.State.UNREACHABLE);
+        assertThat(store.all()).containsOnlyKeys("rita");
+        store.forget("rita");
+        assertThat(store.get("rita")).isEqualTo(AccountState.unknown("rita"));
+        assertThat(store.all()).isEmpty();
+    }
+
+    @Test
+    void aLongReasonIsCutToItsColumn() {
+        String reason = "x".repeat(5000);
+        store.recordHealth("rita", new AccountHealth(AccountHealth.State.UNREACHABLE, reason, Instant.now()));
+        assertThat(store.get("rita").health().reason()).hasSize(Columns.HEALTH_REASON).endsWith("…");
+    }
+}
