@@ -1,11 +1,9 @@
 package io.talentats.email.web.internal;
 
 import java.io.IOException;
-import java.io.Reader;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
@@ -19,7 +17,6 @@ import javax.servlet.http.HttpServletResponse;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
 
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -40,7 +37,6 @@ import io.talentats.email.api.MessageHistory;
 import io.talentats.email.api.MessageRecord;
 import io.talentats.email.api.MessageRejectedException;
 import io.talentats.email.api.MessageRouter;
-import io.talentats.email.api.PageRequest;
 import io.talentats.email.api.ProviderPresets;
 import io.talentats.email.api.ReplyCollector;
 import io.talentats.email.api.SubmitReceipt;
@@ -64,8 +60,6 @@ public class ApiServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ApiServlet.class);
-    /** Largest request body read: attachments are not sent through this API. */
-    static final int MAX_BODY = 2 * 1024 * 1024;
 
     private final transient AccountSettingsService settings;
     private final transient ProviderPresets presets;
@@ -102,29 +96,6 @@ public class ApiServlet extends HttpServlet {
         }
     }
 
-    /** A failure that becomes an error response: a status code and the JSON body to send with it. */
-    static final class ApiException extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        final int status;
-        final transient Map<String, Object> body = new LinkedHashMap<>();
-
-        ApiException(int status, String message) {
-            this(status, message, List.of());
-        }
-
-        ApiException(int status, String message, List<FieldError> fields) {
-            super(message);
-            this.status = status;
-            body.put("error", message);
-            body.put("fields", fields);
-        }
-
-        ApiException with(String key, Object value) {
-            body.put(key, value);
-            return this;
-        }
-    }
-
     /** One API call: the request, the response and the route's path parameters. */
     record Call(HttpServletRequest req, HttpServletResponse resp, Map<String, String> params) {
         String param(String name) {
@@ -151,7 +122,7 @@ public class ApiServlet extends HttpServlet {
             .on("POST", "messages", c -> send(c.req(), c.resp()))
             .on("GET", "messages/{id}", c -> message(c.param("id")))
             .on("POST", "messages/{id}/retry", c -> retry(c.param("id")))
-            .on("GET", "threads/{thread}/messages", c -> history.forThread(c.param("thread"), page(c.req())))
+            .on("GET", "threads/{thread}/messages", c -> history.forThread(c.param("thread"), Requests.page(c.req())))
             .on("GET", "outbox", c -> outbox(c.req()))
             .on("GET", "status", c -> status())
             .on("GET", "connectivity", c -> Map.of("enabled", connectivity.isEnabled()))
@@ -170,17 +141,17 @@ public class ApiServlet extends HttpServlet {
             if (body == null) {
                 resp.setStatus(resp.getStatus() == 200 ? HttpServletResponse.SC_NO_CONTENT : resp.getStatus());
             } else {
-                write(resp, resp.getStatus(), body);
+                Requests.write(resp, resp.getStatus(), body);
             }
         } catch (ApiException e) {
             if (e.body.get("allow") instanceof List<?> allow) {
                 resp.setHeader("Allow", allow.stream().map(Object::toString).collect(Collectors.joining(", ")));
             }
-            write(resp, e.status, e.body);
+            Requests.write(resp, e.status, e.body);
         } catch (RuntimeException e) {
             String incident = Long.toString(System.nanoTime() & 0xffffffffL, 36);
             LOG.error("REST {} {} failed (incident {})", req.getMethod(), req.getPathInfo(), incident, e);
-            write(resp, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, new ApiException(500, "The email service "
+            Requests.write(resp, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, new ApiException(500, "The email service "
                     + "could not complete this request; nothing was changed that the answer does not say. Try "
                     + "again; if it keeps failing, give an operator incident " + incident + " (server log).")
                     .with("incident", incident).body);
@@ -188,7 +159,7 @@ public class ApiServlet extends HttpServlet {
     }
 
     private Object dispatch(HttpServletRequest req, HttpServletResponse resp) {
-        List<String> path = segments(req.getPathInfo());
+        List<String> path = Requests.segments(req.getPathInfo());
         Optional<Object> found = routes.find(req.getMethod(), path);
         if (found.isEmpty()) {
             throw new ApiException(404, "No such resource: " + String.join("/", path)
@@ -206,7 +177,7 @@ public class ApiServlet extends HttpServlet {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("stats", router.outbox());
         out.put("depth", router.outbox().depth());
-        out.put("pending", router.pending(intParam(req, "limit", 100, 1, 500)));
+        out.put("pending", router.pending(Requests.intParam(req, "limit", 100, 1, 500)));
         return out;
     }
 
@@ -218,7 +189,7 @@ public class ApiServlet extends HttpServlet {
     }
 
     private Object setConnectivity(HttpServletRequest req) {
-        JsonObject in = read(req, JsonObject.class);
+        JsonObject in = Requests.read(req, JsonObject.class);
         JsonElement enabled = in.get("enabled");
         if (enabled == null || !enabled.isJsonPrimitive() || !enabled.getAsJsonPrimitive().isBoolean()) {
             throw new ApiException(400, "Send {\"enabled\": true} or {\"enabled\": false}",
@@ -239,7 +210,7 @@ public class ApiServlet extends HttpServlet {
 
     private Object saveAccount(String userId, HttpServletRequest req) {
         try {
-            return settings.save(userId, read(req, Json.AccountInput.class).toDraft());
+            return settings.save(userId, Requests.read(req, Json.AccountInput.class).toDraft());
         } catch (InvalidSettingsException e) {
             throw new ApiException(400, "The settings were not saved: fix the fields listed", e.errors());
         }
@@ -259,7 +230,7 @@ public class ApiServlet extends HttpServlet {
     private Object test(String userId, HttpServletRequest req) {
         TestOptions options = Boolean.parseBoolean(req.getParameter("roundTrip"))
                 ? TestOptions.withRoundTrip() : TestOptions.loginOnly();
-        String body = Boolean.parseBoolean(req.getParameter("stored")) ? "" : body(req);
+        String body = Boolean.parseBoolean(req.getParameter("stored")) ? "" : Requests.body(req);
         ConnectionReport report;
         if (body.isBlank()) {
             try {
@@ -268,9 +239,9 @@ public class ApiServlet extends HttpServlet {
                 throw noAccount(userId);
             }
         } else {
-            requireJson(req);
+            Requests.requireJson(req);
             try {
-                report = tester.test(userId, parse(body, Json.AccountInput.class).toDraft(), options);
+                report = tester.test(userId, Requests.parse(body, Json.AccountInput.class).toDraft(), options);
             } catch (InvalidSettingsException e) {
                 throw new ApiException(400, "Nothing was contacted: fix the fields listed", e.errors());
             }
@@ -283,7 +254,7 @@ public class ApiServlet extends HttpServlet {
 
     private Object send(HttpServletRequest req, HttpServletResponse resp) {
         try {
-            SubmitReceipt r = router.submit(read(req, Json.MessageInput.class).toMessage());
+            SubmitReceipt r = router.submit(Requests.read(req, Json.MessageInput.class).toMessage());
             resp.setStatus(HttpServletResponse.SC_ACCEPTED);
             resp.setHeader("Location", req.getContextPath() + req.getServletPath() + "/messages/" + r.messageId());
             return r;
@@ -330,98 +301,5 @@ public class ApiServlet extends HttpServlet {
 
     private static ApiException noAccount(String userId) {
         return new ApiException(404, "User " + userId + " has no email account connected");
-    }
-
-    private static PageRequest page(HttpServletRequest req) {
-        return new PageRequest(intParam(req, "offset", 0, 0, Integer.MAX_VALUE), intParam(req, "limit", 50, 1, 500));
-    }
-
-    private static int intParam(HttpServletRequest req, String name, int dflt, int min, int max) {
-        String v = req.getParameter(name);
-        if (v == null) {
-            return dflt;
-        }
-        try {
-            int n = Integer.parseInt(v.trim());
-            if (n >= min && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new ApiException(400, "Query parameter " + name + " must be a whole number from " + min + " to " + max,
-                List.of(new FieldError(name, "must be a whole number from " + min + " to " + max)));
-    }
-
-    /**
-     * Reads a JSON body. Only {@code application/json} is accepted: a cross-site form cannot send it without the
-     * browser asking first, which keeps the API safe from forged requests.
-     */
-    static <T> T read(HttpServletRequest req, Class<T> type) {
-        requireJson(req);
-        return parse(body(req), type);
-    }
-
-    private static void requireJson(HttpServletRequest req) {
-        String contentType = req.getContentType();
-        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-            throw new ApiException(415, "Send the body as JSON with Content-Type: application/json");
-        }
-    }
-
-    /** The request body as text (at most {@link #MAX_BODY} characters). */
-    private static String body(HttpServletRequest req) {
-        StringBuilder sb = new StringBuilder();
-        try (Reader in = req.getReader()) {
-            char[] buf = new char[8192];
-            for (int n; (n = in.read(buf)) > 0; ) {
-                sb.append(buf, 0, n);
-                if (sb.length() > MAX_BODY) {
-                    throw new ApiException(413, "The request body is larger than " + MAX_BODY + " characters");
-                }
-            }
-        } catch (IOException e) {
-            throw new ApiException(400, "The request body could not be read: " + rootMessage(e));
-        }
-        return sb.toString();
-    }
-
-    private static <T> T parse(String body, Class<T> type) {
-        try {
-            T value = Json.GSON.fromJson(body, type);
-            if (value == null) {
-                throw new ApiException(400, "The request body is empty; send a JSON object");
-            }
-            return value;
-        } catch (JsonParseException e) {
-            throw new ApiException(400, "The request body is not valid JSON for this call: " + rootMessage(e));
-        }
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null) {
-            t = t.getCause();
-        }
-        return Optional.ofNullable(t.getMessage()).orElse(t.getClass().getSimpleName());
-    }
-
-    private static void write(HttpServletResponse resp, int status, Object body) throws IOException {
-        resp.setStatus(status);
-        resp.setContentType("application/json");
-        resp.setCharacterEncoding("UTF-8");
-        Json.GSON.toJson(body, resp.getWriter());
-    }
-
-    private static List<String> segments(String pathInfo) {
-        List<String> out = new ArrayList<>();
-        if (pathInfo != null) {
-            for (String s : pathInfo.split("/")) {
-                if (!s.isEmpty()) {
-                    out.add(s);
-                }
-            }
-        }
-        return out;
     }
 }
