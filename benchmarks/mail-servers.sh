@@ -133,6 +133,8 @@ default_process_limit = 4096
 default_client_limit = 8192
 mail_max_userip_connections = 100
 log_path = $DV/dovecot.log
+# Process titles name the user, so a benchmark can kill the process serving one connection.
+verbose_proctitle = yes
 CF
   sysctl -qw fs.inotify.max_user_instances=8192 2>/dev/null || true
   ulimit -n 65536 2>/dev/null || true

@@ -50,7 +50,6 @@ import jakarta.mail.internet.MimeMessage;
 
 import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.osgi.service.event.Event;
-import org.osgi.service.event.EventAdmin;
 import org.osgi.util.converter.Converters;
 
 /**
@@ -310,21 +309,13 @@ public final class ReplyBenchmark {
             @Override
             public void setEnabled(boolean enabled) {}
         };
-        WatchEngine engine = new WatchEngine(config, store, new BenchVault(IMAP), store, sessions);
+        io.talentats.email.runtime.Announcer announcer = (topic, properties) -> {
+            if (topic.equals(EmailEvents.REPLY_RECEIVED)) {
+                counter.event(new Event(topic, properties));
+            }
+        };
+        WatchEngine engine = new WatchEngine(config, store, new BenchVault(IMAP), store, sessions, announcer);
         engine.connectivityOn(on);
-        engine.setEventAdmin(new EventAdmin() {
-            @Override
-            public void postEvent(Event event) {
-                if (event.getTopic().equals(EmailEvents.REPLY_RECEIVED)) {
-                    counter.event(event);
-                }
-            }
-
-            @Override
-            public void sendEvent(Event event) {
-                postEvent(event);
-            }
-        });
         return engine;
     }
 

@@ -224,7 +224,7 @@ public final class RouterBenchmark {
                 }
             };
             Outbox outbox = new Outbox(config, "bench-node", store, sessions, account, account, store, () -> true,
-                    () -> counter, () -> null);
+                    io.talentats.email.runtime.Announcer.to(() -> counter), () -> null);
             try {
                 // Submitted as an ATS does: from several request threads at once.
                 java.util.concurrent.ExecutorService submitters =

@@ -35,7 +35,7 @@ final class SandboxKaraf implements AutoCloseable {
     final int smtpPort;
     final int imapPort;
     final int sshPort;
-    private final Process process;
+    private volatile Process process;
 
     private SandboxKaraf(Path home, int httpPort, int smtpPort, int imapPort, int sshPort, Process process) {
         this.home = home;
@@ -71,22 +71,49 @@ final class SandboxKaraf implements AutoCloseable {
         set(etc.resolve("io.talentats.email.sandbox.cfg"), "imap.port", Integer.toString(imap));
         set(etc.resolve("io.talentats.email.platform.cfg"), "port", Integer.toString(smtp));
 
-        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/karaf").toString(), "server")
-                .directory(home.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(home.resolve("console.log").toFile());
-        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        pb.environment().remove("KARAF_DEBUG");
-        Process p = pb.start();
-        SandboxKaraf karaf = new SandboxKaraf(home, http, smtp, imap, ssh, p);
+        SandboxKaraf karaf = new SandboxKaraf(home, http, smtp, imap, ssh, launch(home));
         try {
-            karaf.await(Duration.ofMinutes(3), "the REST API and the sandbox mail server to answer",
-                    () -> karaf.statusCode("GET", "/api/status") == 200 && listening(smtp) && listening(imap));
+            karaf.awaitUp();
         } catch (RuntimeException | Error e) {
             karaf.close();
             throw e;
         }
         return karaf;
+    }
+
+    private static Process launch(Path home) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/karaf").toString(), "server")
+                .directory(home.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("console.log").toFile()));
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().remove("KARAF_DEBUG");
+        return pb.start();
+    }
+
+    private void awaitUp() {
+        await(Duration.ofMinutes(3), "the REST API and the sandbox mail server to answer",
+                () -> statusCode("GET", "/api/status") == 200 && listening(smtpPort) && listening(imapPort));
+    }
+
+    /**
+     * Stops Karaf (with {@code bin/stop}, or as {@code kill -9} does when {@code kill}) and starts it again on the
+     * same folder, data included; returns once it answers.
+     */
+    void restart(boolean kill) throws Exception {
+        if (kill) {
+            // bin/karaf runs the JVM as its child: kill -9 the JVM itself, as an operator's kill would.
+            List<ProcessHandle> jvm = process.descendants().toList();
+            jvm.forEach(ProcessHandle::destroyForcibly);
+            for (ProcessHandle h : jvm) {
+                h.onExit().get(30, TimeUnit.SECONDS);
+            }
+            process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        } else {
+            stop();
+        }
+        process = launch(home);
+        awaitUp();
     }
 
     String base() {
@@ -171,6 +198,10 @@ final class SandboxKaraf implements AutoCloseable {
 
     @Override
     public void close() {
+        stop();
+    }
+
+    private void stop() {
         try {
             Process stop = new ProcessBuilder(home.resolve("bin/stop").toString()).directory(home.toFile())
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();

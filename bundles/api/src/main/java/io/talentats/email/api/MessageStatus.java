@@ -19,7 +19,9 @@ public enum MessageStatus {
     /** A message that may be a reply but matched more than one thread; left for a person to assign. */
     TRIAGE,
     /** A message that could not be read (malformed MIME, too large); kept aside with the reason. */
-    QUARANTINED;
+    QUARANTINED,
+    /** A triage item a person decided is no reply to any of our messages. */
+    DISMISSED;
 
     /** Whether the outbox still owns the message. */
     public boolean pending() {

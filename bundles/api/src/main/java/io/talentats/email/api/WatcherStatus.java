@@ -3,29 +3,36 @@ package io.talentats.email.api;
 import java.time.Instant;
 
 /**
- * How the reply collector is watching one account's mailbox.
+ * How the reply collector is watching one account's mailbox, as it is now: {@link Mode#IDLE} only while a live
+ * connection is idling.
  *
  * @param userId the recruiter
- * @param mode how new mail is noticed
- * @param lastCheckAt when the mailbox was last read, or {@code null}
- * @param lastReplyAt when the last candidate reply was collected, or {@code null}
- * @param repliesCollected replies collected since the watcher started
- * @param lastError the last problem, or {@code null}
+ * @param mode what the watcher is doing
+ * @param since when it started doing it
+ * @param attempt failed attempts in a row to connect (0 while connected)
+ * @param lastCheckAt when the mailbox was last read or found alive, or {@code null}
+ * @param lastReplyAt when the last candidate reply was recorded (kept in the store: survives restarts), or {@code null}
+ * @param repliesCollected replies recorded from this mailbox (kept in the store)
+ * @param lastError the last problem, in words, or {@code null}
  */
-public record WatcherStatus(
-        String userId, Mode mode, Instant lastCheckAt, Instant lastReplyAt, long repliesCollected, String lastError) {
+public record WatcherStatus(String userId, Mode mode, Instant since, int attempt, Instant lastCheckAt,
+        Instant lastReplyAt, long repliesCollected, String lastError) {
 
-    /** How new mail is noticed. */
+    /** What a watcher is doing. */
     public enum Mode {
-        /** Connecting or synchronising. */
-        STARTING,
-        /** IMAP IDLE: the server tells us at once. */
+        /** Connecting and reading what is new, the first time. */
+        CONNECTING,
+        /** IMAP IDLE on a live connection: the server tells us at once. */
         IDLE,
-        /** The server has no IDLE: the mailbox is read at the configured interval. */
+        /** The server has no IDLE (or it is off): the mailbox is read at the configured interval. */
         POLL,
-        /** The last attempt failed; waiting before the next. */
+        /** The connection was lost: connecting again. */
+        RECONNECTING,
+        /** The last attempt failed; waiting before the next one ({@code attempt} says how many failed). */
         BACKING_OFF,
-        /** Not watched (account disabled or connectivity off). */
+        /** The server refuses the login: the recruiter must update it; tried again after a long wait. */
+        AUTH_FAILING,
+        /** Not watched (account disabled, connectivity off, or the collector stopping). */
         STOPPED
     }
 }

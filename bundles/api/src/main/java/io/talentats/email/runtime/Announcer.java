@@ -6,44 +6,46 @@ import java.util.function.Supplier;
 
 import io.talentats.email.api.EmailEvents;
 
+import org.osgi.annotation.versioning.ProviderType;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
 
 /**
- * Posts our events ({@link EmailEvents}) on EventAdmin when there is one, asynchronously, and builds their
- * properties the same way everywhere: ids only, absent values left out.
+ * Posts our events ({@link EmailEvents}) asynchronously on EventAdmin when there is one, and builds their
+ * properties the same way everywhere: ids only, absent values left out. The settings bundle registers the one
+ * instance as a service; components reference it instead of each tracking EventAdmin.
  */
-public final class Announcer {
+@ProviderType
+public interface Announcer {
 
-    private final Supplier<EventAdmin> eventAdmin;
+    /** Posts {@code topic} with {@code properties}; nothing happens while there is no EventAdmin. */
+    void post(String topic, Map<String, ?> properties);
 
-    /** @param eventAdmin the EventAdmin now, or {@code null} (a component's optional dynamic reference) */
-    public Announcer(Supplier<EventAdmin> eventAdmin) {
-        this.eventAdmin = eventAdmin;
-    }
-
-    public void post(String topic, Map<String, ?> properties) {
-        EventAdmin ea = eventAdmin.get();
-        if (ea != null) {
-            ea.postEvent(new Event(topic, properties));
-        }
+    /** An announcer posting to whatever {@code eventAdmin} gives at the time ({@code null}: none), for plain Java. */
+    static Announcer to(Supplier<EventAdmin> eventAdmin) {
+        return (topic, properties) -> {
+            EventAdmin ea = eventAdmin.get();
+            if (ea != null) {
+                ea.postEvent(new Event(topic, properties));
+            }
+        };
     }
 
     /** The properties of an event about one message: its id, its user and the ATS ids that are set. */
-    public static Map<String, Object> aboutMessage(String messageId, String userId, String threadId,
-            String candidateId, String applicationId) {
+    static Map<String, Object> aboutMessage(String messageId, String userId, String threadId, String candidateId,
+            String applicationId) {
         Map<String, Object> p = new HashMap<>();
         p.put(EmailEvents.MESSAGE_ID, messageId);
         p.put(EmailEvents.USER_ID, userId);
-        putIfSet(p, EmailEvents.THREAD_ID, threadId);
-        putIfSet(p, EmailEvents.CANDIDATE_ID, candidateId);
-        putIfSet(p, EmailEvents.APPLICATION_ID, applicationId);
-        return p;
-    }
-
-    private static void putIfSet(Map<String, Object> p, String key, Object value) {
-        if (value != null) {
-            p.put(key, value);
+        if (threadId != null) {
+            p.put(EmailEvents.THREAD_ID, threadId);
         }
+        if (candidateId != null) {
+            p.put(EmailEvents.CANDIDATE_ID, candidateId);
+        }
+        if (applicationId != null) {
+            p.put(EmailEvents.APPLICATION_ID, applicationId);
+        }
+        return p;
     }
 }

@@ -33,6 +33,12 @@ public interface ReplyStore {
      */
     List<Recorded> record(List<InboundMessage> messages, Checkpoint checkpoint);
 
+    /** What has been recorded from the user's mailbox so far. */
+    MailboxStats stats(String userId);
+
+    /** When the user's first outbound message was queued, if there is one: no reply can be older. */
+    Optional<Instant> firstOutboundAt(String userId);
+
     /** A message recorded now. */
     record Recorded(String id, InboundMessage message) {}
 }

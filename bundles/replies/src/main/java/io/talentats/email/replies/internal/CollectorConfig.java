@@ -22,8 +22,13 @@ public @interface CollectorConfig {
     int poll_interval_s() default 60;
 
     @AttributeDefinition(name = "Refresh (min)", description = "Even with IDLE, read the mailbox again and renew "
-            + "the IDLE this often (servers end IDLE after 30 minutes).", min = "1", max = "29")
+            + "the IDLE this often (RFC 2177: servers may end an IDLE after 30 minutes).", min = "1", max = "29")
     int refresh_minutes() default 10;
+
+    @AttributeDefinition(name = "Liveness check (s)", description = "While idling, a NOOP is sent this often: a "
+            + "connection that went silent (the peer vanished without closing it) fails within this plus the read "
+            + "timeout, and the watcher reconnects.", min = "1")
+    int liveness_interval_s() default 120;
 
     @AttributeDefinition(name = "Workers", description = "Threads that read mailboxes. IDLE uses one more thread "
             + "for all mailboxes, plus one per worker while it ends an IDLE.", min = "1", max = "16")

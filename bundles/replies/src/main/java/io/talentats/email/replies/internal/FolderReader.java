@@ -1,10 +1,11 @@
 package io.talentats.email.replies.internal;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
+import java.util.Date;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -29,6 +30,8 @@ import jakarta.mail.Session;
 import jakarta.mail.UIDFolder;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.search.ComparisonTerm;
+import jakarta.mail.search.ReceivedDateTerm;
 
 import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.eclipse.angus.mail.imap.IMAPMessage;
@@ -70,8 +73,20 @@ final class FolderReader {
             }
             List<Message> fresh = new ArrayList<>();
             if (last == 0) {
-                // From the start: every message, UIDs come with the headers (no extra round trip for them).
-                fresh.addAll(Arrays.asList(f.getMessages()));
+                // No checkpoint for these UIDs: only what arrived since a reply could first have come is read,
+                // whatever the folder's size (SEARCH SINCE, then each candidate's INTERNALDATE).
+                Instant from = cp.isPresent() && cp.get().readAt() != null
+                        ? cp.get().readAt().minus(Duration.ofDays(1)) : firstPossibleReply();
+                fresh.addAll(arrivedSince(f, from));
+                if (fresh.isEmpty()) {
+                    long uidNext = f.getUIDNext();
+                    long floor = uidNext > 0 ? uidNext - 1
+                            : f.getMessageCount() > 0 ? f.getUID(f.getMessage(f.getMessageCount())) : 0;
+                    ctx.store().record(List.of(), new Checkpoint(userId, f.getFullName(), uidValidity, floor));
+                    LOG.debug("Nothing in {} of user {} since {}: checkpoint at UID {}", f.getFullName(), userId,
+                            from, floor);
+                    return null;
+                }
             } else {
                 for (Message m : f.getMessagesByUID(last + 1, UIDFolder.LASTUID)) {
                     // getMessagesByUID(n, LASTUID) returns the last message even when nothing is newer.
@@ -100,6 +115,37 @@ final class FolderReader {
             }
             return null;
         });
+    }
+
+    /**
+     * The earliest a reply can have arrived: when the recruiter's first message was queued (the platform may have
+     * sent on their behalf before they connected), or a minute ago, whichever is earlier.
+     */
+    private Instant firstPossibleReply() {
+        Instant now = Instant.now().minus(Duration.ofMinutes(1));
+        return ctx.store().firstOutboundAt(userId).filter(t -> t.isBefore(now)).orElse(now);
+    }
+
+    /** The messages whose INTERNALDATE is {@code from} or later, oldest first. */
+    private static List<Message> arrivedSince(IMAPFolder f, Instant from) throws MessagingException {
+        // SEARCH SINCE takes a day; the day's earlier messages are then left out by their INTERNALDATE.
+        Message[] found = f.search(new ReceivedDateTerm(ComparisonTerm.GE, Date.from(from)));
+        if (found.length == 0) {
+            return List.of();
+        }
+        FetchProfile fp = new FetchProfile();
+        fp.add(UIDFolder.FetchProfileItem.UID);
+        fp.add(IMAPFolder.FetchProfileItem.INTERNALDATE);
+        f.fetch(found, fp);
+        List<Message> out = new ArrayList<>();
+        for (Message m : found) {
+            Date received = m.getReceivedDate();
+            if (received == null || !received.toInstant().isBefore(from)) {
+                out.add(m);
+            }
+        }
+        out.sort(Comparator.comparingLong(m -> uid(f, m)));
+        return out;
     }
 
     /** A batch as read from the server: headers, decisions, and the replies' raw bytes. */
@@ -220,7 +266,7 @@ final class FolderReader {
         String messageId = safe(mm::getMessageID);
         String inReplyTo = m instanceof IMAPMessage im ? safe(im::getInReplyTo) : header(mm, "In-Reply-To");
         String references = header(mm, "References");
-        List<String> recipients = new ArrayList<>();
+        java.util.Set<String> recipients = new java.util.LinkedHashSet<>();
         for (Message.RecipientType t : List.of(Message.RecipientType.TO, Message.RecipientType.CC)) {
             Address[] as = safe(() -> mm.getRecipients(t));
             if (as != null) {
@@ -240,7 +286,7 @@ final class FolderReader {
                 ? ia.getAddress().toLowerCase(Locale.ROOT) : null;
         return new Envelope(f.getUID(m), messageId == null ? null : messageId.trim(), Envelope.ids(inReplyTo),
                 Envelope.ids(references), (inReplyTo == null ? "" : inReplyTo) + " " + (references == null ? "" : references),
-                sender, recipients, safe(mm::getSubject));
+                sender, List.copyOf(recipients), safe(mm::getSubject));
     }
 
     private static String header(MimeMessage m, String name) {

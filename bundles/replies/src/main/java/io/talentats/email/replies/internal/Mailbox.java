@@ -15,17 +15,20 @@ import io.talentats.email.api.AccountHealth;
 import io.talentats.email.api.WatcherStatus;
 import io.talentats.email.api.WatcherStatus.Mode;
 import io.talentats.email.mail.Diagnosis;
+import io.talentats.email.mail.MailCall;
 import io.talentats.email.mail.MailFailures;
 import io.talentats.email.mail.MailSessions.Protocol;
 import io.talentats.email.runtime.Backoff;
 import io.talentats.email.runtime.MailAccount;
 import io.talentats.email.runtime.SerialExecutor;
-import io.talentats.email.store.ReplyStore.Recorded;
+import io.talentats.email.store.MailboxStats;
 
 import jakarta.mail.Folder;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.Store;
+import jakarta.mail.event.ConnectionAdapter;
+import jakarta.mail.event.ConnectionEvent;
 import jakarta.mail.event.MessageCountAdapter;
 import jakarta.mail.event.MessageCountEvent;
 
@@ -35,14 +38,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One watched mailbox: connect, catch up from the checkpoint, then wait for new mail with IDLE (or poll), and start
- * over with backoff when anything breaks. Everything it does runs in sequence on its own {@link SerialExecutor};
- * the connection is read only, with BODY.PEEK, so the recruiter's mail is never marked read, moved or deleted.
+ * One watched mailbox and its connection: connect, catch up from the checkpoint, then wait for new mail with IDLE
+ * (or poll). A connection that closes (the server ends the session, a reset, a BYE) is noticed at once through the
+ * store's and the folders' connection events; one that goes silent is found by a NOOP every
+ * {@code liveness.interval.s}, which the read timeout bounds. Either way the watcher reconnects at once, then with
+ * backoff, and catches up from its checkpoint, so nothing is missed and nothing doubled. Everything it does runs in
+ * sequence on its own {@link SerialExecutor}; the connection is read only, with BODY.PEEK, so the recruiter's mail
+ * is never marked read, moved or deleted.
  */
 final class Mailbox {
 
     private static final Logger LOG = LoggerFactory.getLogger(Mailbox.class);
     private static final List<String> NEVER_READ = List.of("\\Sent", "\\Drafts", "\\Trash", "\\Junk", "\\All");
+    /** The first wait after a failed attempt; doubled for each further one, up to {@code max.backoff.s}. */
+    static final Duration FIRST_BACKOFF = Duration.ofMillis(500);
 
     private final String userId;
     private final MailboxContext ctx;
@@ -50,43 +59,50 @@ final class Mailbox {
     private final FolderReader reader;
     private final AtomicBoolean syncQueued = new AtomicBoolean();
     private volatile boolean stopped;
+    /** Which connection is current: events of a connection we replaced or closed ourselves are ignored. */
+    private volatile int generation;
 
+    // Used only by tasks on the serial executor.
     private Store store;
     private final List<IMAPFolder> folders = new ArrayList<>();
     private MailAccount account;
     private ScheduledFuture<?> timer;
-    private int failures;
+    private ScheduledFuture<?> liveness;
     private boolean markedUnhealthy;
 
-    private volatile Mode mode = Mode.STARTING;
+    private volatile Mode mode = Mode.CONNECTING;
+    private volatile Instant since = Instant.now();
+    private volatile int attempt;
     private volatile Instant lastCheckAt;
-    private volatile Instant lastReplyAt;
-    private volatile long repliesCollected;
     private volatile String lastError;
 
     Mailbox(String userId, MailboxContext ctx) {
         this.userId = userId;
         this.ctx = ctx;
         this.serial = new SerialExecutor(ctx.workers());
-        this.reader = new FolderReader(userId, ctx, this::collected);
+        this.reader = new FolderReader(userId, ctx, ctx.announce());
     }
 
     String userId() {
         return userId;
     }
 
-    WatcherStatus status() {
-        return new WatcherStatus(userId, stopped ? Mode.STOPPED : mode, lastCheckAt, lastReplyAt, repliesCollected,
-                lastError);
+    /** What the watcher is doing now; the counters come from the store. */
+    WatcherStatus status(MailboxStats stats) {
+        return new WatcherStatus(userId, stopped ? Mode.STOPPED : mode, since, attempt, lastCheckAt,
+                stats.lastReplyAt(), stats.repliesRecorded(), lastError);
     }
 
     void start() {
-        serial.execute(this::connectAndSync);
+        serial.execute(this::connect);
     }
 
     void stop() {
         stopped = true;
-        serial.execute(this::close);
+        serial.execute(() -> {
+            close(false);
+            enter(Mode.STOPPED);
+        });
     }
 
     /** New mail was announced (IDLE) or the poll/refresh timer fired: read what is new. */
@@ -99,28 +115,32 @@ final class Mailbox {
         }
     }
 
-    private void connectAndSync() {
+    private void enter(Mode m) {
+        if (mode != m) {
+            mode = m;
+            since = Instant.now();
+        }
+    }
+
+    private void connect() {
         if (stopped) {
             return;
         }
-        LOG.debug("Connecting to the mailbox of user {}", userId);
-        mode = Mode.STARTING;
+        enter(lastCheckAt == null && attempt == 0 ? Mode.CONNECTING : Mode.RECONNECTING);
+        LOG.debug("Connecting to the mailbox of user {} (attempt {})", userId, attempt + 1);
+        int gen = ++generation;
         try {
             Optional<MailAccount> a = ctx.vault().open(userId);
             if (a.isEmpty()) {
                 stopped = true;
+                enter(Mode.STOPPED);
                 return;
             }
             account = a.get();
-            Properties props = ctx.sessions().properties(Protocol.IMAP, account.imap());
-            // IdleManager needs socket channels: no plain socket factory (TLS is still layered by ours).
-            props.remove("mail.imap.socketFactory");
-            props.put("mail.imap.usesocketchannels", "true");
-            props.put("mail.event.scope", "session");
-            props.put("mail.event.executor", ctx.workers());
-            Session session = ctx.sessions().session(props);
-            ctx.sessions().call(() -> {
+            Session session = ctx.sessions().session(sessionProperties(account));
+            inEventScope(() -> {
                 store = session.getStore("imap");
+                store.addConnectionListener(closedListener(gen, "the server closed the connection"));
                 store.connect(account.imap().host(), account.imap().port(), account.username(),
                         account.password().reveal());
                 for (String name : ctx.folders()) {
@@ -129,6 +149,8 @@ final class Mailbox {
                         continue;
                     }
                     f.open(Folder.READ_ONLY);
+                    f.addConnectionListener(closedListener(gen, "the server closed the connection to "
+                            + f.getFullName()));
                     f.addMessageCountListener(new MessageCountAdapter() {
                         @Override
                         public void messagesAdded(MessageCountEvent e) {
@@ -144,8 +166,6 @@ final class Mailbox {
                 markedUnhealthy = false;
                 ctx.states().recordHealth(userId, AccountHealth.healthy());
             }
-            failures = 0;
-            lastError = null;
             syncAndWatch();
         } catch (MessagingException | RuntimeException e) {
             Diagnosis d = MailFailures.classify(e, null);
@@ -155,6 +175,57 @@ final class Mailbox {
                 failed(e);
             }
         }
+    }
+
+    /**
+     * Runs {@code call} with the engine's event scope as context class loader: stores and folders made here share
+     * the engine's one event queue (and still find Angus's providers through it).
+     */
+    private void inEventScope(MailCall<Void> call) throws MessagingException {
+        Thread t = Thread.currentThread();
+        ClassLoader previous = t.getContextClassLoader();
+        t.setContextClassLoader(ctx.eventScope());
+        try {
+            call.call();
+        } finally {
+            t.setContextClassLoader(previous);
+        }
+    }
+
+    private Properties sessionProperties(MailAccount a) {
+        Properties props = ctx.sessions().properties(Protocol.IMAP, a.imap());
+        // IdleManager needs socket channels: no plain socket factory (TLS is still layered by ours).
+        props.remove("mail.imap.socketFactory");
+        props.put("mail.imap.usesocketchannels", "true");
+        props.put("mail.event.scope", "application");
+        props.put("mail.event.executor", ctx.events());
+        return props;
+    }
+
+    /** Told when a connection of generation {@code gen} closes: if it is still ours, reconnect. */
+    private ConnectionAdapter closedListener(int gen, String why) {
+        return new ConnectionAdapter() {
+            @Override
+            public void closed(ConnectionEvent e) {
+                if (gen != generation || stopped) {
+                    return;
+                }
+                enter(Mode.RECONNECTING);
+                serial.execute(() -> lost(gen, why));
+            }
+        };
+    }
+
+    /** The connection of generation {@code gen} is gone: reconnect now; backoff starts if that fails. */
+    private void lost(int gen, String why) {
+        if (gen != generation || stopped) {
+            return;
+        }
+        LOG.info("Mailbox of user {}: {}; reconnecting", userId, why);
+        lastError = why;
+        close(true);
+        attempt = 0;
+        connect();
     }
 
     private static boolean neverRead(IMAPFolder f) throws MessagingException {
@@ -170,6 +241,8 @@ final class Mailbox {
                 reader.sync(f, account);
             }
             lastCheckAt = Instant.now();
+            attempt = 0;
+            lastError = null;
             watch();
             LOG.debug("Mailbox of user {} read up to date; watching with {}", userId, mode);
         } catch (MessagingException | RuntimeException e) {
@@ -178,7 +251,7 @@ final class Mailbox {
     }
 
     private void watch() throws MessagingException {
-        cancelTimer();
+        cancelTimers();
         CollectorConfig c = ctx.config();
         boolean idle = c.idle() && store instanceof IMAPStore s && s.hasCapability("IDLE");
         if (idle) {
@@ -188,19 +261,54 @@ final class Mailbox {
                     return null;
                 });
             }
-            mode = Mode.IDLE;
-            timer = ctx.scheduler().schedule(this::requestSync, c.refresh_minutes(), TimeUnit.MINUTES);
+            enter(Mode.IDLE);
+            // RFC 2177: IDLE is renewed before 29 minutes; the refresh also reads the mailbox again.
+            timer = ctx.scheduler().schedule(this::requestSync, Math.min(29, c.refresh_minutes()), TimeUnit.MINUTES);
+            long every = Math.max(1, c.liveness_interval_s());
+            int gen = generation;
+            liveness = ctx.scheduler().scheduleWithFixedDelay(() -> serial.execute(() -> checkAlive(gen)), every,
+                    every, TimeUnit.SECONDS);
         } else {
-            mode = Mode.POLL;
+            enter(Mode.POLL);
             timer = ctx.scheduler().schedule(this::requestSync, c.poll_interval_s(), TimeUnit.SECONDS);
         }
     }
 
-    /** A reply was recorded (on the recorder thread). */
-    private void collected(Recorded r) {
-        repliesCollected++;
-        lastReplyAt = Instant.now();
-        ctx.announce().accept(r);
+    /**
+     * A NOOP on every watched folder while idling: a peer that vanished without closing answers nothing, and the
+     * read timeout turns that into a failure; the IDLE is resumed after. The folder's UIDVALIDITY is asked for too
+     * (STATUS, on the store's own connection): a server that renumbered a folder without ending the session makes
+     * the watcher reconnect and read it again.
+     */
+    private void checkAlive(int gen) {
+        if (gen != generation || stopped || store == null || mode != Mode.IDLE) {
+            return;
+        }
+        try {
+            for (IMAPFolder f : folders) {
+                boolean renumbered = ctx.sessions().call(() -> {
+                    f.doCommand(p -> {
+                        p.simpleCommand("NOOP", null);
+                        return null;
+                    });
+                    long now = ((IMAPFolder) store.getFolder(f.getFullName())).getUIDValidity();
+                    if (now != f.getUIDValidity()) {
+                        return true;
+                    }
+                    ctx.idleManager().watch(f);
+                    return false;
+                });
+                if (renumbered) {
+                    lost(gen, "the server renumbered " + f.getFullName() + " (UIDVALIDITY changed)");
+                    return;
+                }
+            }
+            lastCheckAt = Instant.now();
+        } catch (MessagingException | RuntimeException e) {
+            if (gen == generation && !stopped) {
+                lost(gen, "the server stopped answering (" + describe(e) + ")");
+            }
+        }
     }
 
     /** The server refused the login: the recruiter must act; try again much later, not with backoff. */
@@ -209,32 +317,45 @@ final class Mailbox {
         ctx.states().recordHealth(userId, new AccountHealth(AccountHealth.State.AUTHENTICATION_FAILING, lastError,
                 Instant.now()));
         markedUnhealthy = true;
-        retryLater(Duration.ofMinutes(ctx.config().auth_retry_minutes()));
+        attempt++;
+        retryLater(Mode.AUTH_FAILING, Duration.ofMinutes(ctx.config().auth_retry_minutes()));
     }
 
     private void failed(Exception e) {
-        lastError = e.getMessage() == null ? e.toString() : e.getMessage();
-        failures++;
-        Duration wait = Backoff.after(failures, Duration.ofSeconds(1), Duration.ofSeconds(ctx.config().max_backoff_s()));
-        LOG.info("Mailbox of user {}: {}; reconnecting in {} ms", userId, lastError, wait.toMillis());
-        retryLater(wait);
+        lastError = describe(e);
+        attempt++;
+        Duration wait = Backoff.after(attempt, FIRST_BACKOFF, Duration.ofSeconds(ctx.config().max_backoff_s()));
+        LOG.info("Mailbox of user {}: {}; trying again in {} ms (attempt {})", userId, lastError, wait.toMillis(),
+                attempt);
+        retryLater(Mode.BACKING_OFF, wait);
     }
 
-    private void retryLater(Duration wait) {
-        close();
+    private static String describe(Exception e) {
+        Diagnosis d = MailFailures.classify(e, null);
+        return d.detail() == null || d.detail().isBlank() ? String.valueOf(e.getMessage()) : d.detail();
+    }
+
+    private void retryLater(Mode waiting, Duration wait) {
+        close(true);
         if (stopped) {
             return;
         }
-        mode = Mode.BACKING_OFF;
-        timer = ctx.scheduler().schedule(() -> serial.execute(this::connectAndSync), wait.toMillis(),
-                TimeUnit.MILLISECONDS);
+        enter(waiting);
+        timer = ctx.scheduler().schedule(() -> serial.execute(this::connect), wait.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private void close() {
-        cancelTimer();
+    /**
+     * Closes the connection. {@code lost}: it is broken or silent, so nothing is sent to the server (a LOGOUT to a
+     * silent peer would wait the whole read timeout).
+     */
+    private void close(boolean lost) {
+        generation++;
+        cancelTimers();
         for (IMAPFolder f : folders) {
             try {
-                if (f.isOpen()) {
+                if (lost) {
+                    f.forceClose();
+                } else if (f.isOpen()) {
                     f.close(false);
                 }
             } catch (MessagingException | RuntimeException ignored) {
@@ -250,15 +371,16 @@ final class Mailbox {
             }
             store = null;
         }
-        if (stopped) {
-            mode = Mode.STOPPED;
-        }
     }
 
-    private void cancelTimer() {
+    private void cancelTimers() {
         if (timer != null) {
             timer.cancel(false);
             timer = null;
+        }
+        if (liveness != null) {
+            liveness.cancel(false);
+            liveness = null;
         }
     }
 }

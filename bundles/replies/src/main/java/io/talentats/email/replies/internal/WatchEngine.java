@@ -25,6 +25,7 @@ import io.talentats.email.runtime.ConfigValues;
 import io.talentats.email.runtime.AccountStates;
 import io.talentats.email.runtime.Announcer;
 import io.talentats.email.runtime.CredentialVault;
+import io.talentats.email.store.MailboxStats;
 import io.talentats.email.store.OutboundRef;
 import io.talentats.email.store.ReplyStore;
 import io.talentats.email.store.ReplyStore.Recorded;
@@ -39,7 +40,6 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
-import org.osgi.service.event.EventAdmin;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,20 +62,24 @@ public class WatchEngine implements ReplyCollector, Watchers {
     private final ExecutorService selector;
     private final ScheduledExecutorService scheduler;
     private final ThreadPoolExecutor recorder;
+    private final ThreadPoolExecutor events;
     private final IdleManager idleManager;
     private final MailboxContext context;
+    private final ReplyStore store;
     /** The accounts to watch, whether connectivity is on or not. */
     private final Set<String> accounts = new HashSet<>();
     /** The running watchers: one per account while connectivity is on, none while it is off. */
     private final Map<String, Mailbox> mailboxes = new ConcurrentHashMap<>();
     private boolean connectivityOn;
 
-    private volatile EventAdmin eventAdmin;
-    private final Announcer announcer = new Announcer(() -> eventAdmin);
+    private final Announcer announcer;
 
     @Activate
     public WatchEngine(CollectorConfig config, @Reference ReplyStore store, @Reference CredentialVault vault,
-            @Reference AccountStates states, @Reference MailSessions sessions) throws IOException {
+            @Reference AccountStates states, @Reference MailSessions sessions, @Reference Announcer announcer)
+            throws IOException {
+        this.announcer = announcer;
+        this.store = store;
         this.workers = new ThreadPoolExecutor(config.workers(), config.workers(), 60, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), sessions.threads("talentats-replies-worker"));
         this.workers.allowCoreThreadTimeOut(true);
@@ -91,26 +95,21 @@ public class WatchEngine implements ReplyCollector, Watchers {
         this.recorder = new ThreadPoolExecutor(1, 1, 5, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 sessions.threads("talentats-replies-recorder"));
         this.recorder.allowCoreThreadTimeOut(true);
+        // Jakarta Mail delivers events from a loop that holds its thread while any store is open: one thread for
+        // the events of every mailbox (an application-scoped queue, keyed by a class loader of this engine's own),
+        // never a worker, or each watched mailbox would keep one.
+        this.events = new ThreadPoolExecutor(1, 1, 5, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                sessions.threads("talentats-replies-events"));
+        this.events.allowCoreThreadTimeOut(true);
+        ClassLoader eventScope = new EventScope(sessions.classLoader());
         Session quiet = sessions.session(new java.util.Properties());
         this.idleManager = new IdleManager(quiet, selector);
         this.context = new MailboxContext(config, ConfigValues.list(config.folders()), store, vault, states, sessions,
-                workers, scheduler, recorder, idleManager,
+                workers, scheduler, recorder, events, eventScope, idleManager,
                 new ReplyCorrelator(store, Duration.ofDays(config.recent_thread_days())),
                 new ReplyParser(config.max_attachment_bytes()), this::announce);
         LOG.info("Reply collector started: {} workers, IDLE {}, poll every {} s", config.workers(),
                 config.idle() ? "on" : "off", config.poll_interval_s());
-    }
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY, unbind = "unsetEventAdmin")
-    public void setEventAdmin(EventAdmin eventAdmin) {
-        this.eventAdmin = eventAdmin;
-    }
-
-    public void unsetEventAdmin(EventAdmin eventAdmin) {
-        if (this.eventAdmin == eventAdmin) {
-            this.eventAdmin = null;
-        }
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -160,6 +159,7 @@ public class WatchEngine implements ReplyCollector, Watchers {
         }
         selector.shutdownNow();
         recorder.shutdownNow();
+        events.shutdownNow();
         LOG.info("Reply collector stopped");
     }
 
@@ -189,8 +189,10 @@ public class WatchEngine implements ReplyCollector, Watchers {
         List<WatcherStatus> all = new ArrayList<>();
         for (String user : users) {
             Mailbox m = mailboxes.get(user);
-            all.add(m != null ? m.status()
-                    : new WatcherStatus(user, WatcherStatus.Mode.STOPPED, null, null, 0, "email connectivity is off"));
+            MailboxStats stats = store.stats(user);
+            all.add(m != null ? m.status(stats)
+                    : new WatcherStatus(user, WatcherStatus.Mode.STOPPED, null, 0, null, stats.lastReplyAt(),
+                            stats.repliesRecorded(), "email connectivity is off"));
         }
         all.sort(Comparator.comparing(WatcherStatus::userId));
         return all;
@@ -205,5 +207,12 @@ public class WatchEngine implements ReplyCollector, Watchers {
             p.put(EmailEvents.IN_REPLY_TO, answers.id());
         }
         announcer.post(EmailEvents.REPLY_RECEIVED, p);
+    }
+
+    /** Only a key: delegates everything to the mail class loader. */
+    private static final class EventScope extends ClassLoader {
+        EventScope(ClassLoader mail) {
+            super(mail);
+        }
     }
 }

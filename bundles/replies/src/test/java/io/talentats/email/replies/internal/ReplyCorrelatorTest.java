@@ -13,6 +13,7 @@ import io.talentats.email.replies.internal.ReplyCorrelator.Decision;
 import io.talentats.email.replies.internal.ReplyCorrelator.Kind;
 import io.talentats.email.store.Checkpoint;
 import io.talentats.email.store.InboundMessage;
+import io.talentats.email.store.MailboxStats;
 import io.talentats.email.store.OutboundRef;
 import io.talentats.email.store.ReplyStore;
 
@@ -56,6 +57,16 @@ class ReplyCorrelatorTest {
         @Override
         public List<Recorded> record(List<InboundMessage> messages, Checkpoint checkpoint) {
             return List.of();
+        }
+
+        @Override
+        public MailboxStats stats(String userId) {
+            return MailboxStats.NONE;
+        }
+
+        @Override
+        public Optional<Instant> firstOutboundAt(String userId) {
+            return Optional.empty();
         }
     };
 

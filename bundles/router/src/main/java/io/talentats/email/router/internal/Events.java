@@ -1,22 +1,19 @@
 package io.talentats.email.router.internal;
 
 import java.util.Map;
-import java.util.function.Supplier;
 
 import io.talentats.email.api.EmailEvents;
 import io.talentats.email.api.Route;
 import io.talentats.email.runtime.Announcer;
 import io.talentats.email.store.StoredOutbound;
 
-import org.osgi.service.event.EventAdmin;
-
 /** Posts the router's events: ids and the route only, never an address or a body. */
 final class Events {
 
     private final Announcer announcer;
 
-    Events(Supplier<EventAdmin> eventAdmin) {
-        this.announcer = new Announcer(eventAdmin);
+    Events(Announcer announcer) {
+        this.announcer = announcer;
     }
 
     void post(String topic, String messageId, String userId, String threadId, String candidateId,

@@ -30,6 +30,7 @@ import io.talentats.email.api.SubmitReceipt;
 import io.talentats.email.mail.MailSessions;
 import io.talentats.email.router.internal.RoutingPolicy.Decision;
 import io.talentats.email.runtime.AccountStates;
+import io.talentats.email.runtime.Announcer;
 import io.talentats.email.runtime.CredentialVault;
 import io.talentats.email.store.EnqueueResult;
 import io.talentats.email.store.MessageStore;
@@ -37,7 +38,6 @@ import io.talentats.email.store.NewOutbound;
 import io.talentats.email.store.OutboundMail;
 import io.talentats.email.store.ThreadTip;
 
-import org.osgi.service.event.EventAdmin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,13 +71,13 @@ public final class Outbox implements MessageRouter {
      */
     public Outbox(RouterConfig config, String owner, MessageStore store, MailSessions sessions,
             AccountSettingsService settings, CredentialVault vault, AccountStates states,
-            BooleanSupplier connectivity, Supplier<EventAdmin> eventAdmin, Supplier<ProviderPresets> presets) {
+            BooleanSupplier connectivity, Announcer announcer, Supplier<ProviderPresets> presets) {
         this.maxAttachmentBytes = config.max_attachment_bytes();
         this.lease = Duration.ofMillis(config.lease_ms());
         this.store = store;
         this.settings = settings;
         this.connectivity = connectivity;
-        this.events = new Events(eventAdmin);
+        this.events = new Events(announcer);
         this.owner = owner;
         int released = store.release(owner);
         if (released > 0) {

@@ -20,6 +20,7 @@ import io.talentats.email.api.ProviderPresets;
 import io.talentats.email.api.SubmitReceipt;
 import io.talentats.email.mail.MailSessions;
 import io.talentats.email.runtime.AccountStates;
+import io.talentats.email.runtime.Announcer;
 import io.talentats.email.runtime.CredentialVault;
 import io.talentats.email.store.MessageStore;
 
@@ -32,7 +33,6 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.event.Event;
-import org.osgi.service.event.EventAdmin;
 import org.osgi.service.event.EventConstants;
 import org.osgi.service.event.EventHandler;
 import org.osgi.service.metatype.annotations.Designate;
@@ -57,18 +57,15 @@ public class OutboxRouter implements MessageRouter, EventHandler, PlatformTransp
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    private volatile EventAdmin eventAdmin;
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
     private volatile ProviderPresets presets;
 
     @Activate
     public OutboxRouter(RouterConfig config, BundleContext context, @Reference MessageStore store,
             @Reference MailSessions sessions, @Reference AccountSettingsService settings,
-            @Reference CredentialVault vault, @Reference AccountStates states, @Reference Connectivity connectivity) {
+            @Reference CredentialVault vault, @Reference AccountStates states, @Reference Connectivity connectivity,
+            @Reference Announcer announcer) {
         this.outbox = new Outbox(config, ownerId(context), store, sessions, settings, vault, states,
-                connectivity::isEnabled, () -> eventAdmin, () -> presets);
+                connectivity::isEnabled, announcer, () -> presets);
     }
 
     @Deactivate

@@ -18,8 +18,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
-import javax.sql.DataSource;
-
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 
@@ -37,6 +35,7 @@ import io.talentats.email.api.Security;
 import io.talentats.email.api.Verification;
 import io.talentats.email.mail.internal.AngusMailSessions;
 import io.talentats.email.mail.internal.MailConfig;
+import io.talentats.email.runtime.Announcer;
 import io.talentats.email.runtime.CredentialVault;
 import io.talentats.email.runtime.MailAccount;
 import io.talentats.email.store.internal.JdbcMessageStore;
@@ -75,7 +74,7 @@ class OutboxTest {
                 "workers", 3, "retry.initial.delay.ms", 200, "retry.max.delay.ms", 400, "retry.max.attempts", 50,
                 "smtp.idle.close.ms", 500, "poll.interval.ms", 50, "lease.ms", 60_000)).to(RouterConfig.class);
         outbox = new Outbox(config, "test-node", store, sessions, new Settings(), new Vault(), store, () -> true,
-                () -> null, () -> null);
+                Announcer.to(() -> null), () -> null);
     }
 
     @AfterEach

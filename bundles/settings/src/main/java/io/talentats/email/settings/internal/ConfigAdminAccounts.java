@@ -47,7 +47,6 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
-import org.osgi.service.event.EventAdmin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,21 +72,20 @@ public class ConfigAdminAccounts implements AccountSettingsService, CredentialVa
     /** How long a passed test allows a save when a passed test is required. */
     static final Duration TEST_VALIDITY = Duration.ofMinutes(30);
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    private volatile EventAdmin eventAdmin;
-    private final Announcer announcer = new Announcer(() -> eventAdmin);
+    private final Announcer announcer;
 
     /** Health and tests, kept in the message database; absent while the store is not installed. */
     private volatile AccountStates states;
 
     @Activate
     public ConfigAdminAccounts(ProductConfig config, @Reference ConfigurationAdmin configAdmin,
-            @Reference SecretCipher cipher) {
-        this(config, configAdmin, cipher, Clock.systemUTC());
+            @Reference SecretCipher cipher, @Reference Announcer announcer) {
+        this(config, configAdmin, cipher, announcer, Clock.systemUTC());
     }
 
-    ConfigAdminAccounts(ProductConfig config, ConfigurationAdmin configAdmin, SecretCipher cipher, Clock clock) {
+    ConfigAdminAccounts(ProductConfig config, ConfigurationAdmin configAdmin, SecretCipher cipher,
+            Announcer announcer, Clock clock) {
+        this.announcer = announcer;
         this.config = config;
         this.configAdmin = configAdmin;
         this.cipher = cipher;

@@ -15,10 +15,6 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
-import org.osgi.service.event.EventAdmin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,14 +31,13 @@ public class ConnectivitySwitch implements Connectivity {
     private final ConfigurationAdmin configAdmin;
     private volatile boolean enabled;
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    private volatile EventAdmin eventAdmin;
-    private final Announcer announcer = new Announcer(() -> eventAdmin);
+    private final Announcer announcer;
 
     @Activate
-    public ConnectivitySwitch(ProductConfig config, @Reference ConfigurationAdmin configAdmin) {
+    public ConnectivitySwitch(ProductConfig config, @Reference ConfigurationAdmin configAdmin,
+            @Reference Announcer announcer) {
         this.configAdmin = configAdmin;
+        this.announcer = announcer;
         this.enabled = config.enabled();
         LOG.info("Email connectivity is {}", enabled ? "enabled" : "disabled");
     }

@@ -24,10 +24,6 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
-import org.osgi.service.event.EventAdmin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,17 +51,17 @@ public class KeyRing implements SecretCipher, KeyRotation {
     /** Where the keys come from and what they are; replaced whole when the key settings change. */
     private record Source(KeyFile keyFile, String envVariable, Keys keys, String settings) {}
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    private volatile EventAdmin eventAdmin;
+    private final Announcer announcer;
 
     @Activate
-    public KeyRing(ProductConfig config, @Reference ConfigurationAdmin configAdmin, BundleContext context) {
-        this(config, configAdmin, context, System::getenv);
+    public KeyRing(ProductConfig config, @Reference ConfigurationAdmin configAdmin, BundleContext context,
+            @Reference Announcer announcer) {
+        this(config, configAdmin, context, System::getenv, announcer);
     }
 
     KeyRing(ProductConfig config, ConfigurationAdmin configAdmin, BundleContext context,
-            java.util.function.Function<String, String> environment) {
+            java.util.function.Function<String, String> environment, Announcer announcer) {
+        this.announcer = announcer;
         this.configAdmin = configAdmin;
         this.context = context;
         this.environment = environment;
@@ -193,7 +189,7 @@ public class KeyRing implements SecretCipher, KeyRotation {
             } else {
                 LOG.info("Re-encrypted {} secrets under key {} from {}", count, after.currentId(), src.envVariable());
             }
-            new Announcer(() -> eventAdmin).post(EmailEvents.KEY_ROTATED, Map.of(EmailEvents.COUNT, count));
+            announcer.post(EmailEvents.KEY_ROTATED, Map.of(EmailEvents.COUNT, count));
             return count;
         }
     }

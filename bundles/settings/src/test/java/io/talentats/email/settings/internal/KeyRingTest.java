@@ -10,6 +10,8 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 
+import io.talentats.email.runtime.Announcer;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.osgi.util.converter.Converters;
@@ -24,7 +26,7 @@ class KeyRingTest {
     }
 
     private KeyRing fileRing(Path keyFile) {
-        return new KeyRing(config(Map.of("key.file", keyFile.toString())), null, null, v -> null);
+        return keyRing(config(Map.of("key.file", keyFile.toString())), null, null, v -> null);
     }
 
     @Test
@@ -99,9 +101,9 @@ class KeyRingTest {
         String env = "new:" + Base64.getEncoder().encodeToString(k2) + ",old:" + Base64.getEncoder().encodeToString(k1);
         Map<String, Object> props = new HashMap<>();
         props.put("key.source", "env");
-        KeyRing ring = new KeyRing(config(props), null, null, v -> env);
+        KeyRing ring = keyRing(config(props), null, null, v -> env);
         assertThat(ring.currentKeyId()).isEqualTo("new");
-        KeyRing oldOnly = new KeyRing(config(props), null, null, v -> "old:" + Base64.getEncoder().encodeToString(k1));
+        KeyRing oldOnly = keyRing(config(props), null, null, v -> "old:" + Base64.getEncoder().encodeToString(k1));
         String ct = oldOnly.encrypt("p", "ctx");
         assertThat(ring.decrypt(ct, "ctx")).isEqualTo("p");
     }
@@ -109,13 +111,13 @@ class KeyRingTest {
     @Test
     void badEnvironmentKeysSayWhatToFix() {
         Map<String, Object> props = Map.of("key.source", "env");
-        assertThatThrownBy(() -> new KeyRing(config(props), null, null, v -> null))
+        assertThatThrownBy(() -> keyRing(config(props), null, null, v -> null))
                 .hasMessageContaining("TALENTATS_EMAIL_KEYS is not set");
-        assertThatThrownBy(() -> new KeyRing(config(props), null, null, v -> "k1:" + Base64.getEncoder().encodeToString(new byte[16])))
+        assertThatThrownBy(() -> keyRing(config(props), null, null, v -> "k1:" + Base64.getEncoder().encodeToString(new byte[16])))
                 .hasMessageContaining("32 random bytes");
-        assertThatThrownBy(() -> new KeyRing(config(props), null, null, v -> "justbase64"))
+        assertThatThrownBy(() -> keyRing(config(props), null, null, v -> "justbase64"))
                 .hasMessageContaining("ID:BASE64");
-        assertThatThrownBy(() -> new KeyRing(config(Map.of("key.source", "vault")), null, null, v -> null))
+        assertThatThrownBy(() -> keyRing(config(Map.of("key.source", "vault")), null, null, v -> null))
                 .hasMessageContaining("'file' or 'env'");
     }
 
@@ -126,5 +128,10 @@ class KeyRingTest {
         assertThatThrownBy(() -> fileRing(file)).hasMessageContaining("names no current key");
         Files.writeString(file, "current=k2\nkey.k1=" + Base64.getEncoder().encodeToString(new byte[32]) + "\n");
         assertThatThrownBy(() -> fileRing(file)).hasMessageContaining("holds no key.ID line");
+    }
+
+    private static KeyRing keyRing(ProductConfig config, Object configAdmin, Object context,
+            java.util.function.Function<String, String> environment) {
+        return new KeyRing(config, null, null, environment, Announcer.to(() -> null));
     }
 }

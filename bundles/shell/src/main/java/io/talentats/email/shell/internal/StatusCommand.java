@@ -53,6 +53,7 @@ public class StatusCommand implements Action {
         t.column("Last test");
         t.column("Health");
         t.column("Watcher");
+        t.column("Replies");
         t.column("Last reply");
         for (Account a : settings.list()) {
             WatcherStatus w = watchers.get(a.userId());
@@ -60,10 +61,26 @@ public class StatusCommand implements Action {
                     a.lastVerification() == null ? "never"
                             : (a.lastVerification().passed() ? "passed " : "failed ") + a.lastVerification().at(),
                     a.health().state(),
-                    w == null ? (collector == null ? "stopped" : "-") : w.mode() + (w.lastError() == null ? "" : " (" + w.lastError() + ")"),
+                    w == null ? (collector == null ? "stopped" : "-") : watcher(w),
+                    w == null ? "" : w.repliesCollected(),
                     w == null || w.lastReplyAt() == null ? "" : w.lastReplyAt());
         }
         t.print(System.out);
         return null;
+    }
+
+    /** IDLE, or e.g. "BACKING_OFF since 2026-12-01T10:00:00Z, attempt 3: connection refused". */
+    private static String watcher(WatcherStatus w) {
+        StringBuilder sb = new StringBuilder(w.mode().name());
+        if (w.mode() != WatcherStatus.Mode.IDLE && w.mode() != WatcherStatus.Mode.POLL && w.since() != null) {
+            sb.append(" since ").append(w.since().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+        }
+        if (w.attempt() > 0) {
+            sb.append(", attempt ").append(w.attempt());
+        }
+        if (w.lastError() != null) {
+            sb.append(": ").append(w.lastError());
+        }
+        return sb.toString();
     }
 }

@@ -61,6 +61,10 @@ final class HistoryQueries {
         return page("status = ?", MessageStatus.TRIAGE.name(), page);
     }
 
+    Page<MessageRecord> quarantined(PageRequest page) {
+        return page("status = ?", MessageStatus.QUARANTINED.name(), page);
+    }
+
     /** Messages still in the outbox, oldest first. */
     List<MessageRecord> pending(int limit) {
         return jdbc.read("read the outbox", c -> MessageRows.records(c, "SELECT " + RECORD_COLUMNS + " FROM " + MESSAGES

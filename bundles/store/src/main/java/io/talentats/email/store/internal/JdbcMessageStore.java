@@ -29,6 +29,7 @@ import io.talentats.email.store.Checkpoint;
 import io.talentats.email.store.Delivery;
 import io.talentats.email.store.EnqueueResult;
 import io.talentats.email.store.InboundMessage;
+import io.talentats.email.store.MailboxStats;
 import io.talentats.email.store.MessageStore;
 import io.talentats.email.store.NewOutbound;
 import io.talentats.email.store.OutboundRef;
@@ -40,10 +41,6 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
-import org.osgi.service.event.EventAdmin;
 import org.osgi.service.metatype.annotations.Designate;
 
 /**
@@ -64,18 +61,26 @@ public class JdbcMessageStore implements MessageStore, ReplyStore, MessageHistor
     private final HistoryQueries history;
     private final AccountStateTable states;
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    private volatile EventAdmin eventAdmin;
-    private final Announcer announcer = new Announcer(() -> eventAdmin);
+    private final Announcer announcer;
 
     @Activate
     public JdbcMessageStore(
-            @Reference(name = "dataSource", target = "(dataSourceName=talentats-email)") DataSource dataSource) {
-        this(dataSource, Clock.systemUTC());
+            @Reference(name = "dataSource", target = "(dataSourceName=talentats-email)") DataSource dataSource,
+            @Reference Announcer announcer) {
+        this(dataSource, announcer, Clock.systemUTC());
+    }
+
+    /** For plain Java (benchmarks): announces nothing. */
+    public JdbcMessageStore(DataSource dataSource) {
+        this(dataSource, Announcer.to(() -> null), Clock.systemUTC());
     }
 
     JdbcMessageStore(DataSource dataSource, Clock clock) {
+        this(dataSource, Announcer.to(() -> null), clock);
+    }
+
+    JdbcMessageStore(DataSource dataSource, Announcer announcer, Clock clock) {
+        this.announcer = announcer;
         Schema.migrate(dataSource);
         this.writer = new GroupCommitter(dataSource);
         Jdbc jdbc = new Jdbc(dataSource, writer);
@@ -226,6 +231,41 @@ public class JdbcMessageStore implements MessageStore, ReplyStore, MessageHistor
     @Override
     public Page<MessageRecord> triage(PageRequest page) {
         return history.triage(page);
+    }
+
+    @Override
+    public Page<MessageRecord> quarantined(PageRequest page) {
+        return history.quarantined(page);
+    }
+
+    @Override
+    public Optional<MessageRecord> assignTriage(String messageId, String outboundMessageId) {
+        if (!replies.assignTriage(messageId, outboundMessageId)) {
+            return Optional.empty();
+        }
+        Optional<MessageRecord> r = history.find(messageId);
+        r.ifPresent(m -> {
+            Map<String, Object> p = Announcer.aboutMessage(m.id(), m.userId(), m.threadId(), m.candidateId(),
+                    m.applicationId());
+            p.put(EmailEvents.IN_REPLY_TO, outboundMessageId);
+            announcer.post(EmailEvents.REPLY_RECEIVED, p);
+        });
+        return r;
+    }
+
+    @Override
+    public boolean dismissTriage(String messageId) {
+        return replies.dismissTriage(messageId);
+    }
+
+    @Override
+    public MailboxStats stats(String userId) {
+        return replies.stats(userId);
+    }
+
+    @Override
+    public Optional<Instant> firstOutboundAt(String userId) {
+        return replies.firstOutboundAt(userId);
     }
 
     @Override

@@ -12,8 +12,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
+import io.talentats.email.api.MessageStatus;
 import io.talentats.email.store.Checkpoint;
 import io.talentats.email.store.InboundMessage;
+import io.talentats.email.store.MailboxStats;
 import io.talentats.email.store.OutboundRef;
 import io.talentats.email.store.ReplyStore.Recorded;
 
@@ -35,11 +37,29 @@ final class ReplyTables {
     }
 
     Optional<Checkpoint> checkpoint(String userId, String folder) {
-        return jdbc.query("SELECT uid_validity, last_uid FROM email_mailbox_checkpoint WHERE user_id = ? AND folder = ?",
-                ps -> {
+        return jdbc.query("SELECT uid_validity, last_uid, updated_at FROM email_mailbox_checkpoint "
+                + "WHERE user_id = ? AND folder = ?", ps -> {
                     ps.setString(1, userId);
                     ps.setString(2, folder);
-                }, rs -> new Checkpoint(userId, folder, rs.getLong(1), rs.getLong(2))).stream().findFirst();
+                }, rs -> new Checkpoint(userId, folder, rs.getLong(1), rs.getLong(2),
+                        Instant.ofEpochMilli(rs.getLong(3)))).stream().findFirst();
+    }
+
+    MailboxStats stats(String userId) {
+        return jdbc.query("SELECT SUM(replies_recorded), MAX(last_reply_at) FROM email_mailbox_checkpoint "
+                + "WHERE user_id = ?", ps -> ps.setString(1, userId), rs -> {
+                    long n = rs.getLong(1);
+                    long last = rs.getLong(2);
+                    return new MailboxStats(n, rs.wasNull() ? null : Instant.ofEpochMilli(last));
+                }).stream().findFirst().orElse(MailboxStats.NONE);
+    }
+
+    Optional<Instant> firstOutboundAt(String userId) {
+        return jdbc.query("SELECT MIN(created_at) FROM email_message WHERE user_id = ? AND direction = 'OUTBOUND'",
+                ps -> ps.setString(1, userId), rs -> {
+                    long v = rs.getLong(1);
+                    return rs.wasNull() ? null : Instant.ofEpochMilli(v);
+                }).stream().findFirst();
     }
 
     List<OutboundRef> byMessageIds(String userId, Collection<String> messageIds) {
@@ -88,10 +108,62 @@ final class ReplyTables {
                 recorded.add(new Recorded(id, m));
             }
             if (checkpoint != null) {
-                saveCheckpoint(c, checkpoint, now);
+                long replies = recorded.stream().filter(r -> r.message().status() == MessageStatus.RECEIVED).count();
+                saveCheckpoint(c, checkpoint, now, replies);
             }
             return recorded;
         });
+    }
+
+    /** Ties a triage item to one of the same user's outbound messages; {@code false} if either is not as expected. */
+    boolean assignTriage(String messageId, String outboundId) {
+        long now = clock.millis();
+        return jdbc.write("assign a triage item", c -> {
+            List<OutboundRef> target = Jdbc.query(c, "SELECT o.id, o.user_id, o.internet_message_id, o.thread_id, "
+                    + "o.candidate_id, o.application_id, o.created_at, o.primary_recipient FROM email_message o "
+                    + "JOIN email_message t ON t.user_id = o.user_id JOIN email_delivery d ON d.message_id = t.id "
+                    + "WHERE o.id = ? AND o.direction = 'OUTBOUND' AND t.id = ? AND t.direction = 'INBOUND' "
+                    + "AND d.status = 'TRIAGE'", ps -> {
+                        ps.setString(1, outboundId);
+                        ps.setString(2, messageId);
+                    }, rs -> new OutboundRef(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5), rs.getString(6), Instant.ofEpochMilli(rs.getLong(7)), rs.getString(8)));
+            if (target.isEmpty()) {
+                return false;
+            }
+            OutboundRef o = target.get(0);
+            Jdbc.update(c, "UPDATE email_message SET in_reply_to_id = ?, thread_id = ?, candidate_id = ?, "
+                    + "application_id = ? WHERE id = ?", ps -> {
+                        ps.setString(1, o.id());
+                        ps.setString(2, o.threadId());
+                        ps.setString(3, o.candidateId());
+                        ps.setString(4, o.applicationId());
+                        ps.setString(5, messageId);
+                    });
+            resolveTriage(c, messageId, MessageStatus.RECEIVED, now, "assigned by a person to message " + o.id()
+                    + (o.threadId() == null ? "" : " of thread " + o.threadId()));
+            return true;
+        });
+    }
+
+    boolean dismissTriage(String messageId) {
+        long now = clock.millis();
+        return jdbc.write("dismiss a triage item", c -> resolveTriage(c, messageId, MessageStatus.DISMISSED, now,
+                "dismissed by a person: no reply to one of our messages"));
+    }
+
+    private static boolean resolveTriage(Connection c, String messageId, MessageStatus to, long now, String why)
+            throws SQLException {
+        boolean done = Jdbc.update(c, "UPDATE email_delivery SET status = ?, updated_at = ? WHERE message_id = ? "
+                + "AND status = 'TRIAGE'", ps -> {
+                    ps.setString(1, to.name());
+                    ps.setLong(2, now);
+                    ps.setString(3, messageId);
+                }) == 1;
+        if (done) {
+            MessageRows.event(c, messageId, now, to, why);
+        }
+        return done;
     }
 
     private static boolean seen(Connection c, String userId, String dedupeKey) throws SQLException {
@@ -139,23 +211,30 @@ final class ReplyTables {
         }
     }
 
-    private static void saveCheckpoint(Connection c, Checkpoint cp, long now) throws SQLException {
+    private static void saveCheckpoint(Connection c, Checkpoint cp, long now, long replies) throws SQLException {
         int updated = Jdbc.update(c, "UPDATE email_mailbox_checkpoint SET uid_validity = ?, last_uid = ?, "
-                + "updated_at = ? WHERE user_id = ? AND folder = ?", ps -> {
+                + "updated_at = ?, replies_recorded = replies_recorded + ?, "
+                + "last_reply_at = CASE WHEN ? > 0 THEN ? ELSE last_reply_at END WHERE user_id = ? AND folder = ?",
+                ps -> {
                     ps.setLong(1, cp.uidValidity());
                     ps.setLong(2, cp.lastUid());
                     ps.setLong(3, now);
-                    ps.setString(4, cp.userId());
-                    ps.setString(5, cp.folder());
+                    ps.setLong(4, replies);
+                    ps.setLong(5, replies);
+                    ps.setLong(6, now);
+                    ps.setString(7, cp.userId());
+                    ps.setString(8, cp.folder());
                 });
         if (updated == 0) {
-            Jdbc.update(c, "INSERT INTO email_mailbox_checkpoint (user_id, folder, uid_validity, last_uid, updated_at) "
-                    + "VALUES (?, ?, ?, ?, ?)", ps -> {
+            Jdbc.update(c, "INSERT INTO email_mailbox_checkpoint (user_id, folder, uid_validity, last_uid, updated_at, "
+                    + "replies_recorded, last_reply_at) VALUES (?, ?, ?, ?, ?, ?, ?)", ps -> {
                         ps.setString(1, cp.userId());
                         ps.setString(2, cp.folder());
                         ps.setLong(3, cp.uidValidity());
                         ps.setLong(4, cp.lastUid());
                         ps.setLong(5, now);
+                        ps.setLong(6, replies);
+                        Jdbc.setLong(ps, 7, replies > 0 ? now : null);
                     });
         }
     }

@@ -123,6 +123,10 @@ public class ApiServlet extends HttpServlet {
             .on("GET", "messages/{id}", c -> message(c.param("id")))
             .on("POST", "messages/{id}/retry", c -> retry(c.param("id")))
             .on("GET", "threads/{thread}/messages", c -> history.forThread(c.param("thread"), Requests.page(c.req())))
+            .on("GET", "triage", c -> history.triage(Requests.page(c.req())))
+            .on("POST", "triage/{id}/assign", c -> assignTriage(c.param("id"), c.req()))
+            .on("POST", "triage/{id}/dismiss", c -> dismissTriage(c.param("id")))
+            .on("GET", "quarantine", c -> history.quarantined(Requests.page(c.req())))
             .on("GET", "outbox", c -> outbox(c.req()))
             .on("GET", "status", c -> status())
             .on("GET", "connectivity", c -> Map.of("enabled", connectivity.isEnabled()))
@@ -186,6 +190,26 @@ public class ApiServlet extends HttpServlet {
             throw new ApiException(409, "Message " + id + " is unknown or has not failed");
         }
         return message(id);
+    }
+
+    /** {@code {"messageId": "<our id of the message it answers>"}}. */
+    private Object assignTriage(String id, HttpServletRequest req) {
+        JsonObject in = Requests.read(req, JsonObject.class);
+        JsonElement answered = in.get("messageId");
+        if (answered == null || !answered.isJsonPrimitive() || answered.getAsString().isBlank()) {
+            throw new ApiException(400, "Send {\"messageId\": \"...\"}: our id of the message this one answers",
+                    List.of(new FieldError("messageId", "the id of one of the same recruiter's sent messages")));
+        }
+        return history.assignTriage(id, answered.getAsString()).orElseThrow(() -> new ApiException(409,
+                "Message " + id + " is not in triage, or " + answered.getAsString()
+                        + " is not a message its recruiter sent"));
+    }
+
+    private Object dismissTriage(String id) {
+        if (!history.dismissTriage(id)) {
+            throw new ApiException(409, "Message " + id + " is not in triage");
+        }
+        return null;
     }
 
     private Object setConnectivity(HttpServletRequest req) {

@@ -1,0 +1,143 @@
+package io.talentats.email.replies.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+
+import io.talentats.email.api.AccountDraft;
+import io.talentats.email.api.Connectivity;
+import io.talentats.email.api.Endpoint;
+import io.talentats.email.api.Secret;
+import io.talentats.email.api.Security;
+import io.talentats.email.api.Verification;
+import io.talentats.email.api.WatcherStatus;
+import io.talentats.email.api.WatcherStatus.Mode;
+import io.talentats.email.mail.internal.AngusMailSessions;
+import io.talentats.email.mail.internal.MailConfig;
+import io.talentats.email.runtime.Announcer;
+import io.talentats.email.runtime.CredentialVault;
+import io.talentats.email.runtime.MailAccount;
+import io.talentats.email.store.internal.JdbcMessageStore;
+
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.osgi.util.converter.Converters;
+
+/**
+ * The watcher's states against a real IMAP server that goes away and comes back: IDLE only on a live connection,
+ * RECONNECTING and BACKING_OFF (with the attempts counted) while it is gone, IDLE again (attempts back to 0) once
+ * it is back, STOPPED when connectivity is switched off.
+ */
+class MailboxTest {
+
+    private static final String ADDRESS = "rita@corp.test";
+
+    private GreenMail imap;
+    private int port;
+    private JdbcMessageStore store;
+    private WatchEngine engine;
+
+    @BeforeEach
+    void start() throws Exception {
+        imap = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP).dynamicPort());
+        imap.start();
+        imap.setUser(ADDRESS, ADDRESS, "pw");
+        port = imap.getImap().getPort();
+        JdbcDataSource h2 = new JdbcDataSource();
+        h2.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        store = new JdbcMessageStore(h2);
+        AngusMailSessions sessions = new AngusMailSessions(Converters.standardConverter()
+                .convert(Map.of("connect.timeout.ms", 1000, "read.timeout.ms", 2000)).to(MailConfig.class));
+        CollectorConfig config = Converters.standardConverter().convert(Map.of("max.backoff.s", 1, "workers", 2,
+                "liveness.interval.s", 1)).to(CollectorConfig.class);
+        engine = new WatchEngine(config, store, new Vault(), store, sessions, Announcer.to(() -> null));
+        engine.connectivityOn(new Connectivity() {
+            @Override
+            public boolean isEnabled() {
+                return true;
+            }
+
+            @Override
+            public void setEnabled(boolean enabled) {}
+        });
+    }
+
+    @AfterEach
+    void stop() {
+        engine.deactivate();
+        store.close();
+        imap.stop();
+    }
+
+    private WatcherStatus watcher() {
+        return engine.watchers().stream().filter(w -> w.userId().equals("rita")).findFirst().orElseThrow();
+    }
+
+    @Test
+    void theStatusFollowsTheConnectionThroughALossAndARecovery() {
+        engine.watch("rita");
+        await("IDLE", Duration.ofSeconds(20), () -> watcher().mode() == Mode.IDLE);
+        assertThat(watcher().attempt()).isZero();
+
+        imap.stop();
+        await("the loss noticed and attempts counted", Duration.ofSeconds(20), () -> watcher().attempt() >= 2);
+        WatcherStatus down = watcher();
+        assertThat(down.mode()).isIn(EnumSet.of(Mode.RECONNECTING, Mode.BACKING_OFF));
+        assertThat(down.lastError()).isNotBlank();
+        assertThat(down.since()).isNotNull();
+
+        imap = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_IMAP));
+        imap.start();
+        imap.setUser(ADDRESS, ADDRESS, "pw");
+        await("IDLE again", Duration.ofSeconds(20), () -> watcher().mode() == Mode.IDLE);
+        assertThat(watcher().attempt()).isZero();
+        assertThat(watcher().lastError()).isNull();
+
+        engine.connectivityOff(null);
+        Set<Mode> stopped = EnumSet.of(Mode.STOPPED);
+        assertThat(watcher().mode()).isIn(stopped);
+    }
+
+    @Test
+    void aRefusedLoginIsAuthFailingNotABackoffLoop() {
+        imap.setUser(ADDRESS, ADDRESS, "changed-at-the-server");
+        engine.watch("rita");
+        await("AUTH_FAILING", Duration.ofSeconds(20), () -> watcher().mode() == Mode.AUTH_FAILING);
+        assertThat(watcher().lastError()).contains("refused the login");
+        assertThat(store.get("rita").health().state().name()).isEqualTo("AUTHENTICATION_FAILING");
+    }
+
+    private static void await(String what, Duration timeout, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("Timed out after " + timeout.toSeconds() + " s waiting for: " + what);
+            }
+            LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+        }
+    }
+
+    private final class Vault implements CredentialVault {
+        @Override
+        public Optional<MailAccount> open(String userId) {
+            return Optional.of(new MailAccount(userId, ADDRESS, ADDRESS, Secret.of("pw"), "Rita",
+                    new Endpoint("127.0.0.1", 1, Security.NONE), new Endpoint("127.0.0.1", port, Security.NONE),
+                    null, false, true));
+        }
+
+        @Override
+        public void recordPassedTest(String userId, AccountDraft draft, Verification verification) {}
+    }
+}
