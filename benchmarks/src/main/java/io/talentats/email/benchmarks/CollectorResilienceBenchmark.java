@@ -58,7 +58,9 @@ public final class CollectorResilienceBenchmark {
             JdbcMessageStore store = new JdbcMessageStore(ds);
             AngusMailSessions sessions = new AngusMailSessions(Converters.standardConverter()
                     .convert(Map.of("trusted.certificates", ReplyBenchmark.CERT.toString())).to(MailConfig.class));
-            drops(store, sessions, drops);
+            if (drops > 0) {
+                drops(store, sessions, drops);
+            }
             firstConnect(store, sessions, history);
             store.close();
         }
@@ -85,6 +87,7 @@ public final class CollectorResilienceBenchmark {
             long liveNanos = seenAt.get("reply") - t0;
             // Dovecot's process for the watched connection is killed; a reply arrives right after.
             seenAt.clear();
+            ReplyBenchmark.await(() -> processes("imap \\[" + user + " .*IDLE\\]") > 0, Duration.ofSeconds(10));
             long killedAt = System.nanoTime();
             Process kill = new ProcessBuilder("pkill", "-KILL", "-f", "imap \\[" + user + " ").inheritIO().start();
             kill.waitFor();
@@ -106,6 +109,18 @@ public final class CollectorResilienceBenchmark {
         t.print();
         System.out.printf(Locale.ROOT, "(d) drop -> next reply, median %.0f ms  (target <= first backoff 500 ms + "
                 + "1 s = 1500 ms)%n%n", ReplyBenchmark.median(afterDrop) / 1e6);
+    }
+
+    /** How many processes' command lines match {@code pattern}. */
+    static int processes(String pattern) {
+        try {
+            Process p = new ProcessBuilder("pgrep", "-c", "-f", pattern).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes()).trim();
+            p.waitFor();
+            return out.isEmpty() ? 0 : Integer.parseInt(out);
+        } catch (Exception e) {
+            return 0;
+        }
     }
 
     // ---------------------------------------------------------------- (e) first connect, long history

@@ -60,9 +60,13 @@ final class FolderReader {
         this.onReply = onReply;
     }
 
-    /** Reads what is new in one folder since its checkpoint and records the replies, batch by batch. */
-    void sync(IMAPFolder f, MailAccount account) throws MessagingException {
-        ctx.sessions().call(() -> {
+    /**
+     * Reads what is new in one folder since its checkpoint and records the replies, batch by batch.
+     *
+     * @return how many messages were new
+     */
+    int sync(IMAPFolder f, MailAccount account) throws MessagingException {
+        return ctx.sessions().call(() -> {
             long uidValidity = f.getUIDValidity();
             Optional<Checkpoint> cp = ctx.store().checkpoint(userId, f.getFullName());
             long last = cp.filter(c -> c.uidValidity() == uidValidity).map(Checkpoint::lastUid).orElse(0L);
@@ -85,7 +89,7 @@ final class FolderReader {
                     ctx.store().record(List.of(), new Checkpoint(userId, f.getFullName(), uidValidity, floor));
                     LOG.debug("Nothing in {} of user {} since {}: checkpoint at UID {}", f.getFullName(), userId,
                             from, floor);
-                    return null;
+                    return 0;
                 }
             } else {
                 for (Message m : f.getMessagesByUID(last + 1, UIDFolder.LASTUID)) {
@@ -113,7 +117,7 @@ final class FolderReader {
                 }
                 throw new MessagingException("recording replies failed", (Exception) e.getCause());
             }
-            return null;
+            return fresh.size();
         });
     }
 

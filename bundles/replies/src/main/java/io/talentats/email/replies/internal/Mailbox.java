@@ -15,7 +15,6 @@ import io.talentats.email.api.AccountHealth;
 import io.talentats.email.api.WatcherStatus;
 import io.talentats.email.api.WatcherStatus.Mode;
 import io.talentats.email.mail.Diagnosis;
-import io.talentats.email.mail.MailCall;
 import io.talentats.email.mail.MailFailures;
 import io.talentats.email.mail.MailSessions.Protocol;
 import io.talentats.email.runtime.Backoff;
@@ -27,10 +26,6 @@ import jakarta.mail.Folder;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.Store;
-import jakarta.mail.event.ConnectionAdapter;
-import jakarta.mail.event.ConnectionEvent;
-import jakarta.mail.event.MessageCountAdapter;
-import jakarta.mail.event.MessageCountEvent;
 
 import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.eclipse.angus.mail.imap.IMAPStore;
@@ -39,8 +34,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One watched mailbox and its connection: connect, catch up from the checkpoint, then wait for new mail with IDLE
- * (or poll). A connection that closes (the server ends the session, a reset, a BYE) is noticed at once through the
- * store's and the folders' connection events; one that goes silent is found by a NOOP every
+ * (or poll). A connection that closes (the server ends the session, a reset, a BYE) is noticed at once: the
+ * {@link WatchedStore} tells it, as it tells of new mail; one that goes silent is found by a NOOP every
  * {@code liveness.interval.s}, which the read timeout bounds. Either way the watcher reconnects at once, then with
  * backoff, and catches up from its checkpoint, so nothing is missed and nothing doubled. Everything it does runs in
  * sequence on its own {@link SerialExecutor}; the connection is read only, with BODY.PEEK, so the recruiter's mail
@@ -52,6 +47,8 @@ final class Mailbox {
     private static final List<String> NEVER_READ = List.of("\\Sent", "\\Drafts", "\\Trash", "\\Junk", "\\All");
     /** The first wait after a failed attempt; doubled for each further one, up to {@code max.backoff.s}. */
     static final Duration FIRST_BACKOFF = Duration.ofMillis(500);
+    /** How soon after a read that found mail (or a reconnect) the mailbox is read once more. */
+    static final Duration SETTLE = Duration.ofSeconds(1);
 
     private final String userId;
     private final MailboxContext ctx;
@@ -138,9 +135,8 @@ final class Mailbox {
             }
             account = a.get();
             Session session = ctx.sessions().session(sessionProperties(account));
-            inEventScope(() -> {
-                store = session.getStore("imap");
-                store.addConnectionListener(closedListener(gen, "the server closed the connection"));
+            ctx.sessions().call(() -> {
+                store = new WatchedStore(session, signals(gen));
                 store.connect(account.imap().host(), account.imap().port(), account.username(),
                         account.password().reveal());
                 for (String name : ctx.folders()) {
@@ -149,15 +145,6 @@ final class Mailbox {
                         continue;
                     }
                     f.open(Folder.READ_ONLY);
-                    f.addConnectionListener(closedListener(gen, "the server closed the connection to "
-                            + f.getFullName()));
-                    f.addMessageCountListener(new MessageCountAdapter() {
-                        @Override
-                        public void messagesAdded(MessageCountEvent e) {
-                            LOG.debug("New mail in {} of user {}", f.getFullName(), userId);
-                            requestSync();
-                        }
-                    });
                     folders.add(f);
                 }
                 return null;
@@ -177,36 +164,30 @@ final class Mailbox {
         }
     }
 
-    /**
-     * Runs {@code call} with the engine's event scope as context class loader: stores and folders made here share
-     * the engine's one event queue (and still find Angus's providers through it).
-     */
-    private void inEventScope(MailCall<Void> call) throws MessagingException {
-        Thread t = Thread.currentThread();
-        ClassLoader previous = t.getContextClassLoader();
-        t.setContextClassLoader(ctx.eventScope());
-        try {
-            call.call();
-        } finally {
-            t.setContextClassLoader(previous);
-        }
-    }
-
     private Properties sessionProperties(MailAccount a) {
         Properties props = ctx.sessions().properties(Protocol.IMAP, a.imap());
         // IdleManager needs socket channels: no plain socket factory (TLS is still layered by ours).
         props.remove("mail.imap.socketFactory");
         props.put("mail.imap.usesocketchannels", "true");
-        props.put("mail.event.scope", "application");
-        props.put("mail.event.executor", ctx.events());
         return props;
     }
 
-    /** Told when a connection of generation {@code gen} closes: if it is still ours, reconnect. */
-    private ConnectionAdapter closedListener(int gen, String why) {
-        return new ConnectionAdapter() {
+    /**
+     * What the connection of generation {@code gen} tells: new mail, or that it closed (if it is still ours,
+     * reconnect). Called on the thread that learns it; only hands work to the serial executor.
+     */
+    private WatchedStore.Signals signals(int gen) {
+        return new WatchedStore.Signals() {
             @Override
-            public void closed(ConnectionEvent e) {
+            public void newMail(String folder) {
+                if (gen == generation) {
+                    LOG.debug("New mail in {} of user {}", folder, userId);
+                    requestSync();
+                }
+            }
+
+            @Override
+            public void closed(String why) {
                 if (gen != generation || stopped) {
                     return;
                 }
@@ -237,13 +218,21 @@ final class Mailbox {
             return;
         }
         try {
+            int fresh = 0;
             for (IMAPFolder f : folders) {
-                reader.sync(f, account);
+                fresh += reader.sync(f, account);
             }
+            boolean reconnected = attempt > 0 || mode == Mode.CONNECTING || mode == Mode.RECONNECTING;
             lastCheckAt = Instant.now();
             attempt = 0;
             lastError = null;
             watch();
+            if (fresh > 0 || reconnected) {
+                // Mail that arrives between the read and the start of IDLE may not be announced by the server
+                // until its next own check (Dovecot: 30 s): look once more shortly after. That read finds nothing
+                // and schedules no further look.
+                ctx.scheduler().schedule(this::requestSync, SETTLE.toMillis(), TimeUnit.MILLISECONDS);
+            }
             LOG.debug("Mailbox of user {} read up to date; watching with {}", userId, mode);
         } catch (MessagingException | RuntimeException e) {
             failed(e);

@@ -27,9 +27,6 @@ import org.eclipse.angus.mail.imap.IdleManager;
  * @param workers the threads that read mailboxes (each mailbox in turn on its own serial executor)
  * @param scheduler the one timer: reconnects, polls, refreshes
  * @param recorder where batches are parsed and recorded, never a worker (which waits for them) nor the timer
- * @param events the one thread that delivers Jakarta Mail's events (new mail, closed connections) of every mailbox
- * @param eventScope the context class loader the engine's stores and folders are created under, which keys
- *     Jakarta Mail's application-scoped event queue: one queue per engine, on {@code events}
  * @param idleManager the one IDLE selector for every mailbox
  * @param correlator ties messages to the outbound messages they answer
  * @param parser reads a reply's text and attachments
@@ -37,5 +34,5 @@ import org.eclipse.angus.mail.imap.IdleManager;
  */
 record MailboxContext(CollectorConfig config, List<String> folders, ReplyStore store, CredentialVault vault,
         AccountStates states, MailSessions sessions, ExecutorService workers, ScheduledExecutorService scheduler,
-        Executor recorder, Executor events, ClassLoader eventScope, IdleManager idleManager, ReplyCorrelator correlator, ReplyParser parser,
+        Executor recorder, IdleManager idleManager, ReplyCorrelator correlator, ReplyParser parser,
         Consumer<Recorded> announce) {}

@@ -62,7 +62,7 @@ public class WatchEngine implements ReplyCollector, Watchers {
     private final ExecutorService selector;
     private final ScheduledExecutorService scheduler;
     private final ThreadPoolExecutor recorder;
-    private final ThreadPoolExecutor events;
+
     private final IdleManager idleManager;
     private final MailboxContext context;
     private final ReplyStore store;
@@ -95,17 +95,10 @@ public class WatchEngine implements ReplyCollector, Watchers {
         this.recorder = new ThreadPoolExecutor(1, 1, 5, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 sessions.threads("talentats-replies-recorder"));
         this.recorder.allowCoreThreadTimeOut(true);
-        // Jakarta Mail delivers events from a loop that holds its thread while any store is open: one thread for
-        // the events of every mailbox (an application-scoped queue, keyed by a class loader of this engine's own),
-        // never a worker, or each watched mailbox would keep one.
-        this.events = new ThreadPoolExecutor(1, 1, 5, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                sessions.threads("talentats-replies-events"));
-        this.events.allowCoreThreadTimeOut(true);
-        ClassLoader eventScope = new EventScope(sessions.classLoader());
         Session quiet = sessions.session(new java.util.Properties());
         this.idleManager = new IdleManager(quiet, selector);
         this.context = new MailboxContext(config, ConfigValues.list(config.folders()), store, vault, states, sessions,
-                workers, scheduler, recorder, events, eventScope, idleManager,
+                workers, scheduler, recorder, idleManager,
                 new ReplyCorrelator(store, Duration.ofDays(config.recent_thread_days())),
                 new ReplyParser(config.max_attachment_bytes()), this::announce);
         LOG.info("Reply collector started: {} workers, IDLE {}, poll every {} s", config.workers(),
@@ -159,7 +152,6 @@ public class WatchEngine implements ReplyCollector, Watchers {
         }
         selector.shutdownNow();
         recorder.shutdownNow();
-        events.shutdownNow();
         LOG.info("Reply collector stopped");
     }
 
@@ -207,12 +199,5 @@ public class WatchEngine implements ReplyCollector, Watchers {
             p.put(EmailEvents.IN_REPLY_TO, answers.id());
         }
         announcer.post(EmailEvents.REPLY_RECEIVED, p);
-    }
-
-    /** Only a key: delegates everything to the mail class loader. */
-    private static final class EventScope extends ClassLoader {
-        EventScope(ClassLoader mail) {
-            super(mail);
-        }
     }
 }
