@@ -94,10 +94,6 @@ final class Lane {
         invalid = true;
     }
 
-    int queued() {
-        return waiting.get();
-    }
-
     /** Closes the connection once it has been idle for {@code idleMillis}, in turn with the lane's messages. */
     void closeIfIdle(long now, long idleMillis) {
         if (connected && !serial.busy() && now - lastUsed > idleMillis) {

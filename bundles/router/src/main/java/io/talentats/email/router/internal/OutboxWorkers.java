@@ -120,11 +120,6 @@ final class OutboxWorkers implements Lane.Host {
         }
     }
 
-    /** Messages waiting in lanes (tests, status). */
-    int waiting() {
-        return lanes.values().stream().mapToInt(Lane::queued).sum();
-    }
-
     private void closeIdle(long idleMillis) {
         long now = System.currentTimeMillis();
         for (String key : lanes.keySet()) {

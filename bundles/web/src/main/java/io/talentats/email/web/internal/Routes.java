@@ -55,15 +55,6 @@ final class Routes<H> {
         return Optional.empty();
     }
 
-    /** Every pattern with its methods, for the error that lists the routes. */
-    List<String> describe() {
-        List<String> out = new ArrayList<>();
-        for (Route<H> r : routes) {
-            out.add(String.join("|", r.byMethod().keySet()) + " /" + String.join("/", r.pattern()));
-        }
-        return out;
-    }
-
     private static Map<String, String> match(String[] pattern, List<String> path) {
         if (pattern.length != path.size()) {
             return null;
