@@ -191,6 +191,8 @@ final class Mailbox {
                 if (gen != generation || stopped) {
                     return;
                 }
+                // The error first: a status read now shows RECONNECTING with why, never without.
+                lastError = why;
                 enter(Mode.RECONNECTING);
                 serial.execute(() -> lost(gen, why));
             }
