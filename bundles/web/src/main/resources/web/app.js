@@ -6,7 +6,10 @@
   const $ = (id) => document.getElementById(id);
   const fields = ['emailAddress', 'username', 'password', 'displayName',
                   'smtpHost', 'smtpPort', 'smtpSecurity', 'imapHost', 'imapPort', 'imapSecurity'];
+  const STEP_NAMES = { SMTP: 'Sending (SMTP)', IMAP: 'Receiving (IMAP)',
+    ROUND_TRIP_SEND: 'Test email sent', ROUND_TRIP_RECEIVE: 'Test email received' };
   let presets = [];
+  let signIns = [];        // OAuth providers an operator configured: {provider, displayName, presetIds}
   let account = null;      // the stored account, masked, or null
   let testedForm = null;   // the form values the last passing test was run with
 
@@ -41,8 +44,47 @@
       password: v.password === '' ? null : v.password,
       displayName: v.displayName.trim() || null,
       smtpHost: v.smtpHost.trim() || null, smtpPort: port(v.smtpPort), smtpSecurity: v.smtpSecurity,
-      imapHost: v.imapHost.trim() || null, imapPort: port(v.imapPort), imapSecurity: v.imapSecurity
+      imapHost: v.imapHost.trim() || null, imapPort: port(v.imapPort), imapSecurity: v.imapSecurity,
+      // An OAuth account keeps its sign-in while other fields are edited.
+      oauthProvider: account && account.oauthProvider && !v.password ? account.oauthProvider : null
     };
+  }
+
+  // The sign-in buttons of the chosen provider (by preset, or by the preset the typed address belongs to).
+  function showSignIn() {
+    const box = $('oauth');
+    const buttons = $('oauth-buttons');
+    buttons.innerHTML = '';
+    const presetId = $('preset').value;
+    const offered = signIns.filter((o) => presetId && o.presetIds.includes(presetId));
+    const signedIn = account && account.oauthProvider;
+    $('oauth-state').textContent = signedIn
+      ? 'Signed in with ' + account.oauthProvider + ' as ' + account.emailAddress + ': no password is stored.'
+        + (account.health && account.health.state === 'NEEDS_REAUTHORIZATION' ? ' The sign-in stopped working: sign in again.' : '')
+      : (offered.length ? 'Sign in with your provider instead of a password:' : '');
+    for (const o of offered) {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.className = 'signin';
+      b.dataset.provider = o.provider;
+      b.textContent = signedIn ? 'Sign in again with ' + o.provider : o.displayName;
+      b.addEventListener('click', () => signIn(o.provider));
+      buttons.appendChild(b);
+    }
+    box.hidden = !signedIn && offered.length === 0;
+    $('password-field').hidden = !!signedIn;
+  }
+
+  async function signIn(provider) {
+    if (!user()) { showErrors([{ field: 'userId', message: 'Enter the talentATS user these settings belong to' }]); return; }
+    const r = await call('POST', userPath() + '/oauth', {
+      provider, presetId: $('preset').value || null, address: $('emailAddress').value.trim() || null });
+    if (r.ok) {
+      say('Opening the sign-in page of ' + provider + '...');
+      window.location.assign(r.json.authorizationUrl);
+    } else {
+      say(r.json ? r.json.error : 'The sign-in could not start (' + r.status + ')', 'bad');
+    }
   }
 
   function say(text, kind) {
@@ -80,6 +122,7 @@
       $('imapHost').value = p.imap.host; $('imapPort').value = p.imap.port; $('imapSecurity').value = p.imap.security;
     }
     showPresetNotes(p);
+    showSignIn();
     formChanged();
   }
 
@@ -97,6 +140,7 @@
     if (!account) {
       state.textContent = 'No email account connected.';
       $('password').placeholder = '';
+      showSignIn();
       return;
     }
     const v = account.lastVerification;
@@ -113,6 +157,7 @@
     $('imapSecurity').value = account.imap.security;
     $('preset').value = account.presetId && presets.some((p) => p.id === account.presetId) ? account.presetId : '';
     showPresetNotes(presets.find((p) => p.id === account.presetId));
+    showSignIn();
   }
 
   async function loadAccount() {
@@ -139,7 +184,7 @@
       li.className = s.outcome;
       li.dataset.step = s.step;
       const head = document.createElement('div');
-      head.textContent = s.step.replace(/_/g, ' ') + ': ' + s.outcome.toLowerCase() + ' - ' + s.detail;
+      head.textContent = STEP_NAMES[s.step] + ': ' + s.outcome.toLowerCase() + ' - ' + s.detail;
       li.appendChild(head);
       if (s.serverReply) {
         const server = document.createElement('div');
@@ -167,7 +212,7 @@
     say('Testing the connection...');
     $('test').disabled = true;
     try {
-      const r = await call('POST', userPath() + '/test', values);
+      const r = await call('POST', userPath() + '/test' + ($('roundTrip').checked ? '?roundTrip=true' : ''), values);
       if (r.status === 400) {
         showErrors(r.json.fields);
         say(r.json.error, 'bad');
@@ -224,7 +269,28 @@
     const address = $('emailAddress').value.trim();
     if ($('preset').value || !address.includes('@')) return;
     const r = await call('GET', '/presets?address=' + encodeURIComponent(address));
-    if (r.ok) applyPreset(r.json);
+    if (r.ok) { applyPreset(r.json); return; }
+    // Not a preset's domain: ask discovery (autoconfig, ISP database, DNS), which never sees the password
+    const found = $('discovered');
+    found.hidden = true;
+    const d = await call('GET', '/discover?address=' + encodeURIComponent(address));
+    if (!d.ok || !d.json.source || d.json.source === 'NONE') return;
+    if ($('smtpHost').value.trim() || $('imapHost').value.trim() || $('preset').value) return; // typed meanwhile
+    const p = d.json.presetId && presets.find((x) => x.id === d.json.presetId);
+    if (p) {
+      applyPreset(p);
+    } else {
+      $('smtpHost').value = d.json.smtp.host; $('smtpPort').value = d.json.smtp.port;
+      $('smtpSecurity').value = d.json.smtp.security;
+      $('imapHost').value = d.json.imap.host; $('imapPort').value = d.json.imap.port;
+      $('imapSecurity').value = d.json.imap.security;
+      if (d.json.username && d.json.username !== address) $('username').value = d.json.username;
+      formChanged();
+    }
+    found.textContent = 'Settings ' + d.json.sourceDetail + '.'
+      + (d.json.confirmationNeeded ? ' Please check them before you save.' : '')
+      + (d.json.notes.length ? ' ' + d.json.notes.join('. ') + '.' : '');
+    found.hidden = false;
   }
 
   async function start() {
@@ -241,6 +307,8 @@
     } else {
       say(r.json ? r.json.error : 'Could not load the providers (' + r.status + ')', 'bad');
     }
+    const o = await call('GET', '/oauth/providers');
+    if (o.ok) signIns = o.json;
     $('preset').addEventListener('change', () => applyPreset(presets.find((p) => p.id === $('preset').value)));
     $('emailAddress').addEventListener('change', lookup);
     $('userId').addEventListener('change', loadAccount);
@@ -249,6 +317,12 @@
     $('save').addEventListener('click', save);
     $('disconnect').addEventListener('click', disconnect);
     await loadAccount();
+    // Back from a provider's sign-in page (the callback ran Test Connection already).
+    const q = new URLSearchParams(location.search);
+    const outcome = q.get('oauth');
+    if (outcome === 'connected') say('Signed in and connected: ' + (account ? account.emailAddress : '') + '. Your configuration is now active.', 'ok');
+    else if (outcome === 'failed') say('Signed in, but Test Connection failed: ' + (account && account.lastVerification ? account.lastVerification.summary : 'see the server') + '. Test again or sign in again.', 'bad');
+    else if (outcome === 'error') say(q.get('message') || 'The sign-in did not complete.', 'bad');
     document.body.dataset.ready = 'true';
   }
 

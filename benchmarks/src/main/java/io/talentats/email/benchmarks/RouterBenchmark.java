@@ -190,6 +190,19 @@ public final class RouterBenchmark {
      * are not delivery, as opening and closing the raw runs' session is not.
      */
     static double router(Endpoint smtp, int n) throws Exception {
+        BenchAccount account = new BenchAccount("bench", "bench1@bench.localhost", "bench", smtp,
+                new Endpoint("localhost", 3993, Security.SSL_TLS));
+        return router(n, account, account, null);
+    }
+
+    /**
+     * The same for a given recruiter ({@code settings} has user {@code bench}); the vault is {@code vault}, or, when
+     * it needs the run's store (OAuth grants live there), what {@code vaultOfStore} makes of it.
+     */
+    static double router(int n, io.talentats.email.api.AccountSettingsService settings,
+            io.talentats.email.runtime.CredentialVault vault,
+            java.util.function.Function<JdbcMessageStore, io.talentats.email.runtime.CredentialVault> vaultOfStore)
+            throws Exception {
         Path dir = Files.createTempDirectory("talentats-bench-db");
         HikariConfig hc = new HikariConfig();
         hc.setJdbcUrl("jdbc:h2:file:" + dir.resolve("messages") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;QUERY_CACHE_SIZE=64");
@@ -202,8 +215,7 @@ public final class RouterBenchmark {
             AngusMailSessions sessions = new AngusMailSessions(
                     Converters.standardConverter().convert(mailProps).to(MailConfig.class));
             RouterConfig config = Converters.standardConverter().convert(Map.of()).to(RouterConfig.class);
-            BenchAccount account = new BenchAccount("bench", "bench1@bench.localhost", "bench", smtp,
-                    new Endpoint("localhost", 3993, Security.SSL_TLS));
+            io.talentats.email.runtime.CredentialVault credentials = vault != null ? vault : vaultOfStore.apply(store);
             // Count outcomes from the router's own events rather than polling the database, which would compete
             // with the outbox for the same two cores.
             java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
@@ -223,8 +235,8 @@ public final class RouterBenchmark {
                     postEvent(event);
                 }
             };
-            Outbox outbox = new Outbox(config, "bench-node", store, sessions, account, account, store, () -> true,
-                    io.talentats.email.runtime.Announcer.to(() -> counter), () -> null);
+            Outbox outbox = new Outbox(config, "bench-node", store, sessions, settings, credentials, store, () -> true,
+                    io.talentats.email.runtime.Announcer.to(() -> counter), () -> null, store);
             try {
                 // Submitted as an ATS does: from several request threads at once.
                 java.util.concurrent.ExecutorService submitters =

@@ -118,6 +118,17 @@ class SettingsPageE2E {
         List<WebElement> steps = browser.findElements(By.cssSelector("#steps > li"));
         assertThat(steps).extracting(e -> e.getAttribute("class")).containsExactly("PASSED", "PASSED");
         assertThat(field("save").isEnabled()).isTrue();
+
+        // The guide's "a test email may be sent to verify the connection": the round trip from the page
+        field("roundTrip").click();
+        field("test").click();
+        wait.until(d -> d.findElements(By.cssSelector("#steps > li")).size() == 4);
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("message"), "Connection verified"));
+        assertThat(browser.findElements(By.cssSelector("#steps > li"))).extracting(e -> e.getAttribute("class"))
+                .containsExactly("PASSED", "PASSED", "PASSED", "PASSED");
+        assertThat(browser.findElement(By.cssSelector("#steps li[data-step=ROUND_TRIP_RECEIVE]")).getText())
+                .startsWith("Test email received: passed");
+        field("roundTrip").click();
         type("smtpPort", "2525");
         assertThat(field("save").isEnabled()).as("Save after changing a tested value").isFalse();
         type("smtpPort", Integer.toString(karaf.smtpPort));
@@ -163,5 +174,100 @@ class SettingsPageE2E {
         assertThat(field("smtpPort").getAttribute("aria-invalid")).isEqualTo("true");
         assertThat(field("report").isDisplayed()).isFalse();
         assertThat(field("save").isEnabled()).isFalse();
+    }
+
+    /**
+     * "Sign in with Google" round trip in the browser: the button (offered once an operator configured a client),
+     * the provider's page (a local authorization server that consents at once and checks PKCE), the callback, and
+     * back on the page an account that signs in with OAuth and keeps no password. The Gmail servers cannot be
+     * reached from here, so the test after the sign-in fails, and the page says so.
+     */
+    @Test
+    void signInWithGoogleGoesToTheProviderAndBackToAnOAuthAccount() throws Exception {
+        com.sun.net.httpserver.HttpServer provider = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        java.util.Map<String, String> challenges = new java.util.concurrent.ConcurrentHashMap<>();
+        provider.createContext("/google/authorize", ex -> {
+            java.util.Map<String, String> q = form(ex.getRequestURI().getRawQuery());
+            String code = java.util.UUID.randomUUID().toString();
+            challenges.put(code, q.get("code_challenge") + " " + q.get("nonce"));
+            ex.getResponseHeaders().set("Location", q.get("redirect_uri") + "?code=" + code + "&state="
+                    + java.net.URLEncoder.encode(q.get("state"), java.nio.charset.StandardCharsets.UTF_8));
+            ex.sendResponseHeaders(302, -1);
+            ex.close();
+        });
+        provider.createContext("/google/token", ex -> {
+            java.util.Map<String, String> q = form(new String(ex.getRequestBody().readAllBytes(),
+                    java.nio.charset.StandardCharsets.UTF_8));
+            String[] expected = challenges.getOrDefault(q.get("code"), "- -").split(" ");
+            String challenge = s256(String.valueOf(q.get("code_verifier")));
+            String body;
+            int status;
+            if (challenge.equals(expected[0]) && "page-client".equals(q.get("client_id"))) {
+                String claims = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(("{\"email\":"
+                        + "\"sam@gmail.com\",\"aud\":\"page-client\",\"nonce\":\"" + expected[1] + "\"}")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                body = "{\"access_token\":\"at-page\",\"refresh_token\":\"rt-page\",\"expires_in\":3600,"
+                        + "\"id_token\":\"e30." + claims + ".\"}";
+                status = 200;
+            } else {
+                body = "{\"error\":\"invalid_grant\"}";
+                status = 400;
+            }
+            byte[] b = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            ex.getResponseHeaders().set("Content-Type", "application/json");
+            ex.sendResponseHeaders(status, b.length);
+            ex.getResponseBody().write(b);
+            ex.close();
+        });
+        provider.start();
+        try {
+            String base = "http://127.0.0.1:" + provider.getAddress().getPort() + "/google";
+            karaf.configure("io.talentats.email.oauth.client-google", java.util.Map.of(
+                    "provider", "google", "client.id", "page-client", "client.secret", "page-secret",
+                    "callback.base.url", "http://127.0.0.1:" + karaf.httpPort,
+                    "authorization.url", base + "/authorize", "token.url", base + "/token"));
+            Api api = new Api(karaf.base());
+            karaf.await(Duration.ofSeconds(30), "the Google sign-in offered",
+                    () -> api.get("/oauth/providers").raw().body().contains("google"));
+
+            open("sam");
+            new Select(field("preset")).selectByValue("gmail");
+            WebElement button = wait.until(ExpectedConditions.elementToBeClickable(
+                    By.cssSelector("#oauth-buttons button[data-provider=google]")));
+            assertThat(button.getText()).isEqualTo("Sign in with Google");
+            button.click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("message"), "Signed in"));
+            assertThat(browser.getCurrentUrl()).contains("/talentats-email/ui/index.html?user=sam&oauth=");
+            assertThat(field("oauth-state").getText()).contains("Signed in with google as sam@gmail.com");
+            assertThat(field("password-field").isDisplayed()).as("no password for an OAuth account").isFalse();
+            Api.Response account = api.get("/accounts/sam");
+            assertThat(account.raw().body()).contains("\"oauthProvider\":\"google\"").contains("\"presetId\":\"gmail\"")
+                    .doesNotContain("at-page").doesNotContain("rt-page");
+            assertThat(browser.getPageSource()).doesNotContain("at-page").doesNotContain("rt-page");
+        } finally {
+            provider.stop(0);
+        }
+    }
+
+    private static String s256(String verifier) {
+        try {
+            return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(java.security.MessageDigest
+                    .getInstance("SHA-256").digest(verifier.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static java.util.Map<String, String> form(String raw) {
+        java.util.Map<String, String> out = new java.util.HashMap<>();
+        for (String pair : raw == null ? new String[0] : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                out.put(java.net.URLDecoder.decode(pair.substring(0, eq), java.nio.charset.StandardCharsets.UTF_8),
+                        java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        return out;
     }
 }

@@ -85,7 +85,9 @@ public class ConnectionTestIT extends KarafTestSupport {
             karaf("talentats-email", "talentats-email-greenmail"),
             // short timeouts keep the greeting-timeout cases quick; the defaults are 10 s / 15 s
             mailConfig("connect.timeout.ms", "3000"),
-            mailConfig("read.timeout.ms", "3000")
+            mailConfig("read.timeout.ms", "3000"),
+            etcConfig("org.ops4j.pax.logging", "log4j2.logger.conntest.name", "io.talentats.email.connectiontest"),
+            etcConfig("org.ops4j.pax.logging", "log4j2.logger.conntest.level", "DEBUG")
         };
     }
 
@@ -166,6 +168,39 @@ public class ConnectionTestIT extends KarafTestSupport {
                 .imap("localhost", mail.imapPort(), Security.STARTTLS).build(), TestOptions.loginOnly());
         assertEquals(FailureClass.STARTTLS_NOT_OFFERED, startTls.step(TestStep.SMTP).orElseThrow().failure());
         assertEquals(FailureClass.STARTTLS_NOT_OFFERED, startTls.step(TestStep.IMAP).orElseThrow().failure());
+    }
+
+    @Test
+    public void aLoginAnsweredLateIsALoginTimeoutAndNeverLibraryText() throws Exception {
+        SSLServerSocketFactory tls = serverTls(trusted);
+        Duration late = Duration.ofSeconds(10); // beyond this IT's 3-second read timeout
+        try (ScriptedServer smtp = ScriptedServer.speaking(SmtpScripts.answeringLoginAfter(late,
+                        "535 5.7.8 Error: authentication failed"), tls);
+                ScriptedServer imap = ScriptedServer.speaking(SmtpScripts.imapAnsweringLoginAfter(late), tls)) {
+            ConnectionReport r = tester.test(null, good().smtp("localhost", smtp.port(), Security.SSL_TLS)
+                    .imap("localhost", imap.port(), Security.SSL_TLS).build(), TestOptions.loginOnly());
+            for (TestStep step : List.of(TestStep.SMTP, TestStep.IMAP)) {
+                StepResult s = r.step(step).orElseThrow();
+                assertEquals(step + ": " + s.detail(), FailureClass.LOGIN_TIMEOUT, s.failure());
+                assertTrue(s.advice().toString(), s.advice().get(0).contains("wait a minute"));
+                assertFalse(s.detail(), s.detail().contains("Exception") || s.detail().contains("java."));
+            }
+        }
+    }
+
+    @Test
+    public void startTlsAgainstAnImplicitTlsPortIsToldWithinAboutASecond() throws Exception {
+        long start = System.nanoTime();
+        ConnectionReport r = tester.test(null, good().smtp("localhost", mail.smtpsPort(), Security.STARTTLS)
+                .imap("localhost", mail.imapsPort(), Security.STARTTLS).build(), TestOptions.loginOnly());
+        long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
+        for (TestStep step : List.of(TestStep.SMTP, TestStep.IMAP)) {
+            StepResult s = r.step(step).orElseThrow();
+            assertEquals(step + ": " + s.detail(), FailureClass.TLS_MISMATCH, s.failure());
+            assertTrue(s.advice().toString(), s.advice().get(0).contains("SSL/TLS"));
+        }
+        // Both sides would otherwise wait the whole read timeout (3 s here, 16 s by default)
+        assertTrue("told in " + millis + " ms", millis < 2800);
     }
 
     @Test

@@ -54,7 +54,7 @@ import org.osgi.service.metatype.ObjectClassDefinition;
 public class ReadmeConfigIT extends KarafTestSupport {
 
     /** Keys the README leaves out on purpose: a secret has no business in an example. */
-    private static final Set<String> UNDOCUMENTED = Set.of("password");
+    private static final Set<String> UNDOCUMENTED = Set.of("password", "client.secret");
 
     @Inject
     BundleContext context;
@@ -105,11 +105,16 @@ public class ReadmeConfigIT extends KarafTestSupport {
         return out;
     }
 
+    /** The metatype of {@code pid}, or of its factory PID for a factory configuration's file ({@code FPID-name}). */
     private ObjectClassDefinition ocd(String pid) {
+        String factory = pid.contains("-") ? pid.substring(0, pid.indexOf('-')) : null;
         for (Bundle b : context.getBundles()) {
             MetaTypeInformation info = metatype.getMetaTypeInformation(b);
             if (info != null && List.of(info.getPids()).contains(pid)) {
                 return info.getObjectClassDefinition(pid, null);
+            }
+            if (info != null && factory != null && List.of(info.getFactoryPids()).contains(factory)) {
+                return info.getObjectClassDefinition(factory, null);
             }
         }
         return null;
@@ -121,7 +126,8 @@ public class ReadmeConfigIT extends KarafTestSupport {
         assertTrue("README examples: " + examples.keySet(), examples.keySet().containsAll(List.of(
                 "io.talentats.email", "io.talentats.email.mail", "io.talentats.email.platform", "io.talentats.email.router",
                 "io.talentats.email.replies", "io.talentats.email.web", "io.talentats.email.sandbox",
-                "org.ops4j.datasource-talentats-email")));
+                "org.ops4j.datasource-talentats-email", "io.talentats.email.oauth.client-google",
+                "io.talentats.email.oauth.client-microsoft")));
         for (Map.Entry<String, Map<String, String>> e : examples.entrySet()) {
             String pid = e.getKey();
             if (pid.startsWith("org.ops4j.datasource-")) {

@@ -19,6 +19,8 @@ import java.time.Instant;
  * @param savedAt when the settings were last saved
  * @param lastVerification the outcome of the last connection test, or {@code null} if never tested
  * @param health what the last real use of the account said
+ * @param oauthProvider the OAuth provider the recruiter signed in with ({@code google}, {@code microsoft}), or
+ *     {@code null} for a password login
  */
 public record Account(
         String userId,
@@ -33,9 +35,26 @@ public record Account(
         boolean passwordSet,
         Instant savedAt,
         Verification lastVerification,
-        AccountHealth health) {
+        AccountHealth health,
+        String oauthProvider) {
 
-    /** The settings as a draft without a password, for editing: saving it keeps the stored password. */
+    /** A password account (the shape of version 1.1 of this package). */
+    public Account(String userId, String emailAddress, String username, String displayName, Endpoint smtp,
+            Endpoint imap, String presetId, Boolean saveSentCopy, boolean enabled, boolean passwordSet,
+            Instant savedAt, Verification lastVerification, AccountHealth health) {
+        this(userId, emailAddress, username, displayName, smtp, imap, presetId, saveSentCopy, enabled, passwordSet,
+                savedAt, lastVerification, health, null);
+    }
+
+    /** Whether the account signs in with OAuth 2.0 (XOAUTH2) rather than a password. */
+    public boolean usesOAuth() {
+        return oauthProvider != null;
+    }
+
+    /**
+     * The settings as a draft without a password, for editing: saving it keeps the stored password (or the OAuth
+     * sign-in).
+     */
     public AccountDraft toDraft() {
         return AccountDraft.builder()
                 .emailAddress(emailAddress)
@@ -46,6 +65,7 @@ public record Account(
                 .presetId(presetId)
                 .saveSentCopy(saveSentCopy)
                 .enabled(enabled)
+                .oauthProvider(oauthProvider)
                 .build();
     }
 }

@@ -16,6 +16,7 @@ public final class AccountDraft {
     private final String presetId;
     private final Boolean saveSentCopy;
     private final boolean enabled;
+    private final String oauthProvider;
 
     private AccountDraft(Builder b) {
         this.emailAddress = b.emailAddress;
@@ -27,6 +28,7 @@ public final class AccountDraft {
         this.presetId = b.presetId;
         this.saveSentCopy = b.saveSentCopy;
         this.enabled = b.enabled;
+        this.oauthProvider = b.oauthProvider;
     }
 
     public static Builder builder() {
@@ -43,7 +45,8 @@ public final class AccountDraft {
                 .imap(imap)
                 .presetId(presetId)
                 .saveSentCopy(saveSentCopy)
-                .enabled(enabled);
+                .enabled(enabled)
+                .oauthProvider(oauthProvider);
     }
 
     /** The mailbox address; messages appear to come from it. */
@@ -92,10 +95,19 @@ public final class AccountDraft {
         return enabled;
     }
 
+    /**
+     * The OAuth provider the account signs in with, or {@code null} for a password login. A draft names one only
+     * when the recruiter signed in with it (the sign-in saves the account) or keeps the stored sign-in while editing.
+     */
+    public String oauthProvider() {
+        return oauthProvider;
+    }
+
     @Override
     public String toString() {
-        return "AccountDraft[" + emailAddress + ", smtp=" + smtp + ", imap=" + imap + ", password "
-                + (password == null ? "unchanged" : "given") + "]";
+        return "AccountDraft[" + emailAddress + ", smtp=" + smtp + ", imap=" + imap
+                + (oauthProvider != null ? ", OAuth " + oauthProvider : ", password "
+                        + (password == null ? "unchanged" : "given")) + "]";
     }
 
     /** Builds an {@link AccountDraft}. */
@@ -109,8 +121,14 @@ public final class AccountDraft {
         private String presetId;
         private Boolean saveSentCopy;
         private boolean enabled = true;
+        private String oauthProvider;
 
         private Builder() {}
+
+        public Builder oauthProvider(String oauthProvider) {
+            this.oauthProvider = oauthProvider == null || oauthProvider.isBlank() ? null : oauthProvider.trim();
+            return this;
+        }
 
         public Builder emailAddress(String emailAddress) {
             this.emailAddress = emailAddress;

@@ -18,7 +18,12 @@ public record AccountHealth(State state, String reason, Instant since) {
         /** The server refused the stored credentials: the recruiter must update the password. */
         AUTHENTICATION_FAILING,
         /** The server could not be reached or kept failing; retried with backoff. */
-        UNREACHABLE
+        UNREACHABLE,
+        /**
+         * The OAuth grant no longer works (revoked, password changed, consent withdrawn): the recruiter must sign in
+         * again. Queued custom mail waits (held) until then.
+         */
+        NEEDS_REAUTHORIZATION
     }
 
     public static AccountHealth healthy() {

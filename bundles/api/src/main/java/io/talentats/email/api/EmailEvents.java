@@ -32,6 +32,18 @@ public final class EmailEvents {
     /** A message could not be delivered and will not be retried. */
     public static final String MESSAGE_FAILED = TOPIC_PREFIX + "message/FAILED";
 
+    /**
+     * A sent message bounced: the recipient's server reported it undeliverable; carries {@link #STATUS_CODE} and
+     * {@link #REASON}.
+     */
+    public static final String MESSAGE_BOUNCED = TOPIC_PREFIX + "message/BOUNCED";
+
+    /** The recipient's server reported a sent message's delivery delayed; carries {@link #STATUS_CODE}. */
+    public static final String MESSAGE_DELAYED = TOPIC_PREFIX + "message/DELAYED";
+
+    /** An automatic answer (out of office, auto-responder) to one of our messages was recorded in its thread. */
+    public static final String REPLY_AUTOMATIC = TOPIC_PREFIX + "reply/AUTOMATIC";
+
     /** A candidate's reply was collected and recorded. */
     public static final String REPLY_RECEIVED = TOPIC_PREFIX + "reply/RECEIVED";
 
@@ -57,6 +69,9 @@ public final class EmailEvents {
     public static final String PASSED = "passed";
     /** Boolean state of the connectivity switch. */
     public static final String ENABLED = "enabled";
+    /** An RFC 3463 delivery status code, e.g. {@code 5.1.1}. */
+    public static final String STATUS_CODE = "status.code";
+
     /** A count. */
     public static final String COUNT = "count";
 }

@@ -16,6 +16,11 @@ public enum FailureClass {
     CONNECT_TIMEOUT,
     /** The connection opened but the server never sent its greeting. */
     GREETING_TIMEOUT,
+    /**
+     * The server greeted and the session started, but the login was not answered in time: servers slow down
+     * answers after failed logins from the same address (Dovecot: 0.5 s, 4 s, then 15 s).
+     */
+    LOGIN_TIMEOUT,
     /** The security setting does not match the port: SSL/TLS against a STARTTLS port, or the reverse. */
     TLS_MISMATCH,
     /** STARTTLS was asked for but the server does not offer it. */

@@ -7,7 +7,12 @@ public enum MessageKind {
     /** The ATS invites a candidate to an interview. */
     INTERVIEW_INVITATION(false),
     /** A one-off message a recruiter wrote. Sent only through the recruiter's own mailbox. */
-    CUSTOM(true);
+    CUSTOM(true),
+    /**
+     * Inbound only: an automatic answer to one of our messages (an out-of-office notice, an auto-responder, RFC
+     * 3834), kept in its thread but no candidate's reply. Never submitted, never answered.
+     */
+    AUTO_REPLY(false);
 
     private final boolean requiresOwnMailbox;
 

@@ -21,7 +21,12 @@ public class MessageRejectedException extends Exception {
         /** The message itself is not acceptable; {@link #errors()} says what to fix. */
         INVALID_MESSAGE,
         /** The platform transport is needed but not configured. */
-        PLATFORM_NOT_CONFIGURED
+        PLATFORM_NOT_CONFIGURED,
+        /**
+         * A recipient hard-bounced before for this recruiter ({@link Suppressions}); fix the address, or an operator
+         * clears the entry.
+         */
+        RECIPIENT_BOUNCED
     }
 
     private final Reason reason;

@@ -1,6 +1,9 @@
 package io.talentats.email.api;
 
-/** Where a message stands. Outbound messages move QUEUED → SENDING → SENT or FAILED; inbound ones are RECEIVED. */
+/**
+ * Where a message stands. Outbound messages move QUEUED → SENDING → SENT or FAILED, and a sent one to BOUNCED or
+ * DELAYED when the recipient's server reports so; inbound ones are RECEIVED.
+ */
 public enum MessageStatus {
     /** In the outbox, waiting for a worker (or for the account's sending limit). */
     QUEUED,
@@ -21,7 +24,14 @@ public enum MessageStatus {
     /** A message that could not be read (malformed MIME, too large); kept aside with the reason. */
     QUARANTINED,
     /** A triage item a person decided is no reply to any of our messages. */
-    DISMISSED;
+    DISMISSED,
+    /**
+     * Sent, but the recipient's server reported that it cannot be delivered (a hard bounce, RFC 3463 5.x.x); the
+     * record says the status code, the failed recipient and the server's words.
+     */
+    BOUNCED,
+    /** Sent, and the recipient's server reported that delivery is delayed (4.x.x); it keeps trying. */
+    DELAYED;
 
     /** Whether the outbox still owns the message. */
     public boolean pending() {

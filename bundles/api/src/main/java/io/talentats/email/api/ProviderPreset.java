@@ -16,6 +16,7 @@ import java.util.List;
  * @param subaddressing whether {@code user+tag@domain} reaches {@code user@domain}
  * @param sendingLimits the provider's known caps on outgoing mail
  * @param helpUrl the provider's own page about these settings
+ * @param oauth how to sign in with OAuth 2.0, or {@code null} where the provider offers no OAuth sign-in
  */
 public record ProviderPreset(
         String id,
@@ -28,11 +29,20 @@ public record ProviderPreset(
         boolean filesSentMail,
         boolean subaddressing,
         List<SendingLimit> sendingLimits,
-        String helpUrl) {
+        String helpUrl,
+        OAuthSignIn oauth) {
 
     public ProviderPreset {
         domains = List.copyOf(domains);
         sendingLimits = List.copyOf(sendingLimits);
+    }
+
+    /** A preset without OAuth sign-in (the shape of version 1.1 of this package). */
+    public ProviderPreset(String id, String displayName, List<String> domains, Endpoint smtp, Endpoint imap,
+            AuthMethod authMethod, String authNotes, boolean filesSentMail, boolean subaddressing,
+            List<SendingLimit> sendingLimits, String helpUrl) {
+        this(id, displayName, domains, smtp, imap, authMethod, authNotes, filesSentMail, subaddressing, sendingLimits,
+                helpUrl, null);
     }
 
     /** Whether this preset serves the domain of {@code emailAddress}. */

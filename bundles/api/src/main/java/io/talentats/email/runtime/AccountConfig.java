@@ -41,5 +41,11 @@ public @interface AccountConfig {
 
     boolean enabled() default true;
 
+    /** {@code password}, or {@code oauth2} (XOAUTH2 with tokens kept in the store). */
+    String auth_method() default "password";
+
+    /** The OAuth provider of an {@code oauth2} account ({@code google}, {@code microsoft}). */
+    String oauth_provider() default "";
+
     String saved_at() default "";
 }

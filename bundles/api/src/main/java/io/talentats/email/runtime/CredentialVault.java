@@ -3,6 +3,7 @@ package io.talentats.email.runtime;
 import java.util.Optional;
 
 import io.talentats.email.api.AccountDraft;
+import io.talentats.email.api.Secret;
 import io.talentats.email.api.Verification;
 
 import org.osgi.annotation.versioning.ProviderType;
@@ -21,6 +22,14 @@ public interface CredentialVault {
      *     the message says which, never the secret
      */
     Optional<MailAccount> open(String userId);
+
+    /**
+     * A server refused the secret of an account opened a moment ago: for an OAuth account the access token is
+     * refreshed before the next {@link #open}; for a password nothing changes.
+     */
+    default void rejected(String userId, Secret secret) {
+        // passwords: nothing to do
+    }
 
     /**
      * Remembers that these settings passed a connection test just now, for the option that requires a passed test

@@ -1,11 +1,18 @@
 package io.talentats.email.runtime;
 
+import java.time.Instant;
+
 import io.talentats.email.api.Endpoint;
 import io.talentats.email.api.Secret;
 
 /**
- * A stored account with its password decrypted, for the moment of use only. Its {@code toString()} masks the
- * password; do not keep it longer than the mail call that needs it.
+ * A stored account with its secret decrypted, for the moment of use only. Its {@code toString()} masks the secret;
+ * do not keep it longer than the mail call that needs it.
+ *
+ * @param password the password, or for an OAuth account the current access token (sent with XOAUTH2)
+ * @param oauth whether the secret is an OAuth access token: log in with XOAUTH2, and ask the vault again for a
+ *     new connection after {@code secretExpiresAt}
+ * @param secretExpiresAt when the access token expires; {@code null} for a password
  */
 public record MailAccount(
         String userId,
@@ -17,4 +24,14 @@ public record MailAccount(
         Endpoint imap,
         String presetId,
         Boolean saveSentCopy,
-        boolean enabled) {}
+        boolean enabled,
+        boolean oauth,
+        Instant secretExpiresAt) {
+
+    /** A password account. */
+    public MailAccount(String userId, String emailAddress, String username, Secret password, String displayName,
+            Endpoint smtp, Endpoint imap, String presetId, Boolean saveSentCopy, boolean enabled) {
+        this(userId, emailAddress, username, password, displayName, smtp, imap, presetId, saveSentCopy, enabled,
+                false, null);
+    }
+}

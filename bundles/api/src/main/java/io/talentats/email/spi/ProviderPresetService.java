@@ -62,4 +62,27 @@ public @interface ProviderPresetService {
 
     /** The provider's own page about these settings. */
     String help_url() default "";
+
+    /**
+     * The OAuth provider whose client signs this preset's mailboxes in ({@code google}, {@code microsoft}, or a new
+     * one); empty when the preset offers no OAuth sign-in. The other {@code oauth_*} attributes describe it; URLs
+     * may contain {@code {tenant}}.
+     */
+    String oauth_provider() default "";
+
+    String oauth_authorization_url() default "";
+
+    String oauth_token_url() default "";
+
+    /** RFC 7009 revocation endpoint, if the provider has one. */
+    String oauth_revocation_url() default "";
+
+    /** RFC 8628 device authorization endpoint, if the provider offers the device code flow. */
+    String oauth_device_authorization_url() default "";
+
+    /** Scopes that allow IMAP and SMTP, plus {@code openid email} for the address. */
+    String[] oauth_scopes() default {};
+
+    /** Extra parameters of the authorization request, each {@code name=value}. */
+    String[] oauth_authorization_parameters() default {};
 }

@@ -4,5 +4,5 @@
  * major change, so they evolve separately from the api package.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package io.talentats.email.spi;

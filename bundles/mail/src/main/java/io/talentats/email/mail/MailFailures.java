@@ -113,11 +113,10 @@ public final class MailFailures {
                 return new Diagnosis(FailureClass.UNKNOWN, null, "the TLS handshake was cut off: " + rootMessage(chain));
             }
         }
-        for (Throwable t : chain) {
-            if (t instanceof SocketTimeoutException) {
-                return new Diagnosis(FailureClass.GREETING_TIMEOUT, null,
-                        "the connection opened but the server did not answer in time");
-            }
+        // Jakarta Mail's IMAP turns a read timeout into a made-up "* BYE Jakarta Mail Exception: ...Read timed out"
+        if (chain.stream().anyMatch(t -> t instanceof SocketTimeoutException) || READ_TIMED_OUT.matcher(all).find()) {
+            return new Diagnosis(FailureClass.GREETING_TIMEOUT, null,
+                    "the connection opened but the server did not answer in time");
         }
         if (reply != null) {
             FailureClass byReply = classifyReply(reply);
@@ -152,6 +151,9 @@ public final class MailFailures {
     }
 
     /** Whether the failure happened before the server said anything, so that a TLS mix-up may be the cause. */
+    private static final java.util.regex.Pattern READ_TIMED_OUT = java.util.regex.Pattern.compile(
+            "SocketTimeoutException|Read timed out");
+
     public static boolean mayBeTlsMixUp(Diagnosis d) {
         return d.failure() == FailureClass.GREETING_TIMEOUT
                 || (d.failure() == FailureClass.UNKNOWN && d.detail().startsWith("the TLS handshake was cut off"));

@@ -2,10 +2,13 @@ package io.talentats.email.mail;
 
 import java.time.Duration;
 import java.util.Properties;
+import java.util.function.Supplier;
 
 import io.talentats.email.api.Endpoint;
 
+import jakarta.mail.Authenticator;
 import jakarta.mail.MessagingException;
+import jakarta.mail.PasswordAuthentication;
 import jakarta.mail.Session;
 
 import org.osgi.annotation.versioning.ProviderType;
@@ -46,8 +49,46 @@ public interface MailSessions {
      */
     Properties properties(Protocol protocol, Endpoint endpoint);
 
+    /**
+     * The session properties for logging in to {@code endpoint}: those of {@link #properties(Protocol, Endpoint)},
+     * and for an OAuth login the XOAUTH2 mechanism only ({@code mail.<protocol>.auth.mechanisms}), with the
+     * password asked for again on every new connection ({@code mail.imap.forcepasswordrefresh}), so a connection
+     * opened later (a folder's) logs in with a fresh access token from {@link #session(Properties, Supplier)}.
+     */
+    default Properties properties(Protocol protocol, Endpoint endpoint, boolean oauth) {
+        Properties props = properties(protocol, endpoint);
+        if (oauth) {
+            String p = "mail." + protocol.protocolName() + ".";
+            props.put(p + "auth.mechanisms", "XOAUTH2");
+            props.put(p + "auth", "true");
+            props.put(p + "forcepasswordrefresh", "true");
+        }
+        return props;
+    }
+
     /** A new session with these properties (created with the right class loader). */
     Session session(Properties properties);
+
+    /**
+     * A new session whose connections, when they log in again, ask {@code secret} for the password (an OAuth
+     * account's current access token); {@code null} for none.
+     */
+    default Session session(Properties properties, Supplier<String> secret) {
+        if (secret == null) {
+            return session(properties);
+        }
+        try {
+            return call(() -> Session.getInstance(properties, new Authenticator() {
+                @Override
+                protected PasswordAuthentication getPasswordAuthentication() {
+                    String value = secret.get();
+                    return value == null ? null : new PasswordAuthentication(getDefaultUserName(), value);
+                }
+            }));
+        } catch (MessagingException cannotHappen) {
+            throw new IllegalStateException(cannotHappen);
+        }
+    }
 
     /** Runs {@code call} with the context class loader Jakarta Mail needs, restoring the previous one after. */
     <T> T call(MailCall<T> call) throws MessagingException;

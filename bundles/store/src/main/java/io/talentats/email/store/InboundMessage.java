@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 
 import io.talentats.email.api.Attachment;
+import io.talentats.email.api.MessageKind;
 import io.talentats.email.api.MessageStatus;
 
 /**
@@ -24,7 +25,14 @@ import io.talentats.email.api.MessageStatus;
  * @param internetMessageId its Message-ID, or {@code null}
  * @param receivedAt when the server received it
  * @param note why it is in triage or quarantine, or {@code null}
+ * @param kind {@code AUTO_REPLY} for an automatic answer (out of office), {@code null} for a candidate's reply
  */
 public record InboundMessage(String userId, MessageStatus status, String dedupeKey, OutboundRef answers, String from,
         List<String> to, String subject, String textBody, String htmlBody, String replyText,
-        List<Attachment> attachments, String internetMessageId, Instant receivedAt, String note) {}
+        List<Attachment> attachments, String internetMessageId, Instant receivedAt, String note, MessageKind kind) {
+
+    /** Whether it is a candidate's own reply (not an automatic one). */
+    public boolean candidateReply() {
+        return status == MessageStatus.RECEIVED && kind != MessageKind.AUTO_REPLY;
+    }
+}

@@ -66,6 +66,13 @@ public interface MessageStore {
     /** Makes every held message due now; returns how many. */
     int releaseHeld();
 
+    /**
+     * Makes the user's held messages due now (the recruiter signed in again); returns how many.
+     *
+     * @param detail why, for each message's timeline
+     */
+    int releaseHeld(String userId, String detail);
+
     /** Records what became of the copy in the Sent folder. */
     void recordSentCopy(String id, SentCopy state, String detail);
 

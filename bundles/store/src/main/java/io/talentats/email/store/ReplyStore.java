@@ -33,6 +33,30 @@ public interface ReplyStore {
      */
     List<Recorded> record(List<InboundMessage> messages, Checkpoint checkpoint);
 
+    /**
+     * What the recipient's server reported about one of our sent messages.
+     *
+     * @param outboundId our message
+     * @param hard a permanent failure (5.x.x): the message is {@code BOUNCED} and the address suppressed; else
+     *     {@code DELAYED}
+     * @param statusCode the RFC 3463 code
+     * @param recipient the failed address, or {@code null} (then the message's primary recipient)
+     * @param diagnostic the remote server's words, or {@code null}
+     */
+    record Bounce(String userId, String outboundId, boolean hard, String statusCode, String recipient,
+            String diagnostic) {}
+
+    /**
+     * Records a bounce or delay on the outbound message (status, timeline) and, for a hard one, the suppressed
+     * address; idempotent: a report read twice changes nothing the second time.
+     *
+     * @return whether the message's status changed (then announce it)
+     */
+    boolean recordBounce(Bounce bounce);
+
+    /** Notes on the outbound message's timeline that its recipient displayed it (a read receipt). */
+    void recordReadReceipt(String userId, String outboundId, String detail);
+
     /** What has been recorded from the user's mailbox so far. */
     MailboxStats stats(String userId);
 

@@ -18,6 +18,47 @@ public final class SmtpScripts {
         };
     }
 
+    /**
+     * A server that greets and answers EHLO at once but answers the login only after {@code delay}, as Dovecot and
+     * Postfix do after failed logins from the same address.
+     */
+    public static ScriptedServer.Script answeringLoginAfter(java.time.Duration delay, String authReply) {
+        return new Base() {
+            @Override
+            String auth() {
+                pause(delay);
+                return authReply;
+            }
+        };
+    }
+
+    /** The IMAP counterpart: greeting and CAPABILITY at once, the LOGIN's answer after {@code delay}. */
+    public static ScriptedServer.Script imapAnsweringLoginAfter(java.time.Duration delay) {
+        ScriptedServer.Script refusing = imapRefusingLogin("[AUTHENTICATIONFAILED] Authentication failed.");
+        return new ScriptedServer.Script() {
+            @Override
+            public String greeting() {
+                return refusing.greeting();
+            }
+
+            @Override
+            public String reply(String line) {
+                if (line.toUpperCase(Locale.ROOT).matches("\\S+ (LOGIN|AUTHENTICATE).*")) {
+                    pause(delay);
+                }
+                return refusing.reply(line);
+            }
+        };
+    }
+
+    private static void pause(java.time.Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** A server that accepts any login but refuses the sender with {@code mailFromReply}. */
     public static ScriptedServer.Script refusingSender(String mailFromReply) {
         return new Base() {

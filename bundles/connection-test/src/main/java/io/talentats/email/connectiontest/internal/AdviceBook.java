@@ -67,6 +67,13 @@ final class AdviceBook {
                         + " with STARTTLS.");
                 a.add("If the settings are right, the server may be overloaded; try again later.");
             }
+            case LOGIN_TIMEOUT -> {
+                a.add("The " + label + " server answered and the connection works, but it did not answer the login "
+                        + "in time. Servers slow down their answers after failed logins: wait a minute before "
+                        + "testing again.");
+                a.add("Check the password: repeated wrong passwords make the server slower each time.");
+                a.add("If it keeps happening with the right password, the server may be overloaded; try again later.");
+            }
             case TLS_MISMATCH -> {
                 if (suggested == Security.SSL_TLS) {
                     a.add("Port " + ep.port() + " expects SSL/TLS from the first byte: choose SSL/TLS for this port"

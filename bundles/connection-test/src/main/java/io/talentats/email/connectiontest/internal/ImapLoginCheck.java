@@ -3,6 +3,7 @@ package io.talentats.email.connectiontest.internal;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.talentats.email.api.Endpoint;
+import io.talentats.email.api.Security;
 import io.talentats.email.api.StepResult;
 import io.talentats.email.api.TestStep;
 import io.talentats.email.mail.MailSessions.Protocol;
@@ -36,7 +37,8 @@ final class ImapLoginCheck {
                 inbox.open(Folder.READ_ONLY);
                 int count = inbox.getMessageCount();
                 inbox.close(false);
-                return steps.passed(TestStep.IMAP, "connected with " + ep.security() + ", logged in as "
+                return steps.passed(TestStep.IMAP, (ep.security() == Security.NONE ? "connected without encryption"
+                        : "connected with " + ep.security().label()) + ", logged in as "
                         + t.username() + ", INBOX opened (" + count + " messages)", null, start);
             });
         } catch (MessagingException | RuntimeException e) {

@@ -6,9 +6,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +20,7 @@ import io.talentats.email.api.AccountHealth;
 import io.talentats.email.api.AccountSettingsService;
 import io.talentats.email.api.ConnectionReport;
 import io.talentats.email.api.ConnectionTester;
+import io.talentats.email.api.Endpoint;
 import io.talentats.email.api.FailureClass;
 import io.talentats.email.api.FieldError;
 import io.talentats.email.api.InvalidSettingsException;
@@ -32,6 +33,7 @@ import io.talentats.email.api.TestOptions;
 import io.talentats.email.api.TestStep;
 import io.talentats.email.api.Verification;
 import io.talentats.email.mail.MailSessions;
+import io.talentats.email.mail.MailSessions.Protocol;
 import io.talentats.email.runtime.AccountStates;
 import io.talentats.email.runtime.CredentialVault;
 import io.talentats.email.runtime.MailAccount;
@@ -54,7 +56,9 @@ import org.slf4j.LoggerFactory;
 public class MailboxTester implements ConnectionTester {
 
     private static final Logger LOG = LoggerFactory.getLogger(MailboxTester.class);
-    static final Duration PROTOCOL_DEADLINE = Duration.ofSeconds(15);
+    static final Duration PROTOCOL_DEADLINE = Duration.ofSeconds(20);
+    /** A check still waiting after this long gets a quick look for a TLS mix-up on its port. */
+    static final Duration QUICK_LOOK = Duration.ofSeconds(1);
 
     private final MailSessions sessions;
     private final AccountSettingsService settings;
@@ -95,6 +99,10 @@ public class MailboxTester implements ConnectionTester {
         if (!errors.isEmpty()) {
             throw new InvalidSettingsException(errors);
         }
+        if (draft.oauthProvider() != null) {
+            // Signed in with OAuth: nothing typed can be tested; the stored sign-in is.
+            return testStored(userId, options);
+        }
         Secret password = draft.password() != null && !draft.password().isEmpty()
                 ? draft.password()
                 : vault.open(userId).map(MailAccount::password).orElseThrow(() -> new InvalidSettingsException(
@@ -102,7 +110,7 @@ public class MailboxTester implements ConnectionTester {
         String address = draft.emailAddress().trim();
         Target target = new Target(address,
                 draft.username() == null || draft.username().isEmpty() ? address : draft.username(), password,
-                draft.displayName(), draft.smtp(), draft.imap(), draft.presetId());
+                draft.displayName(), draft.smtp(), draft.imap(), draft.presetId(), false);
         ConnectionReport report = run(target, options);
         if (userId != null && report.passed()) {
             vault.recordPassedTest(userId, draft, new Verification(report.testedAt(), true, report.summary()));
@@ -115,7 +123,7 @@ public class MailboxTester implements ConnectionTester {
         MailAccount a = vault.open(userId)
                 .orElseThrow(() -> new NoSuchElementException("User " + userId + " has no email account"));
         ConnectionReport report = run(new Target(a.emailAddress(), a.username(), a.password(), a.displayName(),
-                a.smtp(), a.imap(), a.presetId()), options);
+                a.smtp(), a.imap(), a.presetId(), a.oauth()), options);
         AccountStates s = states;
         if (s != null) {
             s.recordVerification(userId, new Verification(report.testedAt(), report.passed(), report.summary()));
@@ -136,11 +144,17 @@ public class MailboxTester implements ConnectionTester {
         Steps steps = new Steps(sessions, target, presetAdvice);
         SmtpLoginCheck smtp = new SmtpLoginCheck(steps);
         ImapLoginCheck imap = new ImapLoginCheck(steps);
-        Future<StepResult> smtpResult = workers.submit(smtp::run);
-        Future<StepResult> imapResult = workers.submit(imap::run);
+        long started = System.nanoTime();
+        CompletableFuture<StepResult> smtpResult = CompletableFuture.supplyAsync(smtp::run, workers);
+        CompletableFuture<StepResult> imapResult = CompletableFuture.supplyAsync(imap::run, workers);
+        // Side by side with each check: a quick look at its port if it is still waiting after a second
+        CompletableFuture<StepResult> smtpLook = quickLook(smtpResult, TestStep.SMTP, Protocol.SMTP, target.smtp(),
+                steps, started);
+        CompletableFuture<StepResult> imapLook = quickLook(imapResult, TestStep.IMAP, Protocol.IMAP, target.imap(),
+                steps, started);
         List<StepResult> results = new ArrayList<>();
-        results.add(await(smtpResult, TestStep.SMTP, smtp::abort, steps));
-        results.add(await(imapResult, TestStep.IMAP, imap::abort, steps));
+        results.add(await(smtpResult, smtpLook, TestStep.SMTP, smtp::abort, started));
+        results.add(await(imapResult, imapLook, TestStep.IMAP, imap::abort, started));
         if (options.roundTrip()) {
             if (results.stream().allMatch(StepResult::passed)) {
                 results.addAll(new RoundTripCheck(steps, options).run());
@@ -155,10 +169,46 @@ public class MailboxTester implements ConnectionTester {
         return report;
     }
 
-    private StepResult await(Future<StepResult> result, TestStep step, Runnable abort, Steps steps) {
-        long start = System.nanoTime();
+    /**
+     * Completes with the quick look's finding when the check is still waiting after {@link #QUICK_LOOK} and the
+     * port shows a TLS mix-up or greets nobody; never completes otherwise (the check's own result then counts).
+     */
+    private CompletableFuture<StepResult> quickLook(CompletableFuture<StepResult> check, TestStep step,
+            Protocol protocol, Endpoint ep, Steps steps, long start) {
+        CompletableFuture<StepResult> finding = new CompletableFuture<>();
+        CompletableFuture.runAsync(() -> {
+            try {
+                check.get(QUICK_LOOK.toNanos() - (System.nanoTime() - start), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException stillWaiting) {
+                StepResult seen = steps.quickLook(step, protocol, ep, start);
+                LOG.debug("Quick look at {} after {} ms: {}", ep, Steps.since(start).toMillis(),
+                        seen == null ? "it greets; the check goes on" : seen.failure());
+                if (seen != null && !check.isDone()) {
+                    finding.complete(seen);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | java.util.concurrent.CancellationException done) {
+                // the check ended; its result counts
+            }
+        }, workers);
+        return finding;
+    }
+
+    /** The check's result, or the quick look's if that comes first, within {@link #PROTOCOL_DEADLINE}. */
+    private StepResult await(CompletableFuture<StepResult> result, CompletableFuture<StepResult> look, TestStep step,
+            Runnable abort, long start) {
         try {
-            return result.get(PROTOCOL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+            long left = PROTOCOL_DEADLINE.toNanos() - (System.nanoTime() - start);
+            StepResult first = result.applyToEither(look, r -> r).get(Math.max(0, left), TimeUnit.NANOSECONDS);
+            if (!result.isDone()) {
+                // A TLS mix-up or a server that greets nobody, told by the probe: the check need not wait on.
+                // Closing blocks while Jakarta Mail is still connecting (both hold the service's lock), so it is
+                // done aside; the check's thread ends at its read timeout at the latest.
+                CompletableFuture.runAsync(abort, workers);
+                result.cancel(true);
+            }
+            return first;
         } catch (TimeoutException e) {
             abort.run();
             result.cancel(true);

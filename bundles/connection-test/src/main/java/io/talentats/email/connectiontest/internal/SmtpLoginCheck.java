@@ -3,6 +3,7 @@ package io.talentats.email.connectiontest.internal;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.talentats.email.api.Endpoint;
+import io.talentats.email.api.Security;
 import io.talentats.email.api.FailureClass;
 import io.talentats.email.api.StepResult;
 import io.talentats.email.api.TestStep;
@@ -50,7 +51,8 @@ final class SmtpLoginCheck {
                             reply.trim(), "the server refused " + t.emailAddress() + " as sender"), null, start);
                 }
                 transport.simpleCommand("RSET");
-                return steps.passed(TestStep.SMTP, "connected with " + ep.security() + ", logged in as "
+                return steps.passed(TestStep.SMTP, (ep.security() == Security.NONE ? "connected without encryption"
+                        : "connected with " + ep.security().label()) + ", logged in as "
                         + t.username() + ", sender " + t.emailAddress() + " accepted", reply.trim(), start);
             });
         } catch (MessagingException | RuntimeException e) {

@@ -26,6 +26,10 @@ import org.osgi.service.component.annotations.Component;
         files_sent_mail = true,
         subaddressing = true,
         sending_limits = {"2000/P1D"},
+        oauth_provider = SignInEndpoints.GOOGLE, oauth_authorization_url = SignInEndpoints.GOOGLE_AUTHORIZATION,
+        oauth_token_url = SignInEndpoints.GOOGLE_TOKEN, oauth_revocation_url = SignInEndpoints.GOOGLE_REVOCATION,
+        oauth_scopes = {SignInEndpoints.GOOGLE_MAIL_SCOPE, "openid", "email"},
+        oauth_authorization_parameters = {"access_type=offline", "prompt=consent"},
         help_url = "https://support.google.com/a/answer/176600")
 public class GoogleWorkspace extends Advice {
 

@@ -22,9 +22,14 @@ import org.osgi.service.component.annotations.Component;
         auth_method = AuthMethod.OAUTH2_ONLY,
         auth_notes = "Exchange Online has switched Basic authentication off for IMAP and is retiring it for SMTP "
                 + "AUTH; a password login works only where your administrator still allows SMTP AUTH and IMAP for "
-                + "your mailbox.",
+                + "your mailbox. \"Sign in with Microsoft\" works without it.",
         subaddressing = true,
         sending_limits = {"30/PT1M", "10000/P1D"},
+        oauth_provider = SignInEndpoints.MICROSOFT, oauth_authorization_url = SignInEndpoints.MICROSOFT_AUTHORIZATION,
+        oauth_token_url = SignInEndpoints.MICROSOFT_TOKEN,
+        oauth_device_authorization_url = SignInEndpoints.MICROSOFT_DEVICE,
+        oauth_scopes = {"offline_access", SignInEndpoints.MICROSOFT_IMAP_SCOPE, SignInEndpoints.MICROSOFT_SMTP_SCOPE,
+            "openid", "email"},
         help_url = "https://learn.microsoft.com/exchange/clients-and-mobile-in-exchange-online/authenticated-client-smtp-submission")
 public class Microsoft365 extends Advice {
 
@@ -34,6 +39,6 @@ public class Microsoft365 extends Advice {
                         + "authenticated SMTP (SMTP AUTH) and IMAP are enabled for your mailbox; Microsoft has "
                         + "switched Basic authentication off by default.",
                 "If your organisation enforces multi-factor authentication, password logins from mail programs do "
-                        + "not work at all.");
+                        + "not work at all: use \"Sign in with Microsoft\".");
     }
 }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -17,6 +18,7 @@ import io.talentats.email.api.AccountDraft;
 import io.talentats.email.api.AuthMethod;
 import io.talentats.email.api.Endpoint;
 import io.talentats.email.api.FailureClass;
+import io.talentats.email.api.OAuthSignIn;
 import io.talentats.email.api.ProviderPreset;
 import io.talentats.email.api.ProviderPresets;
 import io.talentats.email.api.Security;
@@ -164,7 +166,46 @@ public class PresetRegistry implements ProviderPresets {
                 bool(props, "files.sent.mail"),
                 bool(props, "subaddressing"),
                 limits,
-                optional(props, "help.url"));
+                optional(props, "help.url"),
+                oauth(props));
+    }
+
+    /** The preset's OAuth sign-in, or {@code null} without {@code preset.oauth.provider}. */
+    static OAuthSignIn oauth(Map<String, Object> props) {
+        String provider = optional(props, "oauth.provider").trim();
+        if (provider.isEmpty()) {
+            return null;
+        }
+        if (!provider.matches("[a-z0-9][a-z0-9._-]{0,63}")) {
+            throw new IllegalArgumentException("preset.oauth.provider '" + provider
+                    + "' must be lower-case letters, digits, '.', '_' or '-'");
+        }
+        Map<String, String> params = new LinkedHashMap<>();
+        for (String pair : strings(props.get(P + "oauth.authorization.parameters"))) {
+            int eq = pair.indexOf('=');
+            if (eq < 1) {
+                throw new IllegalArgumentException("preset.oauth.authorization.parameters entry '" + pair
+                        + "' must be name=value");
+            }
+            params.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+        }
+        List<String> scopes = strings(props.get(P + "oauth.scopes")).stream().map(String::trim)
+                .filter(x -> !x.isEmpty()).toList();
+        if (scopes.isEmpty()) {
+            throw new IllegalArgumentException("preset.oauth.scopes is missing: name the scopes for IMAP and SMTP");
+        }
+        String revocation = optional(props, "oauth.revocation.url").trim();
+        String device = optional(props, "oauth.device.authorization.url").trim();
+        return new OAuthSignIn(provider, url(props, "oauth.authorization.url"), url(props, "oauth.token.url"),
+                revocation.isEmpty() ? null : revocation, device.isEmpty() ? null : device, scopes, params);
+    }
+
+    private static String url(Map<String, Object> props, String key) {
+        String v = required(props, key);
+        if (!v.startsWith("https://") && !v.startsWith("http://")) {
+            throw new IllegalArgumentException(P + key + " '" + v + "' must be an http(s) URL");
+        }
+        return v;
     }
 
     static SendingLimit sendingLimit(String spec) {

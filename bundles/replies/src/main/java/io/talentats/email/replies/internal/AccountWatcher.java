@@ -32,7 +32,9 @@ public class AccountWatcher {
 
     /**
      * The account configuration changed. Only a change of what the connection depends on (server, login, password,
-     * enabled) restarts the watcher; a save that changes nothing of it (the display name, say) does not.
+     * sign-in method, enabled) restarts the watcher; a save that changes nothing of it (the display name, say) does
+     * not. An OAuth account is saved by each new sign-in, whose grant lives in the store: every save of one restarts
+     * the watcher, so a recruiter who signed in again is watched again at once, not at the next retry.
      */
     @Modified
     void modified(AccountConfig account) {
@@ -41,8 +43,10 @@ public class AccountWatcher {
 
     private void apply(AccountConfig a) {
         String user = a.user_id();
+        boolean oauth = "oauth2".equals(a.auth_method());
         String now = a.enabled() ? String.join("|", a.imap_host(), String.valueOf(a.imap_port()), a.imap_security(),
-                a.username(), a.email_address(), a.password()) : null;
+                a.username(), a.email_address(), a.password(), a.auth_method(), a.oauth_provider(),
+                oauth ? a.saved_at() : "") : null;
         if (Objects.equals(user, userId) && Objects.equals(now, connection)) {
             return;
         }

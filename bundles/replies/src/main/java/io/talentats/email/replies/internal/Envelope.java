@@ -19,9 +19,11 @@ import java.util.regex.Pattern;
  * @param from the sender's address, lower case, or {@code null}
  * @param recipients To, Cc and Delivered-To addresses, lower case
  * @param subject the subject, or {@code null}
+ * @param report whether its headers say it may be a delivery report (multipart/report, X-Failed-Recipients, the null
+ *     sender, MAILER-DAEMON or postmaster): its body is read to find the message it reports on
  */
 record Envelope(long uid, String messageId, List<String> inReplyTo, List<String> references, String threadingText,
-        String from, List<String> recipients, String subject) {
+        String from, List<String> recipients, String subject, boolean report) {
 
     private static final Pattern ID = Pattern.compile("<[^<>\\s]+>");
     /** Our Message-ID is {@code <TOKEN.t@domain>}; a relay may keep the token but change what is around it. */

@@ -12,14 +12,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.function.Consumer;
 
 import io.talentats.email.api.Attachment;
+import io.talentats.email.api.MessageKind;
 import io.talentats.email.api.MessageStatus;
 import io.talentats.email.replies.internal.ReplyCorrelator.Decision;
 import io.talentats.email.runtime.MailAccount;
 import io.talentats.email.store.Checkpoint;
 import io.talentats.email.store.InboundMessage;
+import io.talentats.email.store.OutboundRef;
+import io.talentats.email.store.ReplyStore.Bounce;
 import io.talentats.email.store.ReplyStore.Recorded;
 
 import jakarta.mail.Address;
@@ -51,10 +53,10 @@ final class FolderReader {
 
     private final String userId;
     private final MailboxContext ctx;
-    private final Consumer<Recorded> onReply;
+    private final Outcomes onReply;
 
-    /** @param onReply told of each candidate reply recorded, on the recorder thread */
-    FolderReader(String userId, MailboxContext ctx, Consumer<Recorded> onReply) {
+    /** @param onReply told of each reply and bounce recorded, on the recorder thread */
+    FolderReader(String userId, MailboxContext ctx, Outcomes onReply) {
         this.userId = userId;
         this.ctx = ctx;
         this.onReply = onReply;
@@ -166,6 +168,10 @@ final class FolderReader {
         fp.add(FetchProfile.Item.ENVELOPE);
         fp.add("References");
         fp.add("Delivered-To");
+        // What tells a delivery report from mail, before its body is read
+        fp.add("Content-Type");
+        fp.add("X-Failed-Recipients");
+        fp.add("Return-Path");
         f.fetch(arr, fp);
         List<Envelope> envelopes = new ArrayList<>(arr.length);
         for (Message m : arr) {
@@ -179,7 +185,8 @@ final class FolderReader {
             Envelope e = envelopes.get(i);
             maxUid = Math.max(maxUid, e.uid());
             Decision d = decisions.get(e.uid());
-            if (d != null && d.kind() != ReplyCorrelator.Kind.IGNORE) {
+            if (d != null && d.kind() != ReplyCorrelator.Kind.IGNORE || e.report()) {
+                // Replies, and what may be a delivery report about one of ours (its original is in the body)
                 wanted.add(arr[i]);
             }
         }
@@ -218,8 +225,33 @@ final class FolderReader {
         List<InboundMessage> inbound = new ArrayList<>();
         for (Envelope e : b.envelopes()) {
             Decision d = b.decisions().get(e.uid());
-            if (d != null && d.kind() != ReplyCorrelator.Kind.IGNORE) {
-                inbound.add(read(b, e, d));
+            boolean reply = d != null && d.kind() != ReplyCorrelator.Kind.IGNORE;
+            if (!reply && !e.report()) {
+                continue;
+            }
+            byte[] raw = b.raw().get(e.uid());
+            MimeMessage m = null;
+            Classifier.Result c = null;
+            if (raw != null) {
+                try {
+                    m = new MimeMessage((Session) null, new java.io.ByteArrayInputStream(raw));
+                    c = Classifier.classify(m);
+                } catch (MessagingException | IOException | RuntimeException ex) {
+                    m = null; // read() quarantines it with the reason
+                }
+            }
+            if (c != null && c.automatic()) {
+                MessageKind kind = machine(e, d, c);
+                if (kind == null) {
+                    continue; // a report, a receipt or list mail: not ingested
+                }
+                if (d != null && d.kind() == ReplyCorrelator.Kind.REPLY) {
+                    inbound.add(read(b, e, d, m, kind));
+                }
+                continue;
+            }
+            if (reply) {
+                inbound.add(read(b, e, d, m, null));
             }
         }
         List<Recorded> recorded = ctx.store().record(inbound,
@@ -228,13 +260,72 @@ final class FolderReader {
                 userId, b.maxUid(), recorded.size());
         for (Recorded r : recorded) {
             if (r.message().status() == MessageStatus.RECEIVED) {
-                onReply.accept(r);
+                onReply.recorded(r);
             }
         }
     }
 
+    /**
+     * What a machine's message does: a bounce or delay marks the message it reports on, a read receipt notes it
+     * on its timeline, list mail is left alone; an automatic reply is kept in its thread.
+     *
+     * @return {@code AUTO_REPLY} to record it in the thread, or {@code null} to leave it out
+     */
+    private MessageKind machine(Envelope e, Decision d, Classifier.Result c) {
+        switch (c.type()) {
+            case BOUNCE, DELAY -> {
+                OutboundRef o = d != null && d.answers() != null ? d.answers() : reported(c);
+                if (o == null) {
+                    LOG.debug("Delivery report {} of user {} is about no message of ours", e.uid(), userId);
+                    return null;
+                }
+                Bounce bounce = new Bounce(userId, o.id(), c.type() == Classifier.Type.BOUNCE, c.status(),
+                        c.recipient(), c.diagnostic());
+                if (ctx.store().recordBounce(bounce)) {
+                    LOG.info("Message {} of user {} {} ({}{}): {}", o.id(), userId, bounce.hard() ? "bounced"
+                            : "is delayed", c.status(), c.recipient() == null ? "" : ", " + c.recipient(), c.why());
+                    onReply.bounced(o, bounce);
+                }
+                return null;
+            }
+            case READ_RECEIPT -> {
+                OutboundRef o = d != null && d.answers() != null ? d.answers() : reported(c);
+                if (o != null) {
+                    ctx.store().recordReadReceipt(userId, o.id(), "displayed by " + e.from());
+                }
+                return null;
+            }
+            case LIST -> {
+                return null;
+            }
+            default -> {
+                return MessageKind.AUTO_REPLY;
+            }
+        }
+    }
+
+    /** The outbound message a report names: by the original's Message-ID, or our token in it. */
+    private OutboundRef reported(Classifier.Result c) {
+        if (c.originalIds().isEmpty()) {
+            return null;
+        }
+        List<OutboundRef> byId = ctx.store().outboundByMessageIds(userId, c.originalIds());
+        if (!byId.isEmpty()) {
+            return byId.get(0);
+        }
+        java.util.Set<String> tokens = new java.util.HashSet<>();
+        for (String id : c.originalIds()) {
+            String t = ReplyCorrelator.tokenOf(id);
+            if (t != null) {
+                tokens.add(t);
+            }
+        }
+        List<OutboundRef> byToken = tokens.isEmpty() ? List.of() : ctx.store().outboundByTokens(userId, tokens);
+        return byToken.isEmpty() ? null : byToken.get(0);
+    }
+
     /** Reads a reply whole; a message that cannot be read is quarantined with the reason instead. */
-    private InboundMessage read(Batch b, Envelope e, Decision d) {
+    private InboundMessage read(Batch b, Envelope e, Decision d, MimeMessage parsed, MessageKind kind) {
         String dedupe = e.messageId() != null ? "in:" + e.messageId()
                 : "in:" + b.folder() + "/" + b.uidValidity() + "/" + e.uid();
         MessageStatus status = d.kind() == ReplyCorrelator.Kind.TRIAGE ? MessageStatus.TRIAGE : MessageStatus.RECEIVED;
@@ -248,11 +339,12 @@ final class FolderReader {
                     : "the message could not be fetched");
         }
         try {
-            MimeMessage m = new MimeMessage((Session) null, new java.io.ByteArrayInputStream(raw));
+            MimeMessage m = parsed != null ? parsed : new MimeMessage((Session) null,
+                    new java.io.ByteArrayInputStream(raw));
             ReplyParser.Parsed p = ctx.parser().parse(m);
             return new InboundMessage(userId, status, dedupe, d.answers(), e.from(), e.recipients(), e.subject(),
                     p.text(), p.html(), p.replyText(), p.attachments(), e.messageId(), received,
-                    status == MessageStatus.TRIAGE ? d.how() : null);
+                    status == MessageStatus.TRIAGE ? d.how() : null, kind);
         } catch (MessagingException | IOException | RuntimeException ex) {
             LOG.warn("Message {} in {} of user {} cannot be read and is quarantined: {}", e.uid(), b.folder(),
                     userId, ex.toString());
@@ -262,7 +354,7 @@ final class FolderReader {
 
     private InboundMessage quarantine(Envelope e, String dedupe, Instant received, String why) {
         return new InboundMessage(userId, MessageStatus.QUARANTINED, dedupe, null, e.from(), e.recipients(),
-                e.subject(), null, null, null, List.<Attachment>of(), e.messageId(), received, why);
+                e.subject(), null, null, null, List.<Attachment>of(), e.messageId(), received, why, null);
     }
 
     private static Envelope envelope(IMAPFolder f, Message m) throws MessagingException {
@@ -288,9 +380,15 @@ final class FolderReader {
         Address[] from = safe(mm::getFrom);
         String sender = from != null && from.length > 0 && from[0] instanceof InternetAddress ia && ia.getAddress() != null
                 ? ia.getAddress().toLowerCase(Locale.ROOT) : null;
+        String contentType = header(mm, "Content-Type");
+        String returnPath = header(mm, "Return-Path");
+        boolean report = contentType != null && contentType.toLowerCase(Locale.ROOT).contains("multipart/report")
+                || header(mm, "X-Failed-Recipients") != null
+                || returnPath != null && returnPath.replaceAll("\\s", "").equals("<>")
+                || sender != null && (sender.startsWith("mailer-daemon@") || sender.startsWith("postmaster@"));
         return new Envelope(f.getUID(m), messageId == null ? null : messageId.trim(), Envelope.ids(inReplyTo),
                 Envelope.ids(references), (inReplyTo == null ? "" : inReplyTo) + " " + (references == null ? "" : references),
-                sender, List.copyOf(recipients), safe(mm::getSubject));
+                sender, List.copyOf(recipients), safe(mm::getSubject), report);
     }
 
     private static String header(MimeMessage m, String name) {

@@ -18,6 +18,7 @@ import io.talentats.email.mail.Diagnosis;
 import io.talentats.email.mail.MailFailures;
 import io.talentats.email.mail.MailSessions.Protocol;
 import io.talentats.email.runtime.Backoff;
+import io.talentats.email.runtime.CredentialUnavailableException;
 import io.talentats.email.runtime.MailAccount;
 import io.talentats.email.runtime.SerialExecutor;
 import io.talentats.email.store.MailboxStats;
@@ -49,6 +50,11 @@ final class Mailbox {
     static final Duration FIRST_BACKOFF = Duration.ofMillis(500);
     /** How soon after a read that found mail (or a reconnect) the mailbox is read once more. */
     static final Duration SETTLE = Duration.ofSeconds(1);
+    /**
+     * How long before an access token expires the watcher logs in again with a new one; less than the token
+     * service renews ahead (a quarter of the life, at most a minute), so the new one is there by then.
+     */
+    static final Duration TOKEN_SKEW = Duration.ofSeconds(3);
 
     private final String userId;
     private final MailboxContext ctx;
@@ -65,7 +71,12 @@ final class Mailbox {
     private MailAccount account;
     private ScheduledFuture<?> timer;
     private ScheduledFuture<?> liveness;
+    private ScheduledFuture<?> recycle;
+    /** The token expiry the watcher last logged in again for. */
+    private Instant recycledFor;
     private boolean markedUnhealthy;
+    /** An XOAUTH2 login was refused once and the token handed back for a refresh; a second refusal is real. */
+    private boolean tokenRejected;
 
     private volatile Mode mode = Mode.CONNECTING;
     private volatile Instant since = Instant.now();
@@ -134,7 +145,9 @@ final class Mailbox {
                 return;
             }
             account = a.get();
-            Session session = ctx.sessions().session(sessionProperties(account));
+            // An OAuth account: the folder's own connection logs in later with the token current then.
+            Session session = ctx.sessions().session(sessionProperties(account), account.oauth()
+                    ? () -> ctx.vault().open(userId).map(x -> x.password().reveal()).orElse(null) : null);
             ctx.sessions().call(() -> {
                 store = new WatchedStore(session, signals(gen));
                 store.connect(account.imap().host(), account.imap().port(), account.username(),
@@ -154,9 +167,21 @@ final class Mailbox {
                 ctx.states().recordHealth(userId, AccountHealth.healthy());
             }
             syncAndWatch();
+        } catch (CredentialUnavailableException e) {
+            if (e.needsSignIn()) {
+                signInNeeded(e);
+            } else {
+                failed(e);
+            }
         } catch (MessagingException | RuntimeException e) {
             Diagnosis d = MailFailures.classify(e, null);
-            if (d.loginRefused()) {
+            if (d.loginRefused() && account != null && account.oauth() && !tokenRejected) {
+                // The access token may have been revoked early: refresh it and try once more at once.
+                tokenRejected = true;
+                ctx.vault().rejected(userId, account.password());
+                close(true);
+                serial.execute(this::connect);
+            } else if (d.loginRefused()) {
                 loginRefused(d);
             } else {
                 failed(e);
@@ -164,8 +189,38 @@ final class Mailbox {
         }
     }
 
+    /** The OAuth grant was refused: only a new sign-in helps, which saves the account and restarts the watcher. */
+    private void signInNeeded(CredentialUnavailableException e) {
+        lastError = e.getMessage();
+        attempt++;
+        retryLater(Mode.AUTH_FAILING, Duration.ofMinutes(ctx.config().auth_retry_minutes()));
+    }
+
+    /**
+     * Before an OAuth account's access token expires, the watcher logs out and in again with a new one (servers
+     * such as Exchange end a session whose token expired); the reconnect reads from the checkpoint.
+     */
+    private void scheduleRecycle() {
+        if (account == null || account.secretExpiresAt() == null
+                || account.secretExpiresAt().equals(recycledFor)) {
+            // Logged in again and got the same token (it could not be renewed): let the server say when it ends.
+            return;
+        }
+        long in = Duration.between(Instant.now(), account.secretExpiresAt().minus(TOKEN_SKEW)).toMillis();
+        int gen = generation;
+        recycle = ctx.scheduler().schedule(() -> serial.execute(() -> {
+            if (gen == generation && !stopped) {
+                LOG.debug("Mailbox of user {}: access token expires soon; logging in again", userId);
+                recycledFor = account.secretExpiresAt();
+                close(false);
+                attempt = 0;
+                connect();
+            }
+        }), Math.max(0, in), TimeUnit.MILLISECONDS);
+    }
+
     private Properties sessionProperties(MailAccount a) {
-        Properties props = ctx.sessions().properties(Protocol.IMAP, a.imap());
+        Properties props = ctx.sessions().properties(Protocol.IMAP, a.imap(), a.oauth());
         // IdleManager needs socket channels: no plain socket factory (TLS is still layered by ours).
         props.remove("mail.imap.socketFactory");
         props.put("mail.imap.usesocketchannels", "true");
@@ -228,6 +283,7 @@ final class Mailbox {
             lastCheckAt = Instant.now();
             attempt = 0;
             lastError = null;
+            tokenRejected = false;
             watch();
             if (fresh > 0 || reconnected) {
                 // Mail that arrives between the read and the start of IDLE may not be announced by the server
@@ -243,6 +299,7 @@ final class Mailbox {
 
     private void watch() throws MessagingException {
         cancelTimers();
+        scheduleRecycle();
         CollectorConfig c = ctx.config();
         boolean idle = c.idle() && store instanceof IMAPStore s && s.hasCapability("IDLE");
         if (idle) {
@@ -372,6 +429,10 @@ final class Mailbox {
         if (liveness != null) {
             liveness.cancel(false);
             liveness = null;
+        }
+        if (recycle != null) {
+            recycle.cancel(false);
+            recycle = null;
         }
     }
 }

@@ -4,13 +4,11 @@ import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.function.Consumer;
 
 import io.talentats.email.mail.MailSessions;
 import io.talentats.email.runtime.AccountStates;
 import io.talentats.email.runtime.CredentialVault;
 import io.talentats.email.store.ReplyStore;
-import io.talentats.email.store.ReplyStore.Recorded;
 
 import org.eclipse.angus.mail.imap.IdleManager;
 
@@ -30,9 +28,9 @@ import org.eclipse.angus.mail.imap.IdleManager;
  * @param idleManager the one IDLE selector for every mailbox
  * @param correlator ties messages to the outbound messages they answer
  * @param parser reads a reply's text and attachments
- * @param announce posts a recorded reply's event
+ * @param announce posts the events of what was recorded (replies, bounces)
  */
 record MailboxContext(CollectorConfig config, List<String> folders, ReplyStore store, CredentialVault vault,
         AccountStates states, MailSessions sessions, ExecutorService workers, ScheduledExecutorService scheduler,
         Executor recorder, IdleManager idleManager, ReplyCorrelator correlator, ReplyParser parser,
-        Consumer<Recorded> announce) {}
+        Outcomes announce) {}

@@ -100,7 +100,17 @@ public class WatchEngine implements ReplyCollector, Watchers {
         this.context = new MailboxContext(config, ConfigValues.list(config.folders()), store, vault, states, sessions,
                 workers, scheduler, recorder, idleManager,
                 new ReplyCorrelator(store, Duration.ofDays(config.recent_thread_days())),
-                new ReplyParser(config.max_attachment_bytes()), this::announce);
+                new ReplyParser(config.max_attachment_bytes()), new Outcomes() {
+                    @Override
+                    public void recorded(Recorded r) {
+                        announce(r);
+                    }
+
+                    @Override
+                    public void bounced(OutboundRef message, ReplyStore.Bounce bounce) {
+                        announceBounce(message, bounce);
+                    }
+                });
         LOG.info("Reply collector started: {} workers, IDLE {}, poll every {} s", config.workers(),
                 config.idle() ? "on" : "off", config.poll_interval_s());
     }
@@ -198,6 +208,17 @@ public class WatchEngine implements ReplyCollector, Watchers {
         if (answers != null) {
             p.put(EmailEvents.IN_REPLY_TO, answers.id());
         }
-        announcer.post(EmailEvents.REPLY_RECEIVED, p);
+        // An automatic answer (out of office) is in the thread, but it is nobody's reply: its own topic.
+        announcer.post(r.message().candidateReply() ? EmailEvents.REPLY_RECEIVED : EmailEvents.REPLY_AUTOMATIC, p);
+    }
+
+    private void announceBounce(OutboundRef o, ReplyStore.Bounce b) {
+        Map<String, Object> p = Announcer.aboutMessage(o.id(), o.userId(), o.threadId(), o.candidateId(),
+                o.applicationId());
+        p.put(EmailEvents.STATUS_CODE, b.statusCode());
+        if (b.diagnostic() != null) {
+            p.put(EmailEvents.REASON, b.diagnostic());
+        }
+        announcer.post(b.hard() ? EmailEvents.MESSAGE_BOUNCED : EmailEvents.MESSAGE_DELAYED, p);
     }
 }

@@ -16,6 +16,7 @@ import io.talentats.email.store.InboundMessage;
 import io.talentats.email.store.MailboxStats;
 import io.talentats.email.store.OutboundRef;
 import io.talentats.email.store.ReplyStore;
+import io.talentats.email.store.ReplyStore.Bounce;
 
 import org.junit.jupiter.api.Test;
 
@@ -60,6 +61,14 @@ class ReplyCorrelatorTest {
         }
 
         @Override
+        public boolean recordBounce(Bounce bounce) {
+            return false;
+        }
+
+        @Override
+        public void recordReadReceipt(String userId, String outboundId, String detail) {}
+
+        @Override
         public MailboxStats stats(String userId) {
             return MailboxStats.NONE;
         }
@@ -74,7 +83,7 @@ class ReplyCorrelatorTest {
             String subject) {
         return new Envelope(uid, messageId, Envelope.ids(inReplyTo), Envelope.ids(references),
                 (inReplyTo == null ? "" : inReplyTo) + " " + (references == null ? "" : references), from, List.of(),
-                subject);
+                subject, false);
     }
 
     @Test

@@ -17,6 +17,7 @@ import io.talentats.email.api.MessageStatus;
 import io.talentats.email.api.Route;
 import io.talentats.email.mail.MailSessions.Protocol;
 import io.talentats.email.router.internal.RoutingPolicy.Decision;
+import io.talentats.email.runtime.CredentialUnavailableException;
 import io.talentats.email.runtime.MailAccount;
 import io.talentats.email.runtime.SerialExecutor;
 import io.talentats.email.store.Delivery;
@@ -74,6 +75,11 @@ final class Lane {
     private PlatformSettings platform;
     private SendingLimiter limiter;
     private boolean markedUnhealthy;
+    /** An XOAUTH2 login was refused once and the token handed back for a refresh; a second refusal is real. */
+    private boolean tokenRejected;
+
+    /** How long before its expiry an access token is no longer used for a new connection. */
+    static final java.time.Duration TOKEN_SKEW = java.time.Duration.ofSeconds(5);
 
     Lane(String key, Route route, String userId, Host host, LaneContext ctx, Executor workers) {
         this.key = key;
@@ -173,8 +179,14 @@ final class Lane {
     /** From the recruiter's own address; {@code null} when the job was handled otherwise (rerouted, limited). */
     private MimeBuilder.Envelope recruiterEnvelope(Job job) {
         StoredOutbound m = job.message();
-        if (account == null) {
-            Optional<MailAccount> a = ctx.vault().open(userId);
+        if (account == null || expiring(account)) {
+            Optional<MailAccount> a;
+            try {
+                a = ctx.vault().open(userId);
+            } catch (CredentialUnavailableException e) {
+                credentialUnavailable(job, e);
+                return null;
+            }
             if (a.isEmpty()) {
                 host.reroute(job, "the email account was disconnected before the message was sent");
                 return null;
@@ -195,6 +207,29 @@ final class Lane {
         }
         return new MimeBuilder.Envelope(address(account.emailAddress(),
                 account.displayName() != null ? account.displayName() : m.mail().senderName()), null);
+    }
+
+    /** Whether an OAuth account's token expires too soon to log in with. */
+    private boolean expiring(MailAccount a) {
+        return a.secretExpiresAt() != null
+                && !a.secretExpiresAt().isAfter(ctx.clock().instant().plus(TOKEN_SKEW));
+    }
+
+    /**
+     * The OAuth grant cannot give a token: after a refused grant custom mail waits (held) for a new sign-in and stage
+     * mail takes the platform route; when the token endpoint is only unreachable, the message is tried again later.
+     */
+    private void credentialUnavailable(Job job, CredentialUnavailableException e) {
+        if (!e.needsSignIn()) {
+            retryLater(job, job.attempts(), e.getMessage(), null);
+            return;
+        }
+        if (!job.message().kind().requiresOwnMailbox() && ctx.authFailureFallback()) {
+            host.reroute(job, "the recruiter must sign in again (" + e.getMessage() + ")");
+        } else {
+            ctx.store().reschedule(job.message().id(), MessageStatus.HELD, null, job.attempts(),
+                    "waiting for the recruiter to sign in again: " + e.getMessage(), null);
+        }
     }
 
     /** From the platform on the recruiter's behalf, replies to the recruiter; {@code null} when not configured. */
@@ -242,6 +277,7 @@ final class Lane {
         SentCopy copy = SentCopy.NONE;
         byte[] raw = null;
         if (route == Route.USER_SMTP) {
+            tokenRejected = false;
             if (markedUnhealthy) {
                 markedUnhealthy = false;
                 ctx.states().recordHealth(userId, AccountHealth.healthy());
@@ -298,6 +334,15 @@ final class Lane {
             retryLater(job, attempt, "the platform SMTP server refused the platform login", f.serverReply());
             return;
         }
+        if (account != null && account.oauth() && !tokenRejected) {
+            // The token may have been revoked early: refresh it and try once more at once.
+            tokenRejected = true;
+            ctx.vault().rejected(userId, account.password());
+            account = null;
+            ctx.store().reschedule(job.message().id(), MessageStatus.RETRYING, ctx.clock().instant(), attempt,
+                    "the SMTP server refused the access token; trying again with a new one", f.serverReply());
+            return;
+        }
         ctx.states().recordHealth(userId, new AccountHealth(AccountHealth.State.AUTHENTICATION_FAILING,
                 "the SMTP server refused the login" + (f.serverReply() == null ? "" : ": " + f.serverReply()),
                 ctx.clock().instant()));
@@ -348,7 +393,8 @@ final class Lane {
             password = user == null || platform.password() == null ? null : platform.password().reveal();
         }
         // Without a login name, no password either: Jakarta Mail would otherwise log in as the OS user.
-        Properties props = ctx.sessions().properties(Protocol.SMTP, ep);
+        boolean oauth = route == Route.USER_SMTP && account.oauth();
+        Properties props = ctx.sessions().properties(Protocol.SMTP, ep, oauth);
         props.put("mail.smtp.auth", Boolean.toString(user != null));
         session = Session.getInstance(props);
         transport = session.getTransport("smtp");

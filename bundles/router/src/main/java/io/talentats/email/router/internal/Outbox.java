@@ -27,6 +27,8 @@ import io.talentats.email.api.OutboxStats;
 import io.talentats.email.api.ProviderPresets;
 import io.talentats.email.api.Route;
 import io.talentats.email.api.SubmitReceipt;
+import io.talentats.email.api.Suppression;
+import io.talentats.email.api.Suppressions;
 import io.talentats.email.mail.MailSessions;
 import io.talentats.email.router.internal.RoutingPolicy.Decision;
 import io.talentats.email.runtime.AccountStates;
@@ -53,6 +55,8 @@ public final class Outbox implements MessageRouter {
 
     /** Read on every submit: taken from the configuration once, not through its proxy each time. */
     private final long maxAttachmentBytes;
+    private final Suppressions suppressions;
+    private final boolean refuseBounced;
     private final Duration lease;
     private final MessageStore store;
     private final AccountSettingsService settings;
@@ -71,8 +75,11 @@ public final class Outbox implements MessageRouter {
      */
     public Outbox(RouterConfig config, String owner, MessageStore store, MailSessions sessions,
             AccountSettingsService settings, CredentialVault vault, AccountStates states,
-            BooleanSupplier connectivity, Announcer announcer, Supplier<ProviderPresets> presets) {
+            BooleanSupplier connectivity, Announcer announcer, Supplier<ProviderPresets> presets,
+            Suppressions suppressions) {
         this.maxAttachmentBytes = config.max_attachment_bytes();
+        this.suppressions = suppressions;
+        this.refuseBounced = !"warn".equalsIgnoreCase(config.bounced_recipients());
         this.lease = Duration.ofMillis(config.lease_ms());
         this.store = store;
         this.settings = settings;
@@ -126,8 +133,12 @@ public final class Outbox implements MessageRouter {
         Account account = settings.get(m.senderUserId()).orElse(null);
         Decision d = RoutingPolicy.decide(m.kind(), account, connectivity.getAsBoolean(), platform.ready());
         switch (d.action()) {
-            case HOLD -> throw new MessageRejectedException(Reason.CONNECTIVITY_DISABLED,
-                    "Custom messages cannot be sent now: email connectivity is disabled");
+            // Queued mail waits when connectivity goes off or the sign-in breaks; new custom mail is refused.
+            case HOLD -> throw connectivity.getAsBoolean()
+                    ? new MessageRejectedException(Reason.ACCOUNT_LOGIN_FAILING, "Custom messages cannot be sent now: "
+                            + d.reason())
+                    : new MessageRejectedException(Reason.CONNECTIVITY_DISABLED,
+                            "Custom messages cannot be sent now: email connectivity is disabled");
             case FAIL -> throw new MessageRejectedException(account == null || !account.enabled()
                     ? Reason.ACCOUNT_NOT_CONNECTED : Reason.ACCOUNT_LOGIN_FAILING,
                     (account == null || !account.enabled() ? "Connect your email account to send custom messages: "
@@ -138,6 +149,7 @@ public final class Outbox implements MessageRouter {
                 // accepted
             }
         }
+        String bounceWarning = bounced(m);
         String senderAddress = account != null ? account.emailAddress() : m.senderAddress();
         String senderName = account != null && account.displayName() != null ? account.displayName() : m.senderName();
         if (d.route() == Route.PLATFORM && senderAddress == null) {
@@ -152,7 +164,8 @@ public final class Outbox implements MessageRouter {
         OutboundMail mail = new OutboundMail(m.senderUserId(), m.kind(), senderName, senderAddress, content,
                 m.idempotencyKey(), token, ReplyTokens.messageId(token, idDomainAddress),
                 tip.map(ThreadTip::internetMessageId).orElse(null), tip.map(Outbox::references).orElse(null));
-        NewOutbound stored = new NewOutbound(mail, d.route(), d.reason(), MessageStatus.QUEUED);
+        NewOutbound stored = new NewOutbound(mail, d.route(), bounceWarning == null ? d.reason()
+                : d.reason() + "; warning: " + bounceWarning, MessageStatus.QUEUED);
         // Fast path: store it leased to this node and hand it to its lane from memory. When the workers are
         // behind, store it due instead and let the dispatcher take it in turn.
         EnqueueResult r = workers.hasRoom() ? store.enqueueLeased(stored, owner, lease) : store.enqueue(stored);
@@ -209,6 +222,28 @@ public final class Outbox implements MessageRouter {
         return store.pending(Math.max(1, Math.min(limit, 1000)));
     }
 
+    /**
+     * The earlier hard bounce of one of the message's recipients, in words, or {@code null}; refused at once when
+     * the router is set to refuse.
+     */
+    private String bounced(OutboundMessage m) throws MessageRejectedException {
+        List<String> recipients = new java.util.ArrayList<>(m.to());
+        recipients.addAll(m.cc());
+        List<Suppression> found = suppressions.find(m.senderUserId(), recipients);
+        if (found.isEmpty()) {
+            return null;
+        }
+        Suppression s = found.get(0);
+        String why = s.address() + " bounced on " + s.since() + " (" + s.statusCode()
+                + (s.reason() == null ? "" : ": " + s.reason()) + ")";
+        if (refuseBounced) {
+            throw new MessageRejectedException(Reason.RECIPIENT_BOUNCED, "Not sent: " + why + ". Check the address; "
+                    + "an operator can clear it (email:unsuppress or DELETE /suppressions/USER/ADDRESS)",
+                    List.of(new FieldError("to", s.address() + " hard-bounced before")));
+        }
+        return why;
+    }
+
     // ---------------------------------------------------------------- state changes
 
     /** Connectivity was switched on: held messages are queued again. */
@@ -221,6 +256,11 @@ public final class Outbox implements MessageRouter {
     /** A user's account was saved or disconnected: their lane reconnects with the new settings. */
     public void accountChanged(String userId) {
         workers.invalidateUser(userId);
+        // Mail held for a new sign-in is decided afresh (held again if the account still cannot send).
+        int released = store.releaseHeld(userId, "the email account was saved");
+        if (released > 0) {
+            LOG.info("{} held messages of user {} queued again after the account was saved", released, userId);
+        }
         dispatcher.signal();
     }
 

@@ -18,6 +18,7 @@ import io.talentats.email.api.OutboundMessage;
 import io.talentats.email.api.OutboxStats;
 import io.talentats.email.api.ProviderPresets;
 import io.talentats.email.api.SubmitReceipt;
+import io.talentats.email.api.Suppressions;
 import io.talentats.email.mail.MailSessions;
 import io.talentats.email.runtime.AccountStates;
 import io.talentats.email.runtime.Announcer;
@@ -63,9 +64,9 @@ public class OutboxRouter implements MessageRouter, EventHandler, PlatformTransp
     public OutboxRouter(RouterConfig config, BundleContext context, @Reference MessageStore store,
             @Reference MailSessions sessions, @Reference AccountSettingsService settings,
             @Reference CredentialVault vault, @Reference AccountStates states, @Reference Connectivity connectivity,
-            @Reference Announcer announcer) {
+            @Reference Announcer announcer, @Reference Suppressions suppressions) {
         this.outbox = new Outbox(config, ownerId(context), store, sessions, settings, vault, states,
-                connectivity::isEnabled, announcer, () -> presets);
+                connectivity::isEnabled, announcer, () -> presets, suppressions);
     }
 
     @Deactivate

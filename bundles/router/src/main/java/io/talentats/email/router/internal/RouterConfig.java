@@ -48,6 +48,15 @@ public @interface RouterConfig {
             description = "How long a worker owns an outbox entry; an entry of a crashed node is due again after it.")
     long lease_ms() default 300_000;
 
+    @AttributeDefinition(name = "Bounced recipients",
+            description = "What happens to a message to an address that hard-bounced for the same recruiter: refuse "
+                    + "(refused at submit, with the bounce's reason) or warn (sent; the history notes the bounce).",
+            options = {
+                @org.osgi.service.metatype.annotations.Option(label = "refuse", value = "refuse"),
+                @org.osgi.service.metatype.annotations.Option(label = "warn", value = "warn")
+            })
+    String bounced_recipients() default "refuse";
+
     @AttributeDefinition(name = "Outbox poll (ms)",
             description = "How often the outbox is checked for entries that became due (new ones start at once).")
     long poll_interval_ms() default 1_000;

@@ -19,7 +19,7 @@ final class RoutingPolicy {
     enum Action {
         /** Send through {@link Decision#route()}. */
         SEND,
-        /** Keep it queued until connectivity is switched on again. */
+        /** Keep it queued until connectivity is switched on again, or the recruiter signs in again. */
         HOLD,
         /** It cannot be sent; at submit it is refused. */
         FAIL,
@@ -42,6 +42,8 @@ final class RoutingPolicy {
     static Decision decide(MessageKind kind, Account account, boolean connectivity, boolean platformReady) {
         boolean authFailing = account != null
                 && account.health().state() == AccountHealth.State.AUTHENTICATION_FAILING;
+        boolean signInNeeded = account != null
+                && account.health().state() == AccountHealth.State.NEEDS_REAUTHORIZATION;
         if (kind.requiresOwnMailbox()) {
             if (!connectivity) {
                 return new Decision(Action.HOLD, Route.USER_SMTP, "email connectivity is disabled");
@@ -53,6 +55,10 @@ final class RoutingPolicy {
             if (!account.enabled()) {
                 return new Decision(Action.FAIL, Route.USER_SMTP, "the recruiter's email account is disabled: "
                         + "custom messages are sent only from the recruiter's own mailbox");
+            }
+            if (signInNeeded) {
+                return new Decision(Action.HOLD, Route.USER_SMTP, "the recruiter must sign in again with "
+                        + account.oauthProvider() + " (" + account.health().reason() + ")");
             }
             if (authFailing) {
                 return new Decision(Action.FAIL, Route.USER_SMTP, "the recruiter's SMTP server refuses the stored "
@@ -70,6 +76,8 @@ final class RoutingPolicy {
             whyNotOwn = "the recruiter's email account is disabled";
         } else if (authFailing) {
             whyNotOwn = "the recruiter's SMTP login is failing";
+        } else if (signInNeeded) {
+            whyNotOwn = "the recruiter must sign in again";
         } else {
             return new Decision(Action.SEND, Route.USER_SMTP, "the recruiter's mailbox is connected");
         }

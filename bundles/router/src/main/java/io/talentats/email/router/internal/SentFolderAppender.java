@@ -121,10 +121,13 @@ final class SentFolderAppender {
                 }
                 try {
                     if (imap == null) {
-                        Session session = sessions.session(sessions.properties(Protocol.IMAP, account.imap()));
+                        // An OAuth account's token may have expired since the message went: ask for the current one.
+                        MailAccount login = account.oauth() ? vault.open(account.userId()).orElse(account) : account;
+                        Session session = sessions.session(sessions.properties(Protocol.IMAP, login.imap(),
+                                login.oauth()));
                         imap = session.getStore("imap");
-                        imap.connect(account.imap().host(), account.imap().port(), account.username(),
-                                account.password().reveal());
+                        imap.connect(login.imap().host(), login.imap().port(), login.username(),
+                                login.password().reveal());
                         sent = sentFolder(account.userId(), imap);
                     }
                     MimeMessage m = new MimeMessage((Session) null, new ByteArrayInputStream(next.raw()));

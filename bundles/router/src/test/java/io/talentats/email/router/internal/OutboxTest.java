@@ -74,7 +74,7 @@ class OutboxTest {
                 "workers", 3, "retry.initial.delay.ms", 200, "retry.max.delay.ms", 400, "retry.max.attempts", 50,
                 "smtp.idle.close.ms", 500, "poll.interval.ms", 50, "lease.ms", 60_000)).to(RouterConfig.class);
         outbox = new Outbox(config, "test-node", store, sessions, new Settings(), new Vault(), store, () -> true,
-                Announcer.to(() -> null), () -> null);
+                Announcer.to(() -> null), () -> null, store);
     }
 
     @AfterEach

@@ -38,6 +38,11 @@ final class AccountKeys {
     static final String SAVE_SENT_COPY = "save.sent.copy";
     static final String ENABLED = "enabled";
     static final String SAVED_AT = "saved.at";
+    /** {@code password} (or absent) or {@code oauth2}. */
+    static final String AUTH_METHOD = "auth.method";
+    static final String OAUTH2 = "oauth2";
+    /** The OAuth provider of an {@code oauth2} account; its tokens are in the store, never here. */
+    static final String OAUTH_PROVIDER = "oauth.provider";
 
     /**
      * Runtime state that versions before 1.0 kept in the configuration; it now lives in {@link AccountStates}. The
@@ -53,6 +58,11 @@ final class AccountKeys {
             LEGACY_VERIFIED_SUMMARY, LEGACY_HEALTH_STATE, LEGACY_HEALTH_REASON, LEGACY_HEALTH_SINCE);
 
     private AccountKeys() {}
+
+    /** The OAuth provider of an OAuth account, {@code null} for a password account. */
+    static String oauthProvider(Dictionary<String, Object> p) {
+        return OAUTH2.equals(str(p, AUTH_METHOD)) ? str(p, OAUTH_PROVIDER) : null;
+    }
 
     static String pid(String userId) {
         return FACTORY_PID + "~" + userId;
@@ -73,7 +83,8 @@ final class AccountKeys {
                 str(p, PASSWORD) != null,
                 instant(p, SAVED_AT),
                 state.lastVerification(),
-                state.health());
+                state.health(),
+                oauthProvider(p));
     }
 
     static Endpoint endpoint(Dictionary<String, Object> p, String host, String port, String security) {

@@ -42,7 +42,12 @@ final class AccountValidator {
                         + "breaks; leave it empty to log in with the email address"));
             }
         }
-        if (d.password() == null || d.password().isEmpty()) {
+        if (d.oauthProvider() != null) {
+            if (d.password() != null && !d.password().isEmpty()) {
+                errors.add(new FieldError("password", "An account that signs in with " + d.oauthProvider()
+                        + " has no password: leave the password empty, or choose password login"));
+            }
+        } else if (d.password() == null || d.password().isEmpty()) {
             if (!passwordStored) {
                 errors.add(new FieldError("password", "Enter the password (for Gmail, Yahoo and iCloud an app-specific "
                         + "password)"));

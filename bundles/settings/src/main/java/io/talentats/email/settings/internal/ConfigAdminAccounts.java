@@ -29,9 +29,11 @@ import io.talentats.email.api.EmailEvents;
 import io.talentats.email.api.FieldError;
 import io.talentats.email.api.InvalidSettingsException;
 import io.talentats.email.api.Verification;
+import io.talentats.email.runtime.AccessTokens;
 import io.talentats.email.runtime.AccountState;
 import io.talentats.email.runtime.Announcer;
 import io.talentats.email.runtime.AccountStates;
+import io.talentats.email.runtime.CredentialUnavailableException;
 import io.talentats.email.runtime.CredentialVault;
 import io.talentats.email.runtime.MailAccount;
 import io.talentats.email.runtime.SecretCipher;
@@ -76,6 +78,11 @@ public class ConfigAdminAccounts implements AccountSettingsService, CredentialVa
 
     /** Health and tests, kept in the message database; absent while the store is not installed. */
     private volatile AccountStates states;
+
+    /** Access tokens of OAuth accounts; absent while the OAuth bundle is not installed. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile AccessTokens tokens;
 
     @Activate
     public ConfigAdminAccounts(ProductConfig config, @Reference ConfigurationAdmin configAdmin,
@@ -122,6 +129,14 @@ public class ConfigAdminAccounts implements AccountSettingsService, CredentialVa
             if (!errors.isEmpty()) {
                 throw new InvalidSettingsException(errors);
             }
+            String oauth = draft.oauthProvider();
+            if (oauth != null) {
+                AccessTokens t = tokens;
+                if (t == null || !t.hasGrant(userId, oauth)) {
+                    throw new InvalidSettingsException(List.of(new FieldError("oauthProvider", "Sign in with "
+                            + oauth + " first: an OAuth account is saved by its sign-in")));
+                }
+            }
             PassedTest passed = passedTests.get(userId);
             boolean tested = passed != null
                     && passed.fingerprint().equals(fingerprint(draft, storedPassword))
@@ -138,7 +153,10 @@ public class ConfigAdminAccounts implements AccountSettingsService, CredentialVa
             p.put(AccountKeys.EMAIL_ADDRESS, draft.emailAddress().trim());
             p.put(AccountKeys.USERNAME, draft.username() == null || draft.username().isEmpty()
                     ? draft.emailAddress().trim() : draft.username());
-            if (draft.password() != null && !draft.password().isEmpty()) {
+            if (oauth != null) {
+                p.put(AccountKeys.AUTH_METHOD, AccountKeys.OAUTH2);
+                p.put(AccountKeys.OAUTH_PROVIDER, oauth);
+            } else if (draft.password() != null && !draft.password().isEmpty()) {
                 p.put(AccountKeys.PASSWORD, cipher.encrypt(draft.password().reveal(),
                         SecretCipher.context(pid, AccountKeys.PASSWORD)));
             } else {
@@ -189,6 +207,7 @@ public class ConfigAdminAccounts implements AccountSettingsService, CredentialVa
     private static boolean sameConnection(Dictionary<String, Object> old, AccountDraft draft) {
         Account before = AccountKeys.toAccount(old, AccountState.unknown(null));
         return Objects.equals(before.smtp(), draft.smtp()) && Objects.equals(before.imap(), draft.imap())
+                && Objects.equals(before.oauthProvider(), draft.oauthProvider())
                 && (draft.password() == null || draft.password().isEmpty())
                 && Objects.equals(before.username(), draft.username() == null || draft.username().isEmpty()
                         ? draft.emailAddress().trim() : draft.username());
@@ -290,12 +309,30 @@ public class ConfigAdminAccounts implements AccountSettingsService, CredentialVa
         return find(userId).map(c -> {
             Dictionary<String, Object> p = c.getProperties();
             Account a = AccountKeys.toAccount(p, AccountState.unknown(userId));
+            if (a.usesOAuth()) {
+                AccessTokens t = tokens;
+                if (t == null) {
+                    throw new CredentialUnavailableException("user " + userId + " signs in with " + a.oauthProvider()
+                            + ", but OAuth sign-in is not installed (feature talentats-email-oauth)", false);
+                }
+                AccessTokens.Token token = t.current(userId, a.oauthProvider());
+                return new MailAccount(a.userId(), a.emailAddress(), a.username(), token.value(), a.displayName(),
+                        a.smtp(), a.imap(), a.presetId(), a.saveSentCopy(), a.enabled(), true, token.expiresAt());
+            }
             String cipherText = AccountKeys.str(p, AccountKeys.PASSWORD);
             Secret password = cipherText == null ? null
                     : Secret.of(cipher.decrypt(cipherText, SecretCipher.context(c.getPid(), AccountKeys.PASSWORD)));
             return new MailAccount(a.userId(), a.emailAddress(), a.username(), password, a.displayName(), a.smtp(),
                     a.imap(), a.presetId(), a.saveSentCopy(), a.enabled());
         });
+    }
+
+    @Override
+    public void rejected(String userId, Secret secret) {
+        AccessTokens t = tokens;
+        if (t != null && secret != null) {
+            t.rejected(userId, secret);
+        }
     }
 
     @Override

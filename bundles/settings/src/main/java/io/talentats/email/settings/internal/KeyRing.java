@@ -6,8 +6,10 @@ import java.nio.file.Paths;
 import java.util.Dictionary;
 import java.util.Enumeration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import javax.crypto.SecretKey;
 
@@ -15,6 +17,7 @@ import io.talentats.email.api.EmailEvents;
 import io.talentats.email.runtime.Announcer;
 import io.talentats.email.runtime.KeyRotation;
 import io.talentats.email.runtime.SecretCipher;
+import io.talentats.email.runtime.StoredSecrets;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
@@ -24,6 +27,9 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +58,11 @@ public class KeyRing implements SecretCipher, KeyRotation {
     private record Source(KeyFile keyFile, String envVariable, Keys keys, String settings) {}
 
     private final Announcer announcer;
+
+    /** Secrets kept outside ConfigAdmin (OAuth tokens in the store): re-encrypted by a rotation too. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private final List<StoredSecrets> storedSecrets = new CopyOnWriteArrayList<>();
 
     @Activate
     public KeyRing(ProductConfig config, @Reference ConfigurationAdmin configAdmin, BundleContext context,
@@ -179,6 +190,9 @@ public class KeyRing implements SecretCipher, KeyRotation {
                         throw new IllegalStateException("Key rotation: cannot store configuration " + c.getPid(), e);
                     }
                 }
+            }
+            for (StoredSecrets holder : storedSecrets) {
+                count += holder.reencrypt(this, after.currentId(), stillNeeded);
             }
             if (keyFile != null) {
                 Keys pruned = after.retain(stillNeeded);

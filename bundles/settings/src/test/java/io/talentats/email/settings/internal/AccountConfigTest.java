@@ -34,6 +34,8 @@ class AccountConfigTest {
         written.put(AccountKeys.SAVE_SENT_COPY, "false");
         written.put(AccountKeys.ENABLED, false);
         written.put(AccountKeys.SAVED_AT, "2026-12-01T10:00:00Z");
+        written.put(AccountKeys.AUTH_METHOD, AccountKeys.OAUTH2);
+        written.put(AccountKeys.OAUTH_PROVIDER, "microsoft");
 
         AccountConfig c = Converters.standardConverter().convert(written).to(AccountConfig.class);
         assertThat(c.user_id()).isEqualTo("rita");
@@ -51,6 +53,8 @@ class AccountConfigTest {
         assertThat(c.save_sent_copy()).isEqualTo("false");
         assertThat(c.enabled()).isFalse();
         assertThat(c.saved_at()).isEqualTo("2026-12-01T10:00:00Z");
+        assertThat(c.auth_method()).isEqualTo("oauth2");
+        assertThat(c.oauth_provider()).isEqualTo("microsoft");
 
         // And the view names no key the settings service does not write.
         Set<String> viewKeys = Arrays.stream(AccountConfig.class.getDeclaredMethods())

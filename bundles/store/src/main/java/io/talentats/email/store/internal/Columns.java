@@ -43,6 +43,14 @@ final class Columns {
     static final int VERIFIED_SUMMARY = 1000;
     static final int HEALTH_REASON = 2000;
 
+    // email_suppression
+    static final int SUPPRESSED_ADDRESS = 320;
+    static final int STATUS_CODE = 16;
+    static final int SUPPRESSION_REASON = 2000;
+
+    // email_oauth_flow
+    static final int OAUTH_STARTED_BY = 256;
+
     /** {@code s} cut to {@code max} characters, the last one an ellipsis when cut. */
     static String cut(String s, int max) {
         return s == null || s.length() <= max ? s : s.substring(0, max - 1) + "…";

@@ -68,6 +68,34 @@ final class Jdbc {
         return writer.submit(change);
     }
 
+    /** Work in a transaction of its own that may fail with any exception. */
+    @FunctionalInterface
+    interface Isolated<T> {
+        T apply(Connection c) throws Exception;
+    }
+
+    /**
+     * Runs {@code work} in a transaction on a connection of its own, outside the writer: for work that holds a row
+     * lock while it waits on something else (an OAuth refresh), which must not stall every other write. Commits if
+     * {@code work} returns, rolls back if it throws.
+     */
+    <T> T isolated(Isolated<T> work) throws Exception {
+        try (Connection c = dataSource.getConnection()) {
+            boolean auto = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                T result = work.apply(c);
+                c.commit();
+                return result;
+            } catch (Exception | Error e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(auto);
+            }
+        }
+    }
+
     /** Runs {@code work} on a pooled connection outside the writer (reads). */
     <T> T read(String what, Change<T> work) {
         try (Connection c = dataSource.getConnection()) {

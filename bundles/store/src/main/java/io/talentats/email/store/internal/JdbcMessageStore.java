@@ -21,6 +21,8 @@ import io.talentats.email.api.MessageStatus;
 import io.talentats.email.api.OutboxStats;
 import io.talentats.email.api.Page;
 import io.talentats.email.api.PageRequest;
+import io.talentats.email.api.Suppression;
+import io.talentats.email.api.Suppressions;
 import io.talentats.email.api.Verification;
 import io.talentats.email.runtime.AccountState;
 import io.talentats.email.runtime.AccountStates;
@@ -32,6 +34,7 @@ import io.talentats.email.store.InboundMessage;
 import io.talentats.email.store.MailboxStats;
 import io.talentats.email.store.MessageStore;
 import io.talentats.email.store.NewOutbound;
+import io.talentats.email.store.OAuthGrants;
 import io.talentats.email.store.OutboundRef;
 import io.talentats.email.store.ReplyStore;
 import io.talentats.email.store.StoredOutbound;
@@ -47,19 +50,22 @@ import org.osgi.service.metatype.annotations.Designate;
  * The message database as one component: it owns the DataSource, brings the schema up to date, and runs the one
  * writer ({@link GroupCommitter}) that every part writes through. What each service does is in its part: the
  * outbox ({@link OutboxTables}), reply collection ({@link ReplyTables}), the history ({@link HistoryQueries}) and
- * accounts' runtime state ({@link AccountStateTable}); this class only hands calls on. Plain SQL that H2 and
+ * accounts' runtime state ({@link AccountStateTable}) and OAuth grants ({@link OAuthTables}); this class only hands calls on. Plain SQL that H2 and
  * PostgreSQL both run; every change that must not be half-done is one transaction.
  */
-@Component(service = {MessageStore.class, ReplyStore.class, MessageHistory.class, AccountStates.class},
+@Component(service = {MessageStore.class, ReplyStore.class, MessageHistory.class, AccountStates.class,
+        OAuthGrants.class, Suppressions.class},
         configurationPid = StoreConfig.PID, immediate = true)
 @Designate(ocd = StoreConfig.class)
-public class JdbcMessageStore implements MessageStore, ReplyStore, MessageHistory, AccountStates {
+public class JdbcMessageStore
+        implements MessageStore, ReplyStore, MessageHistory, AccountStates, OAuthGrants, Suppressions {
 
     private final GroupCommitter writer;
     private final OutboxTables outbox;
     private final ReplyTables replies;
     private final HistoryQueries history;
     private final AccountStateTable states;
+    private final OAuthTables oauth;
 
     private final Announcer announcer;
 
@@ -88,6 +94,7 @@ public class JdbcMessageStore implements MessageStore, ReplyStore, MessageHistor
         this.replies = new ReplyTables(jdbc, clock);
         this.history = new HistoryQueries(jdbc, clock);
         this.states = new AccountStateTable(jdbc, clock);
+        this.oauth = new OAuthTables(jdbc, clock);
     }
 
     /** Lets the writes already accepted commit, then stops the writer. */
@@ -147,6 +154,11 @@ public class JdbcMessageStore implements MessageStore, ReplyStore, MessageHistor
     @Override
     public int releaseHeld() {
         return outbox.releaseHeld();
+    }
+
+    @Override
+    public int releaseHeld(String userId, String detail) {
+        return outbox.releaseHeld(userId, detail);
     }
 
     @Override
@@ -259,6 +271,33 @@ public class JdbcMessageStore implements MessageStore, ReplyStore, MessageHistor
     }
 
     @Override
+    public boolean recordBounce(Bounce bounce) {
+        return replies.recordBounce(bounce);
+    }
+
+    @Override
+    public void recordReadReceipt(String userId, String outboundId, String detail) {
+        replies.recordReadReceipt(userId, outboundId, detail);
+    }
+
+    // ---------------------------------------------------------------- Suppressions
+
+    @Override
+    public List<Suppression> list(String userId) {
+        return replies.suppressions(userId, null);
+    }
+
+    @Override
+    public List<Suppression> find(String userId, List<String> addresses) {
+        return replies.suppressions(userId, addresses);
+    }
+
+    @Override
+    public boolean clear(String userId, String address) {
+        return replies.clearSuppression(userId, address);
+    }
+
+    @Override
     public MailboxStats stats(String userId) {
         return replies.stats(userId);
     }
@@ -305,5 +344,52 @@ public class JdbcMessageStore implements MessageStore, ReplyStore, MessageHistor
     @Override
     public void forget(String userId) {
         states.forget(userId);
+    }
+
+    // ---------------------------------------------------------------- OAuthGrants
+
+    @Override
+    public Optional<Grant> grant(String userId) {
+        return oauth.grant(userId);
+    }
+
+    @Override
+    public List<Grant> grants() {
+        return oauth.grants();
+    }
+
+    @Override
+    public Grant putGrant(Grant grant) {
+        return oauth.putGrant(grant);
+    }
+
+    @Override
+    public Optional<Grant> refresh(String userId, Refresh refresh) throws Exception {
+        return oauth.refresh(userId, refresh);
+    }
+
+    @Override
+    public boolean reencrypted(String userId, long version, String refreshToken, String accessToken) {
+        return oauth.reencrypted(userId, version, refreshToken, accessToken);
+    }
+
+    @Override
+    public boolean deleteGrant(String userId) {
+        return oauth.deleteGrant(userId);
+    }
+
+    @Override
+    public void putFlow(Flow flow) {
+        oauth.putFlow(flow);
+    }
+
+    @Override
+    public Optional<Flow> takeFlow(String state) {
+        return oauth.takeFlow(state);
+    }
+
+    @Override
+    public int purgeFlows(Instant now) {
+        return oauth.purgeFlows(now);
     }
 }

@@ -299,6 +299,27 @@ final class OutboxTables {
         });
     }
 
+    int releaseHeld(String userId, String detail) {
+        long now = clock.millis();
+        String mine = " AND message_id IN (SELECT id FROM email_message WHERE user_id = ?)";
+        return jdbc.write("release a user's held messages", c -> {
+            Jdbc.update(c, "INSERT INTO email_message_event (message_id, at, status, detail) SELECT message_id, ?, "
+                    + "'QUEUED', ? FROM email_delivery WHERE next_attempt_at = ? AND status = 'HELD'" + mine, ps -> {
+                        ps.setLong(1, now);
+                        ps.setString(2, Columns.cut(detail, Columns.EVENT_DETAIL));
+                        ps.setLong(3, HELD);
+                        ps.setString(4, userId);
+                    });
+            return Jdbc.update(c, "UPDATE email_delivery SET status = 'QUEUED', updated_at = ?, next_attempt_at = ? "
+                    + "WHERE next_attempt_at = ? AND status = 'HELD'" + mine, ps -> {
+                        ps.setLong(1, now);
+                        ps.setLong(2, now);
+                        ps.setLong(3, HELD);
+                        ps.setString(4, userId);
+                    });
+        });
+    }
+
     void recordSentCopy(String id, SentCopy state, String detail) {
         jdbc.write("record the sent copy", c -> {
             Jdbc.update(c, "UPDATE email_delivery SET sent_copy = ?, sent_copy_detail = ? WHERE message_id = ?", ps -> {

@@ -13,10 +13,12 @@ import java.util.Locale;
 import java.util.Optional;
 
 import io.talentats.email.api.MessageStatus;
+import io.talentats.email.api.Suppression;
 import io.talentats.email.store.Checkpoint;
 import io.talentats.email.store.InboundMessage;
 import io.talentats.email.store.MailboxStats;
 import io.talentats.email.store.OutboundRef;
+import io.talentats.email.store.ReplyStore.Bounce;
 import io.talentats.email.store.ReplyStore.Recorded;
 
 /** What the reply collector reads and writes: checkpoints, the outbound messages replies answer, the replies. */
@@ -108,7 +110,7 @@ final class ReplyTables {
                 recorded.add(new Recorded(id, m));
             }
             if (checkpoint != null) {
-                long replies = recorded.stream().filter(r -> r.message().status() == MessageStatus.RECEIVED).count();
+                long replies = recorded.stream().filter(r -> r.message().candidateReply()).count();
                 saveCheckpoint(c, checkpoint, now, replies);
             }
             return recorded;
@@ -178,9 +180,10 @@ final class ReplyTables {
         String to = Jdbc.join(m.to());
         Jdbc.update(c, "INSERT INTO email_message (id, direction, user_id, to_addresses, subject, text_body, "
                 + "html_body, reply_text, candidate_id, application_id, thread_id, idempotency_key, "
-                + "internet_message_id, in_reply_to_id, created_at) "
-                + "VALUES (?, 'INBOUND', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", ps -> {
+                + "internet_message_id, in_reply_to_id, created_at, kind) "
+                + "VALUES (?, 'INBOUND', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", ps -> {
                     int i = 1;
+                    ps.setString(15, m.kind() == null ? null : m.kind().name());
                     ps.setString(i++, id);
                     ps.setString(i++, m.userId());
                     ps.setString(i++, cut(to == null ? "" : to, Columns.TO_ADDRESSES));
@@ -209,6 +212,108 @@ final class ReplyTables {
         if (m.note() != null) {
             MessageRows.event(c, id, now, m.status(), m.note());
         }
+    }
+
+    boolean recordBounce(Bounce b) {
+        long now = clock.millis();
+        MessageStatus to = b.hard() ? MessageStatus.BOUNCED : MessageStatus.DELAYED;
+        return jdbc.write("record a bounce", c -> {
+            List<String[]> found = Jdbc.query(c, "SELECT d.status, m.to_addresses FROM email_delivery d JOIN "
+                    + "email_message m ON m.id = d.message_id WHERE d.message_id = ? AND m.user_id = ? "
+                    + "AND m.direction = 'OUTBOUND'", ps -> {
+                        ps.setString(1, b.outboundId());
+                        ps.setString(2, b.userId());
+                    }, rs -> new String[] {rs.getString(1), rs.getString(2)});
+            if (found.isEmpty()) {
+                return false;
+            }
+            String now0 = found.get(0)[0];
+            String recipient = b.recipient() != null ? b.recipient()
+                    : Jdbc.split(found.get(0)[1]).stream().findFirst().orElse(null);
+            String detail = (b.hard() ? "bounced" : "delivery delayed") + " (" + b.statusCode() + ")"
+                    + (recipient == null ? "" : " for " + recipient)
+                    + (b.diagnostic() == null ? "" : ": " + b.diagnostic());
+            // SENT → DELAYED → BOUNCED; a report read again, or a delay after a bounce, changes nothing.
+            boolean changes = b.hard() ? !now0.equals("BOUNCED") && (now0.equals("SENT") || now0.equals("DELAYED"))
+                    : now0.equals("SENT");
+            if (changes) {
+                Jdbc.update(c, "UPDATE email_delivery SET status = ?, failure_reason = ?, last_server_reply = "
+                        + "COALESCE(?, last_server_reply), updated_at = ? WHERE message_id = ?", ps -> {
+                            ps.setString(1, to.name());
+                            ps.setString(2, cut(detail, Columns.FAILURE_REASON));
+                            Jdbc.setText(ps, 3, cut(b.diagnostic(), Columns.LAST_SERVER_REPLY));
+                            ps.setLong(4, now);
+                            ps.setString(5, b.outboundId());
+                        });
+                MessageRows.event(c, b.outboundId(), now, to, detail);
+            }
+            if (b.hard() && recipient != null && Jdbc.query(c, "SELECT 1 FROM email_suppression WHERE user_id = ? "
+                    + "AND address = ?", ps -> {
+                        ps.setString(1, b.userId());
+                        ps.setString(2, recipient.toLowerCase(Locale.ROOT));
+                    }, rs -> Boolean.TRUE).isEmpty()) {
+                Jdbc.update(c, "INSERT INTO email_suppression (user_id, address, status_code, reason, message_id, "
+                        + "created_at) VALUES (?, ?, ?, ?, ?, ?)", ps -> {
+                            ps.setString(1, b.userId());
+                            ps.setString(2, cut(recipient.toLowerCase(Locale.ROOT), Columns.SUPPRESSED_ADDRESS));
+                            ps.setString(3, cut(b.statusCode(), Columns.STATUS_CODE));
+                            Jdbc.setText(ps, 4, cut(b.diagnostic(), Columns.SUPPRESSION_REASON));
+                            ps.setString(5, b.outboundId());
+                            ps.setLong(6, now);
+                        });
+            }
+            return changes;
+        });
+    }
+
+    void recordReadReceipt(String userId, String outboundId, String detail) {
+        long now = clock.millis();
+        jdbc.write("record a read receipt", c -> {
+            List<String> status = Jdbc.query(c, "SELECT d.status FROM email_delivery d JOIN email_message m ON "
+                    + "m.id = d.message_id WHERE d.message_id = ? AND m.user_id = ? AND m.direction = 'OUTBOUND'",
+                    ps -> {
+                        ps.setString(1, outboundId);
+                        ps.setString(2, userId);
+                    }, rs -> rs.getString(1));
+            boolean seenBefore = !Jdbc.query(c, "SELECT 1 FROM email_message_event WHERE message_id = ? AND detail "
+                    + "LIKE 'read receipt%'", ps -> ps.setString(1, outboundId), rs -> Boolean.TRUE).isEmpty();
+            if (!status.isEmpty() && !seenBefore) {
+                MessageRows.event(c, outboundId, now, MessageStatus.valueOf(status.get(0)), "read receipt: " + detail);
+            }
+            return null;
+        });
+    }
+
+    List<Suppression> suppressions(String userId, List<String> addresses) {
+        StringBuilder sql = new StringBuilder("SELECT user_id, address, status_code, reason, message_id, created_at "
+                + "FROM email_suppression WHERE 1 = 1");
+        List<String> args = new ArrayList<>();
+        if (userId != null) {
+            sql.append(" AND user_id = ?");
+            args.add(userId);
+        }
+        if (addresses != null) {
+            if (addresses.isEmpty()) {
+                return List.of();
+            }
+            sql.append(" AND address IN (").append(Jdbc.placeholders(addresses.size())).append(")");
+            addresses.forEach(a -> args.add(a.trim().toLowerCase(Locale.ROOT)));
+        }
+        sql.append(" ORDER BY created_at DESC");
+        return jdbc.query(sql.toString(), ps -> {
+            for (int i = 0; i < args.size(); i++) {
+                ps.setString(i + 1, args.get(i));
+            }
+        }, rs -> new Suppression(rs.getString(1), rs.getString(2), rs.getString(3),
+                rs.getString(4), rs.getString(5), Instant.ofEpochMilli(rs.getLong(6))));
+    }
+
+    boolean clearSuppression(String userId, String address) {
+        return jdbc.write("clear a suppressed address", c -> Jdbc.update(c, "DELETE FROM email_suppression WHERE "
+                + "user_id = ? AND address = ?", ps -> {
+                    ps.setString(1, userId);
+                    ps.setString(2, address.trim().toLowerCase(Locale.ROOT));
+                }) == 1);
     }
 
     private static void saveCheckpoint(Connection c, Checkpoint cp, long now, long replies) throws SQLException {

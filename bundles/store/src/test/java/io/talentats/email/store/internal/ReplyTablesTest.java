@@ -48,7 +48,7 @@ class ReplyTablesTest {
     private static InboundMessage inbound(String user, MessageStatus status, OutboundRef answers, String key) {
         return new InboundMessage(user, status, key, answers, "cand@cand.test", List.of("jane@corp.test"), "Re: x",
                 "text", null, "text", List.of(), "<" + key + "@cand.test>", Instant.now(),
-                status == MessageStatus.RECEIVED ? null : "why");
+                status == MessageStatus.RECEIVED ? null : "why", null);
     }
 
     @Test

@@ -22,6 +22,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardContextSelect;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletName;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPattern;
@@ -31,17 +32,21 @@ import io.talentats.email.api.AccountSettingsService;
 import io.talentats.email.api.ConnectionReport;
 import io.talentats.email.api.ConnectionTester;
 import io.talentats.email.api.Connectivity;
+import io.talentats.email.api.Discovery;
 import io.talentats.email.api.FieldError;
 import io.talentats.email.api.InvalidSettingsException;
 import io.talentats.email.api.MessageHistory;
 import io.talentats.email.api.MessageRecord;
 import io.talentats.email.api.MessageRejectedException;
 import io.talentats.email.api.MessageRouter;
+import io.talentats.email.api.OAuthSignIns;
 import io.talentats.email.api.ProviderPresets;
 import io.talentats.email.api.ReplyCollector;
 import io.talentats.email.api.SubmitReceipt;
+import io.talentats.email.api.Suppressions;
 import io.talentats.email.api.TestOptions;
 import io.talentats.email.api.WatcherStatus;
+import io.talentats.email.runtime.CredentialUnavailableException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,7 +72,18 @@ public class ApiServlet extends HttpServlet {
     private final transient ConnectionTester tester;
     private final transient MessageRouter router;
     private final transient MessageHistory history;
+    private final transient Suppressions suppressions;
     private volatile transient ReplyCollector collector;
+
+    /** Settings discovery; absent while its feature is not installed (then only presets fill the form). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile transient Discovery discovery;
+
+    /** OAuth sign-in; absent while the feature is not installed (then no provider offers a button). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile transient OAuthSignIns signIns;
 
     @org.osgi.service.component.annotations.Activate
     public ApiServlet(
@@ -76,7 +92,9 @@ public class ApiServlet extends HttpServlet {
             @Reference Connectivity connectivity,
             @Reference ConnectionTester tester,
             @Reference MessageRouter router,
-            @Reference MessageHistory history) {
+            @Reference MessageHistory history,
+            @Reference Suppressions suppressions) {
+        this.suppressions = suppressions;
         this.settings = settings;
         this.presets = presets;
         this.connectivity = connectivity;
@@ -114,11 +132,14 @@ public class ApiServlet extends HttpServlet {
     private Routes<Handler> routes() {
         return new Routes<Handler>()
             .on("GET", "presets", c -> presets(c.req().getParameter("address")))
+            .on("GET", "discover", c -> discover(c.req().getParameter("address")))
             .on("GET", "accounts", c -> settings.list())
             .on("GET", "accounts/{user}", c -> settings.get(c.param("user")).orElseThrow(() -> noAccount(c.param("user"))))
             .on("PUT", "accounts/{user}", c -> saveAccount(c.param("user"), c.req()))
             .on("DELETE", "accounts/{user}", c -> disconnect(c.param("user")))
             .on("POST", "accounts/{user}/test", c -> test(c.param("user"), c.req()))
+            .on("POST", "accounts/{user}/oauth", c -> startSignIn(c.param("user"), c.req()))
+            .on("GET", "oauth/providers", c -> signIns == null ? List.of() : signIns.options())
             .on("POST", "messages", c -> send(c.req(), c.resp()))
             .on("GET", "messages/{id}", c -> message(c.param("id")))
             .on("POST", "messages/{id}/retry", c -> retry(c.param("id")))
@@ -127,6 +148,8 @@ public class ApiServlet extends HttpServlet {
             .on("POST", "triage/{id}/assign", c -> assignTriage(c.param("id"), c.req()))
             .on("POST", "triage/{id}/dismiss", c -> dismissTriage(c.param("id")))
             .on("GET", "quarantine", c -> history.quarantined(Requests.page(c.req())))
+            .on("GET", "suppressions", c -> suppressions.list(c.req().getParameter("user")))
+            .on("DELETE", "suppressions/{user}/{address}", c -> unsuppress(c.param("user"), c.param("address")))
             .on("GET", "outbox", c -> outbox(c.req()))
             .on("GET", "status", c -> status())
             .on("GET", "connectivity", c -> Map.of("enabled", connectivity.isEnabled()))
@@ -205,6 +228,13 @@ public class ApiServlet extends HttpServlet {
                         + " is not a message its recruiter sent"));
     }
 
+    private Object unsuppress(String user, String address) {
+        if (!suppressions.clear(user, address)) {
+            throw new ApiException(404, address + " is not suppressed for user " + user);
+        }
+        return null;
+    }
+
     private Object dismissTriage(String id) {
         if (!history.dismissTriage(id)) {
             throw new ApiException(409, "Message " + id + " is not in triage");
@@ -223,6 +253,22 @@ public class ApiServlet extends HttpServlet {
         return Map.of("enabled", enabled.getAsBoolean());
     }
 
+    private Object discover(String address) {
+        Discovery d = discovery;
+        if (d == null) {
+            throw new ApiException(503, "Settings discovery is not installed (feature talentats-email-discovery)");
+        }
+        if (address == null || address.isBlank()) {
+            throw new ApiException(400, "Give the address: GET /discover?address=jane@example.com",
+                    List.of(new FieldError("address", "the email address to find the servers of")));
+        }
+        try {
+            return d.discover(address);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(400, e.getMessage(), List.of(new FieldError("address", e.getMessage())));
+        }
+    }
+
     private Object presets(String address) {
         if (address == null) {
             return presets.list();
@@ -237,6 +283,26 @@ public class ApiServlet extends HttpServlet {
             return settings.save(userId, Requests.read(req, Json.AccountInput.class).toDraft());
         } catch (InvalidSettingsException e) {
             throw new ApiException(400, "The settings were not saved: fix the fields listed", e.errors());
+        }
+    }
+
+    /** Starts a browser sign-in; the page sends the browser to the answer's {@code authorizationUrl}. */
+    private Object startSignIn(String userId, HttpServletRequest req) {
+        OAuthSignIns s = signIns;
+        if (s == null) {
+            throw new ApiException(503, "OAuth sign-in is not installed (feature talentats-email-oauth)");
+        }
+        Json.SignInInput in = Requests.read(req, Json.SignInInput.class);
+        if (in.provider == null || in.provider.isBlank()) {
+            throw new ApiException(400, "Send {\"provider\": \"google\"} or another of GET /oauth/providers",
+                    List.of(new FieldError("provider", "one of the configured OAuth providers")));
+        }
+        try {
+            return Map.of("authorizationUrl", s.start(userId, in.provider.trim(),
+                    in.presetId == null || in.presetId.isBlank() ? null : in.presetId.trim(), in.address,
+                    Requests.caller(req)).toString());
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(400, e.getMessage());
         }
     }
 
@@ -261,6 +327,9 @@ public class ApiServlet extends HttpServlet {
                 report = tester.testStored(userId, options);
             } catch (NoSuchElementException e) {
                 throw noAccount(userId);
+            } catch (CredentialUnavailableException e) {
+                throw new ApiException(409, "The stored sign-in cannot be used: " + e.getMessage())
+                        .with("needsSignIn", e.needsSignIn());
             }
         } else {
             Requests.requireJson(req);

@@ -82,6 +82,8 @@ final class Json {
         String presetId;
         Boolean saveSentCopy;
         Boolean enabled;
+        /** Keeps an OAuth sign-in while editing; a new one is made only by signing in. */
+        String oauthProvider;
 
         AccountDraft toDraft() {
             return AccountDraft.builder()
@@ -96,8 +98,16 @@ final class Json {
                     .presetId(blankToNull(presetId))
                     .saveSentCopy(saveSentCopy)
                     .enabled(enabled == null || enabled)
+                    .oauthProvider(blankToNull(oauthProvider))
                     .build();
         }
+    }
+
+    /** The start of a sign-in: {@code {"provider": "google", "presetId": "gmail", "address": "..."}}. */
+    static final class SignInInput {
+        String provider;
+        String presetId;
+        String address;
     }
 
     /** A message to send, as JSON. */

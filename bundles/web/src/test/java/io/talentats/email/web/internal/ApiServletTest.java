@@ -105,7 +105,7 @@ class ApiServletTest {
     private static ApiServlet servlet(AccountSettingsService settings, ConnectionTester tester,
             MessageHistory history) {
         return new ApiServlet(settings, unused(ProviderPresets.class), unused(Connectivity.class), tester,
-                unused(MessageRouter.class), history);
+                unused(MessageRouter.class), history, unused(io.talentats.email.api.Suppressions.class));
     }
 
     @Test

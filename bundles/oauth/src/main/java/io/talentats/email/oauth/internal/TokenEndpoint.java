@@ -1,0 +1,180 @@
+package io.talentats.email.oauth.internal;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.StringJoiner;
+
+import io.talentats.email.oauth.internal.Clients.Client;
+
+/**
+ * The provider's token, device authorization and revocation endpoints (RFC 6749, 7636, 8628, 7009) over the JDK's
+ * HTTP client, with short timeouts. What it answers is read, never logged.
+ */
+class TokenEndpoint {
+
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
+
+    /** A token endpoint's answer. Its {@code toString()} shows no token. */
+    record Tokens(String accessToken, String refreshToken, Duration expiresIn, String idToken) {
+        @Override
+        public String toString() {
+            return "Tokens[expires in " + expiresIn + ", refresh " + (refreshToken != null) + "]";
+        }
+    }
+
+    /** The endpoint said no ({@code error} as RFC 6749 5.2 names it), or answered something we cannot read. */
+    static final class Refused extends Exception {
+        private static final long serialVersionUID = 1L;
+        final String error;
+
+        Refused(String error, String description) {
+            super(description == null || description.isBlank() ? error : error + ": " + firstLine(description));
+            this.error = error;
+        }
+
+        /** The grant is gone for good: revoked, expired, password changed, consent withdrawn. */
+        boolean grantBroken() {
+            return "invalid_grant".equals(error);
+        }
+
+        private static String firstLine(String s) {
+            int nl = s.indexOf('\n');
+            String line = nl < 0 ? s : s.substring(0, nl);
+            return line.length() > 300 ? line.substring(0, 300) + "…" : line;
+        }
+    }
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT)
+            .followRedirects(HttpClient.Redirect.NEVER).build();
+
+    Tokens exchangeCode(Client c, String code, String verifier) throws IOException, Refused, InterruptedException {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("grant_type", "authorization_code");
+        form.put("code", code);
+        form.put("redirect_uri", c.redirectUri());
+        form.put("code_verifier", verifier);
+        return tokens(post(c, c.tokenUrl(), form));
+    }
+
+    Tokens refresh(Client c, String refreshToken) throws IOException, Refused, InterruptedException {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("grant_type", "refresh_token");
+        form.put("refresh_token", refreshToken);
+        return tokens(post(c, c.tokenUrl(), form));
+    }
+
+    /** The device authorization answer (RFC 8628 3.2). */
+    record DeviceAuthorization(String deviceCode, String userCode, String verificationUri, Duration expiresIn,
+            Duration interval) {
+        @Override
+        public String toString() {
+            return "DeviceAuthorization[" + userCode + ", " + verificationUri + "]";
+        }
+    }
+
+    DeviceAuthorization authorizeDevice(Client c) throws IOException, Refused, InterruptedException {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("scope", String.join(" ", c.scopes()));
+        Map<String, String> r = answer(post(c, c.deviceAuthorizationUrl(), form));
+        String uri = r.containsKey("verification_uri") ? r.get("verification_uri") : r.get("verification_url");
+        if (r.get("device_code") == null || r.get("user_code") == null || uri == null) {
+            throw new Refused("invalid_response", "the device authorization answer has no device_code, user_code or "
+                    + "verification_uri");
+        }
+        return new DeviceAuthorization(r.get("device_code"), r.get("user_code"), uri,
+                Duration.ofSeconds(number(r.get("expires_in"), 900)), Duration.ofSeconds(number(r.get("interval"), 5)));
+    }
+
+    Tokens pollDevice(Client c, String deviceCode) throws IOException, Refused, InterruptedException {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("grant_type", "urn:ietf:params:oauth:grant-type:device_code");
+        form.put("device_code", deviceCode);
+        return tokens(post(c, c.tokenUrl(), form));
+    }
+
+    /** RFC 7009; whether the provider confirmed. */
+    boolean revoke(Client c, String token) throws IOException, InterruptedException {
+        if (c.revocationUrl() == null) {
+            return false;
+        }
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("token", token);
+        return post(c, c.revocationUrl(), form).statusCode() == 200;
+    }
+
+    private HttpResponse<String> post(Client c, String url, Map<String, String> form)
+            throws IOException, InterruptedException {
+        Map<String, String> body = new LinkedHashMap<>(form);
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(REQUEST_TIMEOUT)
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Accept", "application/json");
+        if (c.clientSecret() != null) {
+            // client_secret_post: accepted by Google and Microsoft alike
+            body.put("client_id", c.clientId());
+            body.put("client_secret", c.clientSecret().reveal());
+        } else {
+            body.put("client_id", c.clientId());
+        }
+        return http.send(b.POST(HttpRequest.BodyPublishers.ofString(form(body))).build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    private static Tokens tokens(HttpResponse<String> response) throws Refused {
+        Map<String, String> r = answer(response);
+        String access = r.get("access_token");
+        if (access == null || access.isEmpty()) {
+            throw new Refused("invalid_response", "the token endpoint answered without an access_token");
+        }
+        return new Tokens(access, r.get("refresh_token"), Duration.ofSeconds(number(r.get("expires_in"), 3600)),
+                r.get("id_token"));
+    }
+
+    private static Map<String, String> answer(HttpResponse<String> response) throws Refused {
+        Map<String, String> r;
+        try {
+            r = Json.object(response.body());
+        } catch (IllegalArgumentException e) {
+            throw new Refused("invalid_response", "HTTP " + response.statusCode() + " without a JSON answer");
+        }
+        if (r.get("error") != null) {
+            throw new Refused(r.get("error"), r.get("error_description"));
+        }
+        if (response.statusCode() / 100 != 2) {
+            throw new Refused("invalid_response", "HTTP " + response.statusCode());
+        }
+        return r;
+    }
+
+    private static long number(String s, long dflt) {
+        try {
+            return s == null ? dflt : Long.parseLong(s.trim());
+        } catch (NumberFormatException e) {
+            return dflt;
+        }
+    }
+
+    static String form(Map<String, String> values) {
+        StringJoiner j = new StringJoiner("&");
+        values.forEach((k, v) -> j.add(URLEncoder.encode(k, StandardCharsets.UTF_8) + "="
+                + URLEncoder.encode(v, StandardCharsets.UTF_8)));
+        return j.toString();
+    }
+
+    /** The claims of a JWT's payload; the ID token comes straight from the token endpoint over TLS. */
+    static Map<String, String> claims(String jwt) {
+        String[] parts = jwt == null ? new String[0] : jwt.split("\\.");
+        if (parts.length < 2) {
+            throw new IllegalArgumentException("the ID token is not a JWT");
+        }
+        return Json.object(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
+    }
+}
