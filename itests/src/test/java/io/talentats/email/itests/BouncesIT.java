@@ -201,6 +201,49 @@ public class BouncesIT extends MailTestSupport {
     }
 
     @Test
+    public void aBounceOfPlatformMailReachesThePlatformMailboxByItsReturnPath() throws Exception {
+        List<Event> bounced = collect(EmailEvents.MESSAGE_BOUNCED);
+        org.osgi.service.cm.Configuration c = configAdmin.getConfiguration("io.talentats.email.platform", "?");
+        java.util.Dictionary<String, Object> p = c.getProperties();
+        p.put("return.path", "platform@platform.test");
+        p.put("imap.host", "localhost");
+        p.put("imap.port", mail.imapPort());
+        p.put("imap.security", "NONE");
+        c.update(p);
+        await("the platform mailbox watched", Duration.ofSeconds(20), () -> watcher("*platform*") != null
+                && watcher("*platform*").mode() == WatcherStatus.Mode.IDLE);
+        String nobody = "nobody-" + UUID.randomUUID().toString().substring(0, 6) + "@candidates.test";
+        String user = "no-account-" + UUID.randomUUID();
+        MessageRecord out = awaitStatus(router().submit(message(user, MessageKind.STAGE_CHANGE, nobody).build())
+                .messageId(), MessageStatus.SENT);
+        assertEquals(io.talentats.email.api.Route.PLATFORM, out.route());
+        String token = out.internetMessageId().substring(1, out.internetMessageId().indexOf(".t@"));
+
+        // The report comes to the sub-address of the return path and carries no original: the token ties it
+        String text = Files.readString(Paths.get(System.getProperty("fixtures"), "bounce-dsn-without-original.eml"),
+                StandardCharsets.UTF_8).replace("x@no-such-domain.example", nobody)
+                .replace("To: jane@ats.example.com", "To: platform+tats-" + token + "@platform.test\nDelivered-To: "
+                        + "platform+tats-" + token + "@platform.test");
+        sessions.call(() -> {
+            GreenMailUser u = mail.greenMail().getUserManager().getUser("platform@platform.test");
+            u.deliver(new MimeMessage(Session.getInstance(new Properties()),
+                    new java.io.ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8))));
+            return null;
+        });
+        await("BOUNCED", Duration.ofSeconds(15), () -> history.find(out.id()).orElseThrow().status()
+                == MessageStatus.BOUNCED);
+        assertTrue(bounced.stream().anyMatch(e -> out.id().equals(e.getProperty(EmailEvents.MESSAGE_ID))));
+        assertTrue("suppressed for platform mail", suppressions.list("*platform*").stream()
+                .anyMatch(s -> s.address().equals(nobody)));
+        try {
+            router().submit(message("another-" + UUID.randomUUID(), MessageKind.STAGE_CHANGE, nobody).build());
+            fail("platform mail to an address that bounced is refused");
+        } catch (MessageRejectedException e) {
+            assertEquals(MessageRejectedException.Reason.RECIPIENT_BOUNCED, e.reason());
+        }
+    }
+
+    @Test
     public void automatedMailCarriesAutoSubmittedAndCustomMailDoesNot() throws Exception {
         String user = watchedRecruiter();
         MessageRecord stage = sent(user, MessageKind.STAGE_CHANGE, "stage@candidates.test", "t-" + UUID.randomUUID());

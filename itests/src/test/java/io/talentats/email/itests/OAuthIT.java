@@ -251,12 +251,18 @@ public class OAuthIT extends MailTestSupport {
 
     /** The version of the user's stored grant (it grows with every stored refresh), or -1 without one. */
     private long grantVersion(String user) {
+        String v = grantColumn(user, "version");
+        return v == null ? -1 : Long.parseLong(v);
+    }
+
+    /** One column of the user's row in email_oauth_grant, or {@code null} without one. */
+    private String grantColumn(String user, String column) {
         try (java.sql.Connection c = database.getConnection();
                 java.sql.PreparedStatement ps = c.prepareStatement(
-                        "SELECT version FROM email_oauth_grant WHERE user_id = ?")) {
+                        "SELECT " + column + " FROM email_oauth_grant WHERE user_id = ?")) {
             ps.setString(1, user);
             try (java.sql.ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : -1;
+                return rs.next() ? rs.getString(1) : null;
             }
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException(e);
@@ -410,16 +416,7 @@ public class OAuthIT extends MailTestSupport {
 
     /** The ciphertext of the user's refresh token as stored. */
     private String storedRefreshToken(String user) {
-        try (java.sql.Connection c = database.getConnection();
-                java.sql.PreparedStatement ps = c.prepareStatement(
-                        "SELECT refresh_token FROM email_oauth_grant WHERE user_id = ?")) {
-            ps.setString(1, user);
-            try (java.sql.ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
-            }
-        } catch (java.sql.SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return grantColumn(user, "refresh_token");
     }
 
     @Test

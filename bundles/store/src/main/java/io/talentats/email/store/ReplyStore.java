@@ -46,6 +46,9 @@ public interface ReplyStore {
     record Bounce(String userId, String outboundId, boolean hard, String statusCode, String recipient,
             String diagnostic) {}
 
+    // userId: the mailbox the report arrived in (the recruiter's, or PlatformMailbox.USER_ID for the platform's,
+    // which may report on any recruiter's message); the address is suppressed under it.
+
     /**
      * Records a bounce or delay on the outbound message (status, timeline) and, for a hard one, the suppressed
      * address; idempotent: a report read twice changes nothing the second time.

@@ -18,6 +18,7 @@ import io.talentats.email.api.MessageKind;
 import io.talentats.email.api.MessageStatus;
 import io.talentats.email.replies.internal.ReplyCorrelator.Decision;
 import io.talentats.email.runtime.MailAccount;
+import io.talentats.email.runtime.PlatformMailbox;
 import io.talentats.email.store.Checkpoint;
 import io.talentats.email.store.InboundMessage;
 import io.talentats.email.store.OutboundRef;
@@ -54,12 +55,15 @@ final class FolderReader {
     private final String userId;
     private final MailboxContext ctx;
     private final Outcomes onReply;
+    /** Whether this is the platform's bounce mailbox rather than a recruiter's. */
+    private final boolean platform;
 
     /** @param onReply told of each reply and bounce recorded, on the recorder thread */
     FolderReader(String userId, MailboxContext ctx, Outcomes onReply) {
         this.userId = userId;
         this.ctx = ctx;
         this.onReply = onReply;
+        this.platform = PlatformMailbox.USER_ID.equals(userId);
     }
 
     /**
@@ -225,7 +229,8 @@ final class FolderReader {
         List<InboundMessage> inbound = new ArrayList<>();
         for (Envelope e : b.envelopes()) {
             Decision d = b.decisions().get(e.uid());
-            boolean reply = d != null && d.kind() != ReplyCorrelator.Kind.IGNORE;
+            // The platform's bounce mailbox: reports only; candidates answer the recruiter, not the platform
+            boolean reply = d != null && d.kind() != ReplyCorrelator.Kind.IGNORE && !platform;
             if (!reply && !e.report()) {
                 continue;
             }
@@ -241,7 +246,7 @@ final class FolderReader {
                 }
             }
             if (c != null && c.automatic()) {
-                MessageKind kind = machine(e, d, c);
+                MessageKind kind = machine(e, platform ? null : d, c);
                 if (kind == null) {
                     continue; // a report, a receipt or list mail: not ingested
                 }
@@ -274,7 +279,7 @@ final class FolderReader {
     private MessageKind machine(Envelope e, Decision d, Classifier.Result c) {
         switch (c.type()) {
             case BOUNCE, DELAY -> {
-                OutboundRef o = d != null && d.answers() != null ? d.answers() : reported(c);
+                OutboundRef o = d != null && d.answers() != null ? d.answers() : reported(c, e);
                 if (o == null) {
                     LOG.debug("Delivery report {} of user {} is about no message of ours", e.uid(), userId);
                     return null;
@@ -289,7 +294,7 @@ final class FolderReader {
                 return null;
             }
             case READ_RECEIPT -> {
-                OutboundRef o = d != null && d.answers() != null ? d.answers() : reported(c);
+                OutboundRef o = d != null && d.answers() != null ? d.answers() : reported(c, e);
                 if (o != null) {
                     ctx.store().recordReadReceipt(userId, o.id(), "displayed by " + e.from());
                 }
@@ -304,16 +309,17 @@ final class FolderReader {
         }
     }
 
-    /** The outbound message a report names: by the original's Message-ID, or our token in it. */
-    private OutboundRef reported(Classifier.Result c) {
-        if (c.originalIds().isEmpty()) {
-            return null;
-        }
-        List<OutboundRef> byId = ctx.store().outboundByMessageIds(userId, c.originalIds());
+    /**
+     * The outbound message a report names: by the original's Message-ID, our token in it, or our token in the
+     * address the report was sent to (the platform's return path, {@code bounces+tats-TOKEN@…}).
+     */
+    private OutboundRef reported(Classifier.Result c, Envelope e) {
+        List<OutboundRef> byId = c.originalIds().isEmpty() ? List.of()
+                : ctx.store().outboundByMessageIds(userId, c.originalIds());
         if (!byId.isEmpty()) {
             return byId.get(0);
         }
-        java.util.Set<String> tokens = new java.util.HashSet<>();
+        java.util.Set<String> tokens = new java.util.HashSet<>(e.tokens());
         for (String id : c.originalIds()) {
             String t = ReplyCorrelator.tokenOf(id);
             if (t != null) {

@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -25,6 +26,8 @@ import io.talentats.email.runtime.ConfigValues;
 import io.talentats.email.runtime.AccountStates;
 import io.talentats.email.runtime.Announcer;
 import io.talentats.email.runtime.CredentialVault;
+import io.talentats.email.runtime.MailAccount;
+import io.talentats.email.runtime.PlatformMailbox;
 import io.talentats.email.store.MailboxStats;
 import io.talentats.email.store.OutboundRef;
 import io.talentats.email.store.ReplyStore;
@@ -52,9 +55,10 @@ import org.slf4j.LoggerFactory;
  * closes its connection; switching it on starts them again from their checkpoints. The engine itself stays, so the
  * switch never re-creates components (and never races with callers of {@link #watchers()}).
  */
-@Component(service = {ReplyCollector.class, Watchers.class}, configurationPid = CollectorConfig.PID, immediate = true)
+@Component(service = {ReplyCollector.class, Watchers.class, PlatformMailbox.class}, configurationPid = CollectorConfig.PID,
+        immediate = true)
 @Designate(ocd = CollectorConfig.class)
-public class WatchEngine implements ReplyCollector, Watchers {
+public class WatchEngine implements ReplyCollector, Watchers, PlatformMailbox {
 
     private static final Logger LOG = LoggerFactory.getLogger(WatchEngine.class);
 
@@ -65,6 +69,7 @@ public class WatchEngine implements ReplyCollector, Watchers {
 
     private final IdleManager idleManager;
     private final MailboxContext context;
+    private final PlatformVault vault;
     private final ReplyStore store;
     /** The accounts to watch, whether connectivity is on or not. */
     private final Set<String> accounts = new HashSet<>();
@@ -97,7 +102,9 @@ public class WatchEngine implements ReplyCollector, Watchers {
         this.recorder.allowCoreThreadTimeOut(true);
         Session quiet = sessions.session(new java.util.Properties());
         this.idleManager = new IdleManager(quiet, selector);
-        this.context = new MailboxContext(config, ConfigValues.list(config.folders()), store, vault, states, sessions,
+        this.vault = new PlatformVault(vault);
+        this.context = new MailboxContext(config, ConfigValues.list(config.folders()), store, this.vault, states,
+                sessions,
                 workers, scheduler, recorder, idleManager,
                 new ReplyCorrelator(store, Duration.ofDays(config.recent_thread_days())),
                 new ReplyParser(config.max_attachment_bytes()), new Outcomes() {
@@ -163,6 +170,22 @@ public class WatchEngine implements ReplyCollector, Watchers {
         selector.shutdownNow();
         recorder.shutdownNow();
         LOG.info("Reply collector stopped");
+    }
+
+    /**
+     * The platform's bounce mailbox (from the router's platform configuration): watched like a recruiter's, for
+     * delivery reports on mail sent on recruiters' behalf.
+     */
+    @Override
+    public void platformMailbox(Optional<MailAccount> account) {
+        boolean had = vault.open(PlatformMailbox.USER_ID).isPresent();
+        vault.platform(account);
+        if (had) {
+            unwatch(PlatformMailbox.USER_ID);
+        }
+        if (account.isPresent()) {
+            watch(PlatformMailbox.USER_ID);
+        }
     }
 
     @Override

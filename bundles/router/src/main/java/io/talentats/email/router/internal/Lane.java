@@ -246,7 +246,7 @@ final class Lane {
                 ? job.account().displayName() : m.mail().senderName();
         String replyTo = job.account() != null ? job.account().emailAddress() : m.mail().senderAddress();
         return new MimeBuilder.Envelope(address(platform.fromAddress(), platform.fromName(name)),
-                replyTo == null ? null : address(replyTo, name));
+                replyTo == null ? null : address(replyTo, name), platform.envelopeFrom(m.mail().replyToken()));
     }
 
     private void send(Job job, MimeBuilder.Envelope envelope) {

@@ -28,13 +28,24 @@ final class MimeBuilder {
 
     private MimeBuilder() {}
 
-    /** Sender and reply address for one attempt; they depend on the route taken. */
-    record Envelope(InternetAddress from, InternetAddress replyTo) {}
+    /**
+     * Sender and reply address for one attempt; they depend on the route taken.
+     *
+     * @param envelopeFrom the SMTP envelope sender (where bounces go), or {@code null} for the From address
+     */
+    record Envelope(InternetAddress from, InternetAddress replyTo, String envelopeFrom) {
+        Envelope(InternetAddress from, InternetAddress replyTo) {
+            this(from, replyTo, null);
+        }
+    }
 
     static MimeMessage build(Session session, StoredOutbound stored, Envelope envelope) throws MessagingException {
         OutboundMail m = stored.mail();
         MessageContent content = m.content();
-        MimeMessage msg = new FixedIdMessage(session, m.internetMessageId());
+        FixedIdMessage msg = new FixedIdMessage(session, m.internetMessageId());
+        if (envelope.envelopeFrom() != null) {
+            msg.setEnvelopeFrom(envelope.envelopeFrom());
+        }
         msg.setFrom(envelope.from());
         if (envelope.replyTo() != null) {
             msg.setReplyTo(new InternetAddress[] {envelope.replyTo()});
@@ -127,7 +138,7 @@ final class MimeBuilder {
     }
 
     /** A message whose Message-ID is ours, not one Jakarta Mail makes up at {@code saveChanges()}. */
-    private static final class FixedIdMessage extends MimeMessage {
+    private static final class FixedIdMessage extends org.eclipse.angus.mail.smtp.SMTPMessage {
         private final String messageId;
 
         FixedIdMessage(Session session, String messageId) {

@@ -34,6 +34,7 @@ import io.talentats.email.router.internal.RoutingPolicy.Decision;
 import io.talentats.email.runtime.AccountStates;
 import io.talentats.email.runtime.Announcer;
 import io.talentats.email.runtime.CredentialVault;
+import io.talentats.email.runtime.PlatformMailbox;
 import io.talentats.email.store.EnqueueResult;
 import io.talentats.email.store.MessageStore;
 import io.talentats.email.store.NewOutbound;
@@ -149,7 +150,7 @@ public final class Outbox implements MessageRouter {
                 // accepted
             }
         }
-        String bounceWarning = bounced(m);
+        String bounceWarning = bounced(m, d.route());
         String senderAddress = account != null ? account.emailAddress() : m.senderAddress();
         String senderName = account != null && account.displayName() != null ? account.displayName() : m.senderName();
         if (d.route() == Route.PLATFORM && senderAddress == null) {
@@ -226,10 +227,14 @@ public final class Outbox implements MessageRouter {
      * The earlier hard bounce of one of the message's recipients, in words, or {@code null}; refused at once when
      * the router is set to refuse.
      */
-    private String bounced(OutboundMessage m) throws MessageRejectedException {
+    private String bounced(OutboundMessage m, Route route) throws MessageRejectedException {
         List<String> recipients = new java.util.ArrayList<>(m.to());
         recipients.addAll(m.cc());
-        List<Suppression> found = suppressions.find(m.senderUserId(), recipients);
+        List<Suppression> found = new java.util.ArrayList<>(suppressions.find(m.senderUserId(), recipients));
+        if (route == Route.PLATFORM) {
+            // what bounced when the platform sent it, for any recruiter
+            found.addAll(suppressions.find(PlatformMailbox.USER_ID, recipients));
+        }
         if (found.isEmpty()) {
             return null;
         }

@@ -39,4 +39,19 @@ public @interface PlatformConfig {
     @AttributeDefinition(name = "From name", description = "Display name on the recruiter's behalf; {name} is the "
             + "recruiter's name.")
     String from_name_pattern() default "{name} via talentATS";
+
+    @AttributeDefinition(name = "Return path", description = "Where bounces of platform mail go (SMTP MAIL FROM); "
+            + "our token is added as a sub-address (bounces+tats-TOKEN@…), so a bounce is tied to its message even "
+            + "without the original. Empty: the from address. The server must deliver sub-addresses to the mailbox.")
+    String return_path() default "";
+
+    @AttributeDefinition(name = "Bounce mailbox IMAP host", description = "The platform mailbox that receives the "
+            + "return path's mail, watched for bounces (login: the SMTP username and password). Empty: not watched.")
+    String imap_host() default "";
+
+    @AttributeDefinition(name = "Bounce mailbox IMAP port", min = "1", max = "65535")
+    int imap_port() default 993;
+
+    @AttributeDefinition(name = "Bounce mailbox IMAP security")
+    Security imap_security() default Security.SSL_TLS;
 }

@@ -11,14 +11,23 @@ import io.talentats.email.api.Secret;
  * @param password the password, or {@code null}
  * @param fromAddress the platform's sender address
  * @param fromNamePattern the display name, {@code {name}} standing for the recruiter's name
+ * @param returnPath the bounce address before the token is added, e.g. {@code bounces@platform.example}
+ * @param bounceMailbox the IMAP server of the mailbox the return path reaches, or {@code null}
  */
 record PlatformSettings(Endpoint endpoint, String username, Secret password, String fromAddress,
-        String fromNamePattern) {
+        String fromNamePattern, String returnPath, Endpoint bounceMailbox) {
 
-    static final PlatformSettings NONE = new PlatformSettings(null, null, null, null, null);
+    static final PlatformSettings NONE = new PlatformSettings(null, null, null, null, null, null, null);
 
     boolean ready() {
         return endpoint != null && fromAddress != null;
+    }
+
+    /** The SMTP envelope sender of a message with {@code token}: the return path with {@code +tats-TOKEN}. */
+    String envelopeFrom(String token) {
+        String base = returnPath != null ? returnPath : fromAddress;
+        int at = base.lastIndexOf('@');
+        return token == null || at < 1 ? base : base.substring(0, at) + "+tats-" + token + base.substring(at);
     }
 
     String fromName(String recruiterName) {
@@ -41,9 +50,14 @@ record PlatformSettings(Endpoint endpoint, String username, Secret password, Str
         }
         String pattern = blankToNull(c.from_name_pattern());
         String password = blankToNull(c.password());
+        String imap = blankToNull(c.imap_host());
+        if (imap != null && (c.imap_port() < 1 || c.imap_port() > 65535)) {
+            throw new IllegalArgumentException("imap.port must be between 1 and 65535");
+        }
         return new PlatformSettings(new Endpoint(host, c.port(), c.security()), blankToNull(c.username()),
                 password == null ? null : Secret.of(decrypt.apply(password)), from,
-                pattern == null ? "{name} via talentATS" : pattern);
+                pattern == null ? "{name} via talentATS" : pattern, blankToNull(c.return_path()),
+                imap == null ? null : new Endpoint(imap, c.imap_port(), c.imap_security()));
     }
 
     private static String blankToNull(String v) {

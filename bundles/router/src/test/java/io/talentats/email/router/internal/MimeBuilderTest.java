@@ -46,6 +46,21 @@ class MimeBuilderTest {
     }
 
     @Test
+    void platformMailGoesWithAReturnPathThatCarriesItsToken() throws Exception {
+        PlatformSettings p = new PlatformSettings(null, null, null, "noreply@platform.test", "{name}",
+                "bounces@platform.test", null);
+        assertThat(p.envelopeFrom("tok")).isEqualTo("bounces+tats-tok@platform.test");
+        PlatformSettings noReturnPath = new PlatformSettings(null, null, null, "noreply@platform.test", "{name}", null,
+                null);
+        assertThat(noReturnPath.envelopeFrom("tok")).isEqualTo("noreply+tats-tok@platform.test");
+        Session s = Session.getInstance(new Properties());
+        MimeMessage m = MimeBuilder.build(s, stored(MessageKind.STAGE_CHANGE, List.of()), new MimeBuilder.Envelope(
+                new InternetAddress("noreply@platform.test"), null, p.envelopeFrom("tok")));
+        assertThat(((org.eclipse.angus.mail.smtp.SMTPMessage) m).getEnvelopeFrom())
+                .isEqualTo("bounces+tats-tok@platform.test");
+    }
+
+    @Test
     void everyAttemptBuildsTheSameMessageWithOurIdsAndThreadHeaders() throws Exception {
         Session s = Session.getInstance(new Properties());
         MimeBuilder.Envelope env = new MimeBuilder.Envelope(new InternetAddress("jane@example.com", "Jane Doe"), null);

@@ -14,6 +14,7 @@ import java.util.Optional;
 
 import io.talentats.email.api.MessageStatus;
 import io.talentats.email.api.Suppression;
+import io.talentats.email.runtime.PlatformMailbox;
 import io.talentats.email.store.Checkpoint;
 import io.talentats.email.store.InboundMessage;
 import io.talentats.email.store.MailboxStats;
@@ -26,7 +27,7 @@ final class ReplyTables {
 
     private static final String OUTBOUND_REF = "SELECT id, user_id, internet_message_id, thread_id, candidate_id, "
             + "application_id, created_at, primary_recipient FROM email_message WHERE direction = 'OUTBOUND' "
-            + "AND user_id = ? AND ";
+            + "AND (user_id = ? OR ? = '" + PlatformMailbox.USER_ID + "') AND ";
     /** Most values in one {@code IN (...)}. */
     private static final int CHUNK = 500;
 
@@ -85,11 +86,12 @@ final class ReplyTables {
             out.addAll(jdbc.query(OUTBOUND_REF + column + " IN (" + Jdbc.placeholders(chunk.size()) + ")"
                     + (since == null ? "" : " AND created_at >= ?") + " ORDER BY created_at DESC", ps -> {
                         ps.setString(1, userId);
+                        ps.setString(2, userId);
                         for (int i = 0; i < chunk.size(); i++) {
-                            ps.setString(i + 2, chunk.get(i));
+                            ps.setString(i + 3, chunk.get(i));
                         }
                         if (since != null) {
-                            ps.setLong(chunk.size() + 2, since.toEpochMilli());
+                            ps.setLong(chunk.size() + 3, since.toEpochMilli());
                         }
                     }, rs -> new OutboundRef(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                             rs.getString(5), rs.getString(6), Instant.ofEpochMilli(rs.getLong(7)), rs.getString(8))));
@@ -219,10 +221,11 @@ final class ReplyTables {
         MessageStatus to = b.hard() ? MessageStatus.BOUNCED : MessageStatus.DELAYED;
         return jdbc.write("record a bounce", c -> {
             List<String[]> found = Jdbc.query(c, "SELECT d.status, m.to_addresses FROM email_delivery d JOIN "
-                    + "email_message m ON m.id = d.message_id WHERE d.message_id = ? AND m.user_id = ? "
-                    + "AND m.direction = 'OUTBOUND'", ps -> {
+                    + "email_message m ON m.id = d.message_id WHERE d.message_id = ? AND (m.user_id = ? OR ? = '"
+                    + PlatformMailbox.USER_ID + "') AND m.direction = 'OUTBOUND'", ps -> {
                         ps.setString(1, b.outboundId());
                         ps.setString(2, b.userId());
+                        ps.setString(3, b.userId());
                     }, rs -> new String[] {rs.getString(1), rs.getString(2)});
             if (found.isEmpty()) {
                 return false;
