@@ -3,11 +3,14 @@
 #   smtp-sink  127.0.0.1:2525  Postfix's null SMTP server (accepts and discards, no TLS)
 #   postfix    127.0.0.1:2587  a real Postfix with STARTTLS that discards what it accepts
 #   dovecot    127.0.0.1:4143 (STARTTLS) and 3993 (IMAPS), users bench1..benchN, password "bench"
+#   postfix    127.0.0.1:2588  a second Postfix that delivers to the Dovecot users and bounces mail for
+#              bounce.localhost (no such users): real bounces for the bounce acceptance run
 # Needs root for the Debian packages (installed on first use): postfix, dovecot-core, dovecot-imapd.
 # Usage: benchmarks/mail-servers.sh start|stop
 set -euo pipefail
 DIR=/tmp/talentats-bench
 PF=$DIR/postfix
+PFB=$DIR/postfix-bounce
 DV=$DIR/dovecot
 
 install_packages() {
@@ -83,6 +86,51 @@ CF
   postfix -c $PF start </dev/null >/dev/null 2>&1
 }
 
+# Delivers bench users' mail into their Dovecot maildirs; anything for bounce.localhost is accepted and then bounced
+# by the queue manager ("User unknown in virtual mailbox table"), a DSN back to the sender, as a real server does.
+start_postfix_bounce() {
+  local users=${BENCH_IMAP_USERS:-1000}
+  postfix -c $PFB stop >/dev/null 2>&1 || true
+  mkdir -p $PFB/queue $PFB/data
+  chown -R postfix $PFB/data
+  : > $PFB/virtual
+  for i in $(seq 1 "$users"); do
+    echo "bench$i@bench.localhost bench$i/Maildir/" >> $PFB/virtual
+  done
+  cat > $PFB/main.cf <<CF
+compatibility_level = 3.6
+config_directory = $PFB
+queue_directory = $PFB/queue
+data_directory = $PFB/data
+mail_owner = postfix
+myhostname = mx.bench.localhost
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+mydestination =
+relay_domains =
+mynetworks = 127.0.0.0/8
+smtpd_relay_restrictions = permit_mynetworks, reject
+smtpd_reject_unlisted_recipient = no
+virtual_mailbox_domains = bench.localhost, bounce.localhost
+virtual_mailbox_base = $DV/mail
+virtual_mailbox_maps = texthash:$PFB/virtual
+virtual_uid_maps = static:$(id -u bench)
+virtual_gid_maps = static:$(id -g bench)
+default_transport = discard
+alias_maps =
+alias_database =
+smtpd_tls_cert_file = $DIR/tls/cert.pem
+smtpd_tls_key_file = $DIR/tls/key.pem
+smtpd_tls_security_level = may
+maillog_file_prefixes = $DIR
+maillog_file = $PFB/maillog
+CF
+  sed -e 's/^smtp      inet/127.0.0.1:2588 inet/' -e 's/^\(\S\+\s\+\S\+\s\+\S\+\s\+\S\+\s\+\)y/\1n/' \
+    /etc/postfix/master.cf > $PFB/master.cf
+  postfix -c $PFB check >/dev/null 2>&1 || true
+  postfix -c $PFB start </dev/null >/dev/null 2>&1
+}
+
 stop_dovecot() {
   stop_pid $DV/run/master.pid
 }
@@ -148,11 +196,13 @@ case "${1:-start}" in
     start_sink
     start_postfix
     start_dovecot
-    echo "smtp-sink 127.0.0.1:2525, postfix STARTTLS 127.0.0.1:2587, dovecot 127.0.0.1:4143/3993; certificate $DIR/tls/cert.pem"
+    start_postfix_bounce
+    echo "smtp-sink 127.0.0.1:2525, postfix STARTTLS 127.0.0.1:2587, bouncing postfix 127.0.0.1:2588, dovecot 127.0.0.1:4143/3993; certificate $DIR/tls/cert.pem"
     ;;
   stop)
     stop_sink
     postfix -c $PF stop >/dev/null 2>&1 || true
+    postfix -c $PFB stop >/dev/null 2>&1 || true
     stop_dovecot
     ;;
 esac

@@ -187,7 +187,7 @@ final class Classifier {
             }
         }
         if (diagnostic != null) {
-            diagnostic = diagnostic.replaceFirst("(?i)^smtp;\\s*", "");
+            diagnostic = diagnostic.replaceFirst("(?i)^[a-z0-9-]+;\\s*", ""); // "smtp; ", "X-Postfix; "
         }
         Matcher sm = status == null ? null : STATUS.matcher(status);
         String code = sm != null && sm.find() ? sm.group() : null;
