@@ -250,6 +250,45 @@ class SettingsPageE2E {
         }
     }
 
+    /** Typing an address that no preset knows fills the servers from the provider's autoconfig and says so. */
+    @Test
+    void anUnknownDomainIsFilledInFromTheProvidersPublishedConfiguration() throws Exception {
+        com.sun.net.httpserver.HttpServer mirror = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        mirror.createContext("/mail/config-v1.1.xml", ex -> {
+            byte[] b = ("<?xml version=\"1.0\"?><clientConfig version=\"1.1\"><emailProvider id=\"acme\">"
+                    + "<incomingServer type=\"imap\"><hostname>imap.acme.test</hostname><port>993</port>"
+                    + "<socketType>SSL</socketType><username>%EMAILLOCALPART%</username></incomingServer>"
+                    + "<outgoingServer type=\"smtp\"><hostname>smtp.acme.test</hostname><port>587</port>"
+                    + "<socketType>STARTTLS</socketType><username>%EMAILLOCALPART%</username></outgoingServer>"
+                    + "</emailProvider></clientConfig>").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(200, b.length);
+            ex.getResponseBody().write(b);
+            ex.close();
+        });
+        mirror.start();
+        try {
+            karaf.configure("io.talentats.email.discovery", java.util.Map.of(
+                    "host.overrides", "autoconfig.acme.test=http://127.0.0.1:" + mirror.getAddress().getPort(),
+                    "ispdb.url", "", "guess", "false", "source.timeout.ms", "1000"));
+            Api api = new Api(karaf.base());
+            karaf.await(Duration.ofSeconds(30), "discovery through the mirror",
+                    () -> api.get("/discover?address=x@acme.test").raw().body().contains("smtp.acme.test"));
+            open("kim");
+            type("emailAddress", "kim@acme.test");
+            field("password").click();
+            wait.until(d -> "smtp.acme.test".equals(field("smtpHost").getAttribute("value")));
+            assertThat(field("smtpPort").getAttribute("value")).isEqualTo("587");
+            assertThat(new Select(field("smtpSecurity")).getFirstSelectedOption().getAttribute("value"))
+                    .isEqualTo("STARTTLS");
+            assertThat(field("imapHost").getAttribute("value")).isEqualTo("imap.acme.test");
+            assertThat(field("username").getAttribute("value")).isEqualTo("kim");
+            assertThat(field("discovered").getText()).contains("published configuration");
+        } finally {
+            mirror.stop(0);
+        }
+    }
+
     private static String s256(String verifier) {
         try {
             return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(java.security.MessageDigest
