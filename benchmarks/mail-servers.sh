@@ -54,17 +54,20 @@ start_sink() {
   echo $! > $DIR/smtp-sink.pid
 }
 
-start_postfix() {
-  postfix -c $PF stop >/dev/null 2>&1 || true
-  mkdir -p $PF/queue $PF/data
-  chown -R postfix $PF/data
-  cat > $PF/main.cf <<CF
+# One Postfix instance: its own config and queue directories, listening on 127.0.0.1:PORT (STARTTLS offered),
+# with the main.cf lines given on stdin added to the common ones.
+postfix_instance() {
+  local dir=$1 port=$2 hostname=$3
+  postfix -c "$dir" stop >/dev/null 2>&1 || true
+  mkdir -p "$dir/queue" "$dir/data"
+  chown -R postfix "$dir/data"
+  cat > "$dir/main.cf" <<CF
 compatibility_level = 3.6
-config_directory = $PF
-queue_directory = $PF/queue
-data_directory = $PF/data
+config_directory = $dir
+queue_directory = $dir/queue
+data_directory = $dir/data
 mail_owner = postfix
-myhostname = bench.localhost
+myhostname = $hostname
 inet_interfaces = 127.0.0.1
 inet_protocols = ipv4
 mydestination =
@@ -78,57 +81,37 @@ smtpd_tls_cert_file = $DIR/tls/cert.pem
 smtpd_tls_key_file = $DIR/tls/key.pem
 smtpd_tls_security_level = may
 maillog_file_prefixes = $DIR
-maillog_file = $PF/maillog
+maillog_file = $dir/maillog
 CF
-  sed -e 's/^smtp      inet/127.0.0.1:2587 inet/' -e 's/^\(\S\+\s\+\S\+\s\+\S\+\s\+\S\+\s\+\)y/\1n/' \
-    /etc/postfix/master.cf > $PF/master.cf
-  postfix -c $PF check >/dev/null 2>&1 || true
-  postfix -c $PF start </dev/null >/dev/null 2>&1
+  cat >> "$dir/main.cf"
+  sed -e "s/^smtp      inet/127.0.0.1:$port inet/" -e 's/^\(\S\+\s\+\S\+\s\+\S\+\s\+\S\+\s\+\)y/\1n/' \
+    /etc/postfix/master.cf > "$dir/master.cf"
+  postfix -c "$dir" check >/dev/null 2>&1 || true
+  postfix -c "$dir" start </dev/null >/dev/null 2>&1
+}
+
+# Discards everything it accepts: the router benchmark's STARTTLS server.
+start_postfix() {
+  postfix_instance $PF 2587 bench.localhost </dev/null
 }
 
 # Delivers bench users' mail into their Dovecot maildirs; anything for bounce.localhost is accepted and then bounced
-# by the queue manager ("User unknown in virtual mailbox table"), a DSN back to the sender, as a real server does.
+# by the queue manager ("unknown user"), a DSN back to the sender, as a real server does.
 start_postfix_bounce() {
   local users=${BENCH_IMAP_USERS:-1000}
-  postfix -c $PFB stop >/dev/null 2>&1 || true
-  mkdir -p $PFB/queue $PFB/data
-  chown -R postfix $PFB/data
+  mkdir -p $PFB
   : > $PFB/virtual
   for i in $(seq 1 "$users"); do
     echo "bench$i@bench.localhost bench$i/Maildir/" >> $PFB/virtual
   done
-  cat > $PFB/main.cf <<CF
-compatibility_level = 3.6
-config_directory = $PFB
-queue_directory = $PFB/queue
-data_directory = $PFB/data
-mail_owner = postfix
-myhostname = mx.bench.localhost
-inet_interfaces = 127.0.0.1
-inet_protocols = ipv4
-mydestination =
-relay_domains =
-mynetworks = 127.0.0.0/8
-smtpd_relay_restrictions = permit_mynetworks, reject
+  postfix_instance $PFB 2588 mx.bench.localhost <<CF
 smtpd_reject_unlisted_recipient = no
 virtual_mailbox_domains = bench.localhost, bounce.localhost
 virtual_mailbox_base = $DV/mail
 virtual_mailbox_maps = texthash:$PFB/virtual
 virtual_uid_maps = static:$(id -u bench)
 virtual_gid_maps = static:$(id -g bench)
-default_transport = discard
-alias_maps =
-alias_database =
-smtpd_tls_cert_file = $DIR/tls/cert.pem
-smtpd_tls_key_file = $DIR/tls/key.pem
-smtpd_tls_security_level = may
-maillog_file_prefixes = $DIR
-maillog_file = $PFB/maillog
 CF
-  sed -e 's/^smtp      inet/127.0.0.1:2588 inet/' -e 's/^\(\S\+\s\+\S\+\s\+\S\+\s\+\S\+\s\+\)y/\1n/' \
-    /etc/postfix/master.cf > $PFB/master.cf
-  postfix -c $PFB check >/dev/null 2>&1 || true
-  postfix -c $PFB start </dev/null >/dev/null 2>&1
 }
 
 stop_dovecot() {
