@@ -134,8 +134,9 @@ public class BouncesIT extends MailTestSupport {
         deliver(user, "delay-postfix-warning", out, to);
         await("DELAYED", Duration.ofSeconds(15), () -> history.find(out.id()).orElseThrow().status()
                 == MessageStatus.DELAYED);
-        assertTrue(delayed.stream().anyMatch(e -> out.id().equals(e.getProperty(EmailEvents.MESSAGE_ID))
-                && "4.4.1".equals(e.getProperty(EmailEvents.STATUS_CODE))));
+        // EventAdmin delivers after the status is committed: wait for the event, do not just look
+        await("message/DELAYED", Duration.ofSeconds(10), () -> delayed.stream().anyMatch(e -> out.id().equals(
+                e.getProperty(EmailEvents.MESSAGE_ID)) && "4.4.1".equals(e.getProperty(EmailEvents.STATUS_CODE))));
 
         deliver(user, "bounce-postfix-unknown-user", out, to);
         await("BOUNCED", Duration.ofSeconds(15), () -> history.find(out.id()).orElseThrow().status()
@@ -144,8 +145,8 @@ public class BouncesIT extends MailTestSupport {
         assertTrue(r.failureReason(), r.failureReason().contains("5.1.1") && r.failureReason().contains(to)
                 && r.failureReason().contains("User unknown"));
         assertTrue("on the timeline", timeline(out.id()).stream().anyMatch(e -> e.status() == MessageStatus.BOUNCED));
-        assertTrue(bounced.stream().anyMatch(e -> out.id().equals(e.getProperty(EmailEvents.MESSAGE_ID))
-                && "5.1.1".equals(e.getProperty(EmailEvents.STATUS_CODE))));
+        await("message/BOUNCED", Duration.ofSeconds(10), () -> bounced.stream().anyMatch(e -> out.id().equals(
+                e.getProperty(EmailEvents.MESSAGE_ID)) && "5.1.1".equals(e.getProperty(EmailEvents.STATUS_CODE))));
         assertTrue("no reply", history.forThread(out.threadId(), PageRequest.first(10)).items().stream()
                 .noneMatch(m -> m.direction() == MessageRecord.Direction.INBOUND));
         assertEquals(0, watcher(user).repliesCollected());
@@ -192,7 +193,8 @@ public class BouncesIT extends MailTestSupport {
         MessageRecord ooo = inbound.stream().filter(m -> m.kind() == MessageKind.AUTO_REPLY).findFirst()
                 .orElseThrow();
         assertTrue(ooo.subject(), ooo.subject().startsWith("Automatische Antwort"));
-        assertTrue(automatic.stream().anyMatch(e -> ooo.id().equals(e.getProperty(EmailEvents.MESSAGE_ID))));
+        await("reply/AUTOMATIC", Duration.ofSeconds(10), () -> automatic.stream().anyMatch(e -> ooo.id().equals(
+                e.getProperty(EmailEvents.MESSAGE_ID))));
         assertFalse(replies.stream().anyMatch(e -> ooo.id().equals(e.getProperty(EmailEvents.MESSAGE_ID))));
         assertEquals("only the candidate's reply counts", 1, watcher(user).repliesCollected());
         assertTrue("the read receipt on the timeline", timeline(out.id()).stream()
@@ -232,7 +234,8 @@ public class BouncesIT extends MailTestSupport {
         });
         await("BOUNCED", Duration.ofSeconds(15), () -> history.find(out.id()).orElseThrow().status()
                 == MessageStatus.BOUNCED);
-        assertTrue(bounced.stream().anyMatch(e -> out.id().equals(e.getProperty(EmailEvents.MESSAGE_ID))));
+        await("message/BOUNCED", Duration.ofSeconds(10), () -> bounced.stream().anyMatch(e -> out.id().equals(
+                e.getProperty(EmailEvents.MESSAGE_ID))));
         assertTrue("suppressed for platform mail", suppressions.list("*platform*").stream()
                 .anyMatch(s -> s.address().equals(nobody)));
         try {
