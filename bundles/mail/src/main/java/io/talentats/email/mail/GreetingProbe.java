@@ -76,13 +76,7 @@ public final class GreetingProbe {
 
     /** Whether {@code host:port} greets in plain text ({@code 220} for SMTP, {@code * OK} for IMAP). */
     public static boolean greetsInPlainText(String host, int port, int timeoutMs) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(host, port), timeoutMs);
-            s.setSoTimeout(timeoutMs);
-            return greeting(s.getInputStream());
-        } catch (IOException e) {
-            return false;
-        }
+        return greeting(host, port, false, timeoutMs) == Answer.GREETED;
     }
 
     private static SSLContext detector() throws GeneralSecurityException {

@@ -82,7 +82,7 @@ final class Classifier {
         String reportType = parameter(contentType, "report-type");
         String from = fromAddress(m);
         String returnPath = header(m, "Return-Path");
-        boolean nullSender = returnPath != null && returnPath.replaceAll("\\s", "").equals("<>");
+        boolean nullSender = nullSender(returnPath);
         String subject = m.getSubject() == null ? "" : m.getSubject();
 
         // 1. Delivery status
@@ -90,9 +90,7 @@ final class Classifier {
             return deliveryReport(m, "a delivery status report (RFC 3464)");
         }
         String failed = header(m, "X-Failed-Recipients");
-        boolean daemon = from != null && (DAEMON.matcher(from).matches()
-                || DAEMON.matcher(from.substring(0, from.indexOf('@') < 0 ? from.length() : from.indexOf('@')))
-                        .matches());
+        boolean daemon = daemon(from);
         if (failed != null || ((daemon || nullSender) && BOUNCE_SUBJECT.matcher(subject).find())) {
             return unstructuredBounce(m, failed, subject, failed != null ? "X-Failed-Recipients"
                     : "from " + (daemon ? from : "the null sender") + " about a failed delivery");
@@ -155,6 +153,27 @@ final class Classifier {
             return new Result(Type.LIST, null, null, null, Set.of(), "Precedence: " + precedence.trim());
         }
         return new Result(Type.REPLY, null, null, null, Set.of(), "a candidate's reply");
+    }
+
+    /**
+     * Whether the headers the collector fetches before a body say a message may be a delivery report about one of
+     * ours (its original is then looked for in the body): multipart/report, X-Failed-Recipients, the null sender,
+     * or a MAILER-DAEMON/postmaster sender.
+     */
+    static boolean mayBeReport(String contentType, String failedRecipients, String returnPath, String from) {
+        return contentType != null && contentType.toLowerCase(Locale.ROOT).contains("multipart/report")
+                || failedRecipients != null || nullSender(returnPath) || daemon(from);
+    }
+
+    private static boolean nullSender(String returnPath) {
+        return returnPath != null && returnPath.replaceAll("\\s", "").equals("<>");
+    }
+
+    /** MAILER-DAEMON, postmaster and the like, as the whole address or its local part. */
+    private static boolean daemon(String from) {
+        return from != null && (DAEMON.matcher(from).matches()
+                || DAEMON.matcher(from.substring(0, from.indexOf('@') < 0 ? from.length() : from.indexOf('@')))
+                        .matches());
     }
 
     /** RFC 3464: the per-recipient fields of the message/delivery-status part decide hard or soft. */

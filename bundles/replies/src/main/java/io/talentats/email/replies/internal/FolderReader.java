@@ -388,10 +388,7 @@ final class FolderReader {
                 ? ia.getAddress().toLowerCase(Locale.ROOT) : null;
         String contentType = header(mm, "Content-Type");
         String returnPath = header(mm, "Return-Path");
-        boolean report = contentType != null && contentType.toLowerCase(Locale.ROOT).contains("multipart/report")
-                || header(mm, "X-Failed-Recipients") != null
-                || returnPath != null && returnPath.replaceAll("\\s", "").equals("<>")
-                || sender != null && (sender.startsWith("mailer-daemon@") || sender.startsWith("postmaster@"));
+        boolean report = Classifier.mayBeReport(contentType, header(mm, "X-Failed-Recipients"), returnPath, sender);
         return new Envelope(f.getUID(m), messageId == null ? null : messageId.trim(), Envelope.ids(inReplyTo),
                 Envelope.ids(references), (inReplyTo == null ? "" : inReplyTo) + " " + (references == null ? "" : references),
                 sender, List.copyOf(recipients), safe(mm::getSubject), report);

@@ -281,41 +281,34 @@ final class OutboxTables {
     }
 
     int releaseHeld() {
-        long now = clock.millis();
-        return jdbc.write("release held messages", c -> {
-            // Set-based, however many messages were held; held ones are found through the queue's index.
-            Jdbc.update(c, "INSERT INTO email_message_event (message_id, at, status, detail) SELECT message_id, ?, "
-                    + "'QUEUED', 'email connectivity is on again' FROM email_delivery WHERE next_attempt_at = ? "
-                    + "AND status = 'HELD'", ps -> {
-                        ps.setLong(1, now);
-                        ps.setLong(2, HELD);
-                    });
-            return Jdbc.update(c, "UPDATE email_delivery SET status = 'QUEUED', updated_at = ?, next_attempt_at = ? "
-                    + "WHERE next_attempt_at = ? AND status = 'HELD'", ps -> {
-                        ps.setLong(1, now);
-                        ps.setLong(2, now);
-                        ps.setLong(3, HELD);
-                    });
-        });
+        return releaseHeld(null, "email connectivity is on again");
     }
 
+    /**
+     * Makes held messages due now, each with {@code detail} on its timeline: every held message, or only the user's
+     * ({@code userId} not {@code null}). Set-based, however many; held ones are found through the queue's index.
+     */
     int releaseHeld(String userId, String detail) {
         long now = clock.millis();
-        String mine = " AND message_id IN (SELECT id FROM email_message WHERE user_id = ?)";
-        return jdbc.write("release a user's held messages", c -> {
+        String mine = userId == null ? "" : " AND message_id IN (SELECT id FROM email_message WHERE user_id = ?)";
+        return jdbc.write("release held messages", c -> {
             Jdbc.update(c, "INSERT INTO email_message_event (message_id, at, status, detail) SELECT message_id, ?, "
                     + "'QUEUED', ? FROM email_delivery WHERE next_attempt_at = ? AND status = 'HELD'" + mine, ps -> {
                         ps.setLong(1, now);
                         ps.setString(2, Columns.cut(detail, Columns.EVENT_DETAIL));
                         ps.setLong(3, HELD);
-                        ps.setString(4, userId);
+                        if (userId != null) {
+                            ps.setString(4, userId);
+                        }
                     });
             return Jdbc.update(c, "UPDATE email_delivery SET status = 'QUEUED', updated_at = ?, next_attempt_at = ? "
                     + "WHERE next_attempt_at = ? AND status = 'HELD'" + mine, ps -> {
                         ps.setLong(1, now);
                         ps.setLong(2, now);
                         ps.setLong(3, HELD);
-                        ps.setString(4, userId);
+                        if (userId != null) {
+                            ps.setString(4, userId);
+                        }
                     });
         });
     }
