@@ -12,9 +12,41 @@
   let signIns = [];        // OAuth providers an operator configured: {provider, displayName, presetIds}
   let account = null;      // the stored account, masked, or null
   let testedForm = null;   // the form values the last passing test was run with
+  let me = null;           // who the page talks as: {login, operator, userId}
+  let messagesOffset = 0;
+  const PAGE = 20;
+  const TOKEN_KEY = 'talentats-email-token';
+  const SECURITY_WORDS = { SSL_TLS: 'SSL/TLS', STARTTLS: 'STARTTLS', NONE: 'connected without encryption' };
+  const STATUS_WORDS = { QUEUED: 'Queued', SENDING: 'Sending', RETRYING: 'Retrying', HELD: 'Held', SENT: 'Sent',
+    FAILED: 'Failed', RECEIVED: 'Reply received', TRIAGE: 'Waiting to be matched to a message',
+    QUARANTINED: 'Set aside (could not be read)', DISMISSED: 'Dismissed', BOUNCED: 'Bounced',
+    DELAYED: 'Delivery delayed' };
+  const HEALTH_WORDS = {
+    AUTHENTICATION_FAILING: { what: 'Your mail server no longer accepts the saved password.', advice: [
+      'Verify your email address is correct', 'Confirm your password is typed correctly',
+      'For Gmail, ensure you are using an app-specific password, not your regular password',
+      'Check if your email provider requires additional security settings'] },
+    UNREACHABLE: { what: 'Your mail server could not be reached.', advice: [
+      'Verify the SMTP server address is correct', 'Check the port number is correct for your provider',
+      'Ensure the SSL/TLS setting matches your provider\'s requirements',
+      'Contact your email provider if the server address has changed'] },
+    NEEDS_REAUTHORIZATION: { what: 'The sign-in with your provider stopped working.', advice: [
+      'Sign in with your provider again below (a changed password or withdrawn consent ends the sign-in)'] }
+  };
+
+  // A page embedded by the host application gets its token in the fragment (#token=...), which no server sees;
+  // kept for this tab only.
+  function token() { return sessionStorage.getItem(TOKEN_KEY); }
+  function takeFragment() {
+    const f = new URLSearchParams(location.hash.replace(/^#/, ''));
+    if (f.get('token')) sessionStorage.setItem(TOKEN_KEY, f.get('token'));
+    if (location.hash) history.replaceState(null, '', location.pathname + location.search);
+    return f;
+  }
 
   async function call(method, path, body) {
     const init = { method, headers: { 'Accept': 'application/json' }, credentials: 'same-origin' };
+    if (token()) init.headers['Authorization'] = 'Bearer ' + token();
     if (body !== undefined) {
       init.headers['Content-Type'] = 'application/json';
       init.body = JSON.stringify(body);
@@ -138,15 +170,19 @@
     $('disconnect').hidden = !account;
     $('password').value = '';
     if (!account) {
+      showHealth();
       state.textContent = 'No email account connected.';
       $('password').placeholder = '';
       showSignIn();
       return;
     }
     const v = account.lastVerification;
-    state.textContent = 'Connected: ' + account.emailAddress
-      + (v ? ' (last test ' + (v.passed ? 'passed' : 'failed') + ' ' + new Date(v.at).toLocaleString() + ')' : '')
-      + (account.health && account.health.state !== 'HEALTHY' ? ' - ' + account.health.reason : '');
+    state.textContent = (account.enabled ? 'Connected: ' : 'Paused (not used until you save working settings): ')
+      + account.emailAddress
+      + ' - sending through ' + account.smtp.host + ' (' + SECURITY_WORDS[account.smtp.security] + ')'
+      + ', replies from ' + account.imap.host + ' (' + SECURITY_WORDS[account.imap.security] + ')'
+      + (v ? '; last test ' + (v.passed ? 'passed' : 'failed') + ' ' + new Date(v.at).toLocaleString() : '') + '.';
+    showHealth();
     $('password').placeholder = account.passwordSet ? 'Saved - leave empty to keep it' : '';
     $('emailAddress').value = account.emailAddress;
     $('username').value = account.username && account.username !== account.emailAddress ? account.username : '';
@@ -160,6 +196,115 @@
     showSignIn();
   }
 
+  // The banner the guide's troubleshooting speaks through: what is wrong, what to do, the actions.
+  function showHealth() {
+    const box = $('health');
+    const h = account && account.health;
+    if (!h || h.state === 'HEALTHY') { box.hidden = true; return; }
+    const words = HEALTH_WORDS[h.state];
+    $('health-what').textContent = words.what + (h.reason ? ' The server said: ' + h.reason : '')
+      + (h.since ? ' (since ' + new Date(h.since).toLocaleString() + ')' : '');
+    const ul = $('health-advice');
+    ul.innerHTML = '';
+    for (const a of words.advice) { const li = document.createElement('li'); li.textContent = a; ul.appendChild(li); }
+    $('health-password').hidden = h.state === 'NEEDS_REAUTHORIZATION' || !!account.oauthProvider;
+    box.hidden = false;
+  }
+
+  async function testAgain() {
+    say('Testing the saved settings...');
+    const r = await call('POST', userPath() + '/test?stored=true');
+    if (r.ok) {
+      renderReport(r.json);
+      say(r.json.passed ? 'Your saved settings work again.' : 'The saved settings still fail: see below.',
+          r.json.passed ? 'ok' : 'bad');
+      await loadAccount();
+    } else {
+      say(r.json ? r.json.error : 'The test could not run (' + r.status + ')', 'bad');
+    }
+  }
+
+  function counterpart(m) {
+    if (m.direction === 'INBOUND') return 'From ' + m.from;
+    return 'To ' + (m.to || []).join(', ');
+  }
+
+  function statusWords(m) {
+    if (m.direction === 'INBOUND' && m.kind === 'AUTO_REPLY') return 'Automatic reply (out of office)';
+    const w = STATUS_WORDS[m.status] || m.status;
+    const why = ['FAILED', 'RETRYING', 'HELD', 'BOUNCED', 'DELAYED'].includes(m.status) && m.failureReason
+      ? ': ' + m.failureReason : '';
+    return w + why;
+  }
+
+  async function loadMessages() {
+    const section = $('messages');
+    if (!user() || !account) { section.hidden = true; return; }
+    const r = await call('GET', userPath() + '/messages?offset=' + messagesOffset + '&limit=' + PAGE);
+    if (!r.ok) { section.hidden = true; return; }
+    section.hidden = false;
+    const body = document.querySelector('#message-list tbody');
+    body.innerHTML = '';
+    for (const m of r.json.items) {
+      const tr = document.createElement('tr');
+      tr.dataset.id = m.id;
+      const cells = [new Date(m.createdAt).toLocaleString(), counterpart(m), m.subject || '(no subject)',
+        statusWords(m), m.threadId || ''];
+      cells.forEach((text, i) => {
+        const td = document.createElement('td');
+        td.textContent = text;
+        if (i === 3) { td.className = m.status; td.dataset.status = m.status; }
+        tr.appendChild(td);
+      });
+      const td = document.createElement('td');
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.textContent = 'Details';
+      b.setAttribute('aria-label', 'Details of ' + (m.subject || 'the message') + ', ' + counterpart(m));
+      b.addEventListener('click', () => showDetail(m.id));
+      td.appendChild(b);
+      tr.appendChild(td);
+      body.appendChild(tr);
+    }
+    $('messages-empty').hidden = r.json.items.length > 0;
+    $('newer').disabled = messagesOffset === 0;
+    $('older').disabled = messagesOffset + PAGE >= r.json.total;
+    $('page-info').textContent = r.json.total === 0 ? '' : (messagesOffset + 1) + '-'
+      + (messagesOffset + r.json.items.length) + ' of ' + r.json.total;
+  }
+
+  async function showDetail(id) {
+    const r = await call('GET', '/messages/' + encodeURIComponent(id));
+    if (!r.ok) { say(r.json ? r.json.error : 'Could not load the message (' + r.status + ')', 'bad'); return; }
+    const m = r.json;
+    const d = $('detail');
+    d.dataset.id = m.id;
+    $('detail-title').textContent = m.subject || '(no subject)';
+    $('detail-meta').textContent = counterpart(m) + ' - ' + statusWords(m)
+      + (m.threadId ? ' - thread ' + m.threadId : '');
+    const reply = m.direction === 'INBOUND' ? (m.replyText || m.textBody || '') : '';
+    $('detail-reply').hidden = !reply;
+    $('detail-reply-text').textContent = reply;
+    const ol = $('timeline');
+    ol.innerHTML = '';
+    for (const e of m.events || []) {
+      const li = document.createElement('li');
+      li.textContent = new Date(e.at).toLocaleString() + ' - ' + (STATUS_WORDS[e.status] || e.status)
+        + (e.detail ? ': ' + e.detail : '');
+      ol.appendChild(li);
+    }
+    $('retry').hidden = m.status !== 'FAILED';
+    d.hidden = false;
+    d.focus();
+  }
+
+  async function retry() {
+    const id = $('detail').dataset.id;
+    const r = await call('POST', '/messages/' + encodeURIComponent(id) + '/retry');
+    if (r.ok) { say('The message is queued again.', 'ok'); await showDetail(id); await loadMessages(); }
+    else say(r.json ? r.json.error : 'Could not retry (' + r.status + ')', 'bad');
+  }
+
   async function loadAccount() {
     account = null;
     testedForm = null;
@@ -170,6 +315,9 @@
     }
     showAccount();
     formChanged();
+    messagesOffset = 0;
+    $('detail').hidden = true;
+    await loadMessages();
   }
 
   function renderReport(report) {
@@ -294,7 +442,21 @@
   }
 
   async function start() {
+    const fragment = takeFragment();
     $('userId').value = new URLSearchParams(location.search).get('user') || '';
+    const who = await call('GET', '/me');
+    if (!who.ok) {
+      say(who.json ? who.json.error : 'Log in to use this page (' + who.status + ')', 'bad');
+      document.body.dataset.ready = 'true';
+      return;
+    }
+    me = who.json;
+    if (!me.operator) {
+      // A recruiter manages their own account only: the user is theirs, not a choice.
+      $('userId').value = me.userId;
+      $('userId').readOnly = true;
+      $('user-field').hidden = true;
+    }
     const r = await call('GET', '/presets');
     if (r.ok) {
       presets = r.json;
@@ -316,6 +478,23 @@
     $('test').addEventListener('click', test);
     $('save').addEventListener('click', save);
     $('disconnect').addEventListener('click', disconnect);
+    $('health-test').addEventListener('click', testAgain);
+    $('health-password').addEventListener('click', () => $('password').focus());
+    $('health-disconnect').addEventListener('click', disconnect);
+    $('newer').addEventListener('click', () => { messagesOffset = Math.max(0, messagesOffset - PAGE); loadMessages(); });
+    $('older').addEventListener('click', () => { messagesOffset += PAGE; loadMessages(); });
+    $('retry').addEventListener('click', retry);
+    $('detail-close').addEventListener('click', () => { $('detail').hidden = true; });
+    if (fragment.get('oauth-state')) {
+      // Back from the provider with a page that authenticates by token: the page completes the sign-in.
+      const done = await call('POST', '/oauth/complete', { state: fragment.get('oauth-state'),
+        code: fragment.get('oauth-code') });
+      const q = new URLSearchParams();
+      if (done.ok) { q.set('user', done.json.userId); q.set('oauth', done.json.outcome); }
+      else { q.set('oauth', 'error'); q.set('message', done.json ? done.json.error : 'The sign-in did not complete'); }
+      history.replaceState(null, '', location.pathname + '?' + q.toString());
+      if (done.ok && me.operator) $('userId').value = done.json.userId;
+    }
     await loadAccount();
     // Back from a provider's sign-in page (the callback ran Test Connection already).
     const q = new URLSearchParams(location.search);

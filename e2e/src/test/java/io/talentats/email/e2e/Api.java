@@ -56,6 +56,29 @@ final class Api {
                 .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
     }
 
+    /** As a recruiter with the token the host ATS signed for them. */
+    Api bearer(String token) {
+        return new Api(base, "Bearer " + token);
+    }
+
+    /**
+     * A recruiter token as a host ATS makes one with any JWT library: HS256 over the secret shared with us, the
+     * ATS user id as {@code sub}.
+     */
+    static String hostToken(String secret, String userId, Duration life) {
+        java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+        String signed = b64.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8))
+                + "." + b64.encodeToString(("{\"sub\":\"" + userId + "\",\"aud\":\"talentats-email\",\"exp\":"
+                        + java.time.Instant.now().plus(life).getEpochSecond() + "}").getBytes(StandardCharsets.UTF_8));
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return signed + "." + b64.encodeToString(mac.doFinal(signed.getBytes(StandardCharsets.US_ASCII)));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     Response get(String path) {
         return send("GET", path, null, null);
     }

@@ -77,7 +77,7 @@ class SettingsPageE2E {
     }
 
     @Test
-    void recruiterConnectsTestsSavesAndDisconnectsTheirMailbox() {
+    void recruiterConnectsTestsSavesAndDisconnectsTheirMailbox() throws Exception {
         open("pat");
         assertThat(field("connection-state").getText()).isEqualTo("No email account connected.");
         assertThat(field("save").isEnabled()).as("Save before a test").isFalse();
@@ -110,6 +110,7 @@ class SettingsPageE2E {
         assertThat(smtp.getText()).containsIgnoringCase("password");
         assertThat(smtp.findElements(By.cssSelector(".advice li"))).isNotEmpty();
         assertThat(field("save").isEnabled()).as("Save after a failed test").isFalse();
+        assertAccessible("a failed test's report");
 
         // The right password: every step passes and Save opens up, but only for the values tested
         type("password", "sandbox");
@@ -139,7 +140,7 @@ class SettingsPageE2E {
         assertThat(field("password").getAttribute("value")).as("password never shown back").isEmpty();
         assertThat(field("password").getAttribute("placeholder")).contains("Saved");
         assertThat(field("connection-state").getText()).startsWith("Connected: recruiter@sandbox.test")
-                .contains("last test passed");
+                .contains("last test passed").contains("connected without encryption").doesNotContain("NONE");
         assertThat(field("disconnect").isDisplayed()).isTrue();
 
         // A fresh visit shows the stored settings, and the password nowhere
@@ -308,5 +309,102 @@ class SettingsPageE2E {
             }
         }
         return out;
+    }
+
+    private static final String HOST_SECRET = "e2e-host-application-secret-0123456789";
+
+    /**
+     * The page as a host ATS embeds it for one recruiter: a token in the fragment, the user fixed to theirs, their
+     * messages newest first with words for every status, a message's timeline and the candidate's reply, the health
+     * banner with the guide's advice when the mailbox stops working, and axe-core's accessibility rules throughout.
+     */
+    @Test
+    void anEmbeddedRecruiterSeesTheirMessagesAndHearsWhenTheMailboxBreaks() throws Exception {
+        Api operator = new Api(karaf.base());
+        karaf.configure("io.talentats.email.web", java.util.Map.of("token.secret", HOST_SECRET));
+        String token = Api.hostToken(HOST_SECRET, "ana", Duration.ofMinutes(30));
+        Api ana = operator.bearer(token);
+        karaf.await(Duration.ofSeconds(30), "host tokens taken", () -> ana.get("/me").status() == 200);
+        String account = "{\"emailAddress\":\"recruiter@sandbox.test\",\"password\":\"sandbox\","
+                + "\"displayName\":\"Ana Recruiter\",\"smtpHost\":\"127.0.0.1\",\"smtpPort\":" + karaf.smtpPort
+                + ",\"smtpSecurity\":\"NONE\",\"imapHost\":\"127.0.0.1\",\"imapPort\":" + karaf.imapPort
+                + ",\"imapSecurity\":\"NONE\"}";
+        assertThat(ana.put("/accounts/ana", account).status()).isEqualTo(200);
+        assertThat(ana.get("/accounts/pat").status()).as("another recruiter's account").isEqualTo(403);
+        String subject = "Interview slots " + System.nanoTime();
+        Api.Response sent = ana.post("/messages", "{\"senderUserId\":\"ana\",\"kind\":\"CUSTOM\","
+                + "\"to\":[\"candidate@sandbox.test\"],\"subject\":\"" + subject + "\",\"textBody\":\"Hi Carl, "
+                + "which slot suits you?\",\"threadId\":\"page-thread-ana\"}");
+        assertThat(sent.status()).as("%s", sent).isEqualTo(202);
+        String id = sent.object().get("messageId").getAsString();
+        karaf.await(Duration.ofSeconds(30), "sent",
+                () -> "SENT".equals(ana.get("/messages/" + id).object().get("status").getAsString()));
+        new CandidateMail(karaf).reply(subject, "Tuesday at 10 works for me.\n\nOn Monday Ana wrote:\n> which slot?");
+        karaf.await(Duration.ofSeconds(60), "the reply collected", () -> ana.get("/threads/page-thread-ana/messages")
+                .object().get("total").getAsInt() == 2);
+
+        try {
+            embedded(token, ana, operator, account, subject);
+        } finally {
+            // The token is the tab's: the other tests are operators again
+            ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("sessionStorage.clear()");
+            ana.delete("/accounts/ana");
+        }
+    }
+
+    private void embedded(String token, Api ana, Api operator, String account, String subject) throws Exception {
+        browser.get(karaf.base() + "/ui/index.html#token=" + token);
+        wait.until(d -> "true".equals(d.findElement(By.tagName("body")).getAttribute("data-ready")));
+        assertThat(browser.getCurrentUrl()).as("the token leaves the address bar").doesNotContain("token");
+        assertThat(field("user-field").isDisplayed()).as("a recruiter does not choose the user").isFalse();
+        assertThat(field("connection-state").getText()).startsWith("Connected: recruiter@sandbox.test");
+        wait.until(d -> d.findElements(By.cssSelector("#message-list tbody tr")).size() >= 2);
+        List<WebElement> rows = browser.findElements(By.cssSelector("#message-list tbody tr"));
+        assertThat(rows.get(0).getText()).contains("From candidate@sandbox.test").contains("Re: " + subject)
+                .contains("Reply received");
+        assertThat(rows.get(1).getText()).contains("To candidate@sandbox.test").contains(subject).contains("Sent")
+                .doesNotContain("SENT");
+        rows.get(0).findElement(By.tagName("button")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("detail")));
+        assertThat(field("detail-reply-text").getText()).isEqualTo("Tuesday at 10 works for me.");
+        assertThat(field("timeline").getText()).contains("Reply received");
+        assertAccessible("messages and a reply open");
+
+        // The mailbox stops taking the stored password: the collector's next login says so, the banner too
+        assertThat(operator.put("/accounts/ana", account.replace("\"password\":\"sandbox\"",
+                "\"password\":\"changed-elsewhere\"")).status()).isEqualTo(200);
+        karaf.await(Duration.ofSeconds(60), "the account marked failing", () -> "AUTHENTICATION_FAILING".equals(
+                ana.get("/accounts/ana").object().getAsJsonObject("health").get("state").getAsString()));
+        browser.get(karaf.base() + "/ui/index.html");
+        wait.until(d -> "true".equals(d.findElement(By.tagName("body")).getAttribute("data-ready")));
+        assertThat(field("health").isDisplayed()).as("token kept for the tab").isTrue();
+        assertThat(field("health-what").getText()).contains("no longer accepts the saved password");
+        assertThat(field("health-advice").getText()).contains("app-specific password");
+        assertAccessible("the health banner");
+        field("health-test").click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("message"), "still fail"));
+        // Fixed: test and save with the right password from the page; the banner goes
+        type("password", "sandbox");
+        field("test").click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("message"), "Connection verified"));
+        field("save").click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("message"), "Settings saved"));
+        wait.until(d -> !field("health").isDisplayed());
+        assertThat(ana.get("/accounts/ana").object().getAsJsonObject("health").get("state").getAsString())
+                .isEqualTo("HEALTHY");
+    }
+
+    /** axe-core in the page as it is now: no serious or critical violation. */
+    private void assertAccessible(String state) throws Exception {
+        org.openqa.selenium.JavascriptExecutor js = (org.openqa.selenium.JavascriptExecutor) browser;
+        browser.manage().timeouts().scriptTimeout(Duration.ofSeconds(60));
+        js.executeScript(java.nio.file.Files.readString(java.nio.file.Path.of(System.getProperty("e2e.axe",
+                "target/axe/node_modules/axe-core/axe.min.js"))));
+        Object out = js.executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + "axe.run(document, {resultTypes: ['violations']}).then(r => done(JSON.stringify(r.violations"
+                + ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
+                + ".map(v => v.id + ' (' + v.impact + '): ' + v.help + ' at ' + v.nodes.map(n => n.target.join(' '))"
+                + ".join(', '))))).catch(e => done('axe failed: ' + e));");
+        assertThat(String.valueOf(out)).as("axe-core on %s", state).isEqualTo("[]");
     }
 }

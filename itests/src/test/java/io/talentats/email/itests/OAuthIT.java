@@ -68,6 +68,7 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 public class OAuthIT extends MailTestSupport {
 
     private static final Duration TOKEN_LIFE = Duration.ofSeconds(8);
+    private static final String HOST_SECRET = "the-host-ats-secret-for-embedded-pages";
 
     @Inject
     private OAuthSignIns signIns;
@@ -95,6 +96,7 @@ public class OAuthIT extends MailTestSupport {
             editConfigurationFilePut("etc/users.properties", "karaf", "karaf,admin"),
             editConfigurationFilePut("etc/users.properties", "other", "otherpass,admin"),
             etcConfig("io.talentats.email.router", "retry.initial.delay.ms", "300"),
+            etcConfig("io.talentats.email.web", "token.secret", HOST_SECRET),
             etcConfig("io.talentats.email.replies", "max.backoff.s", "1"),
             mailConfig("connect.timeout.ms", "2000"),
             mailConfig("read.timeout.ms", "5000")
@@ -274,6 +276,60 @@ public class OAuthIT extends MailTestSupport {
     }
 
     // ------------------------------------------------------------------ tests
+
+    @Test
+    public void aPageEmbeddedWithAHostTokenCompletesTheSignInItself() throws Exception {
+        String user = "emb-" + UUID.randomUUID();
+        String address = "emb-" + UUID.randomUUID().toString().substring(0, 8) + "@oauth.test";
+        long exp = java.time.Instant.now().plusSeconds(600).getEpochSecond();
+        io.talentats.email.itests.support.Http page = io.talentats.email.itests.support.Http.at(api(""))
+                .bearer(io.talentats.email.itests.support.Http.jwt(HOST_SECRET, "{\"sub\":\"" + user
+                        + "\",\"aud\":\"talentats-email\",\"exp\":" + exp + "}"));
+        io.talentats.email.itests.support.Http stranger = io.talentats.email.itests.support.Http.at(api(""))
+                .bearer(io.talentats.email.itests.support.Http.jwt(HOST_SECRET, "{\"sub\":\"stranger\","
+                        + "\"aud\":\"talentats-email\",\"exp\":" + exp + "}"));
+        oauth.nextLogin(address);
+        var started = page.post("/accounts/" + user + "/oauth",
+                "{\"provider\":\"google\",\"presetId\":\"greenmail-google\"}");
+        assertEquals(started.body(), 200, started.status());
+        String url = started.body().replaceAll(".*\"authorizationUrl\"\\s*:\\s*\"([^\"]+)\".*", "$1")
+                .replace("\\u0026", "&").replace("\\u003d", "=");
+        Answer consent = http("GET", url, null, null);
+        assertEquals(302, consent.status());
+
+        // The provider's redirect carries no credentials: the page gets state and code in the fragment
+        Answer back = http("GET", consent.location(), null, null);
+        assertEquals(back.body(), 302, back.status());
+        assertTrue(back.location(), back.location().contains("/talentats-email/ui/index.html#oauth-state="));
+        Map<String, String> fragment = OAuthServer.query(URI.create("http://x/?"
+                + back.location().substring(back.location().indexOf('#') + 1)));
+        String body = "{\"state\":\"" + fragment.get("oauth-state") + "\",\"code\":\"" + fragment.get("oauth-code")
+                + "\"}";
+        // Without a token nothing completes; with the recruiter's it does
+        assertEquals(401, io.talentats.email.itests.support.Http.at(api("")).post("/oauth/complete", body).status());
+        var done = page.post("/oauth/complete", body);
+        assertEquals(done.body(), 200, done.status());
+        assertTrue(done.body(), done.body().contains("\"outcome\":\"connected\""));
+        assertEquals("google", settings.get(user).orElseThrow().oauthProvider());
+        assertEquals(address, settings.get(user).orElseThrow().emailAddress());
+        var replay = stranger.post("/oauth/complete", body);
+        assertEquals(replay.body(), 409, replay.status());
+
+        // A flow another recruiter started cannot be completed with this token
+        oauth.nextLogin(address);
+        var other = stranger.post("/accounts/stranger/oauth", "{\"provider\":\"google\",\"presetId\":"
+                + "\"greenmail-google\"}");
+        String otherUrl = other.body().replaceAll(".*\"authorizationUrl\"\\s*:\\s*\"([^\"]+)\".*", "$1")
+                .replace("\\u0026", "&").replace("\\u003d", "=");
+        Answer otherBack = http("GET", http("GET", otherUrl, null, null).location(), null, null);
+        Map<String, String> f2 = OAuthServer.query(URI.create("http://x/?"
+                + otherBack.location().substring(otherBack.location().indexOf('#') + 1)));
+        var stolen = page.post("/oauth/complete", "{\"state\":\"" + f2.get("oauth-state") + "\",\"code\":\""
+                + f2.get("oauth-code") + "\"}");
+        assertEquals(stolen.body(), 409, stolen.status());
+        assertTrue(stolen.body(), stolen.body().contains("someone else"));
+        assertFalse(settings.get("stranger").isPresent());
+    }
 
     @Test
     public void signInWithGoogleSendsAndCollectsRepliesAcrossTokenExpiries() throws Exception {

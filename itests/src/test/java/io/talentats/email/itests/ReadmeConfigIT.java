@@ -54,7 +54,7 @@ import org.osgi.service.metatype.ObjectClassDefinition;
 public class ReadmeConfigIT extends KarafTestSupport {
 
     /** Keys the README leaves out on purpose: a secret has no business in an example. */
-    private static final Set<String> UNDOCUMENTED = Set.of("password", "client.secret");
+    private static final Set<String> UNDOCUMENTED = Set.of("password", "client.secret", "token.secret");
 
     @Inject
     BundleContext context;
@@ -125,7 +125,8 @@ public class ReadmeConfigIT extends KarafTestSupport {
         Map<String, Map<String, String>> examples = examples();
         assertTrue("README examples: " + examples.keySet(), examples.keySet().containsAll(List.of(
                 "io.talentats.email", "io.talentats.email.mail", "io.talentats.email.platform", "io.talentats.email.router",
-                "io.talentats.email.replies", "io.talentats.email.web", "io.talentats.email.sandbox",
+                "io.talentats.email.replies", "io.talentats.email.web", "io.talentats.email.health",
+                "io.talentats.email.sandbox",
                 "org.ops4j.datasource-talentats-email", "io.talentats.email.oauth.client-google",
                 "io.talentats.email.oauth.client-microsoft")));
         for (Map.Entry<String, Map<String, String>> e : examples.entrySet()) {
@@ -175,7 +176,8 @@ public class ReadmeConfigIT extends KarafTestSupport {
         Map<String, Map<String, String>> examples = examples();
         List<String> applied = new ArrayList<>();
         for (String pid : List.of("io.talentats.email.router", "io.talentats.email.replies",
-                "io.talentats.email.platform", "io.talentats.email.web", "io.talentats.email",
+                "io.talentats.email.platform", "io.talentats.email.web", "io.talentats.email.health",
+                "io.talentats.email",
                 "io.talentats.email.mail")) {
             Dictionary<String, Object> p = new Hashtable<>();
             examples.get(pid).forEach(p::put);
@@ -198,6 +200,17 @@ public class ReadmeConfigIT extends KarafTestSupport {
         assertFalse(settings.validate(null, AccountDraft.builder().emailAddress("jane@example.com").password("x")
                 .smtp("smtp.example.com", 25, Security.NONE).imap("imap.example.com", 143, Security.NONE).build())
                 .stream().noneMatch(f -> f.field().equals("smtp.security")));
-        assertEquals(6, applied.size());
+        // The health watch runs with the README's settings
+        String pageUrl = examples.get("io.talentats.email.health").get("page.url");
+        await("the health watch configured as the README says", Duration.ofSeconds(30), () -> {
+            try {
+                org.osgi.framework.ServiceReference<?>[] refs = context.getServiceReferences((String) null,
+                        "(&(service.pid=io.talentats.email.health)(page.url=" + pageUrl + "))");
+                return refs != null && refs.length == 1;
+            } catch (org.osgi.framework.InvalidSyntaxException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertEquals(7, applied.size());
     }
 }

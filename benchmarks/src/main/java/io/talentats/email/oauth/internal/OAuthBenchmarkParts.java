@@ -46,6 +46,11 @@ public final class OAuthBenchmarkParts {
             public boolean isCipherText(Object value) {
                 return String.valueOf(value).startsWith("{aesgcm:");
             }
+
+            @Override
+            public boolean encryptInConfiguration(String pid, String key) {
+                return false; // no configuration in the benchmark
+            }
         };
         Client client = new Client("bench", "Bench", "bench-client", Secret.of("bench-secret"), "http://localhost/cb",
                 "http://localhost/authorize", "http://localhost/token", null, null, List.of("mail"), Map.of(),

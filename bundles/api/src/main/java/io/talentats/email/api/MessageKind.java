@@ -12,7 +12,12 @@ public enum MessageKind {
      * Inbound only: an automatic answer to one of our messages (an out-of-office notice, an auto-responder, RFC
      * 3834), kept in its thread but no candidate's reply. Never submitted, never answered.
      */
-    AUTO_REPLY(false);
+    AUTO_REPLY(false),
+    /**
+     * A notice to the recruiter about their own mailbox connection (it stopped working, it was paused), addressed to
+     * the recruiter. Always sent by the platform: the recruiter's own server is the one that is failing.
+     */
+    ACCOUNT_NOTICE(false);
 
     private final boolean requiresOwnMailbox;
 

@@ -26,4 +26,14 @@ public interface SecretCipher {
 
     /** Whether the value is ciphertext in our format (as opposed to plain text). */
     boolean isCipherText(Object value);
+
+    /**
+     * Replaces a plain-text secret an operator wrote into configuration {@code pid} (a {@code .cfg} file, say) under
+     * {@code key} by its ciphertext, in context {@link #context(String, String) context(pid, key)}. The update this
+     * causes reaches the configuration's component again, with the ciphertext. Nothing happens when the value is
+     * already ciphertext, empty, or the configuration does not exist.
+     *
+     * @return whether the configuration was rewritten
+     */
+    boolean encryptInConfiguration(String pid, String key);
 }

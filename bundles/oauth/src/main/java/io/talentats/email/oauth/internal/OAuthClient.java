@@ -1,14 +1,10 @@
 package io.talentats.email.oauth.internal;
 
-import java.io.IOException;
-import java.util.Dictionary;
 import java.util.Map;
 
 import io.talentats.email.api.Secret;
 import io.talentats.email.runtime.SecretCipher;
 
-import org.osgi.service.cm.Configuration;
-import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -36,14 +32,13 @@ public class OAuthClient {
     private final String problem;
 
     @Activate
-    public OAuthClient(OAuthClientConfig config, Map<String, Object> properties, @Reference SecretCipher cipher,
-            @Reference ConfigurationAdmin configAdmin) {
+    public OAuthClient(OAuthClientConfig config, Map<String, Object> properties, @Reference SecretCipher cipher) {
         this.config = config;
         this.cipher = cipher;
         this.pid = String.valueOf(properties.get("service.pid"));
         String secret = config.client_secret();
         if (secret != null && !secret.isBlank() && !cipher.isCipherText(secret)) {
-            encryptStoredSecret(configAdmin, secret);
+            cipher.encryptInConfiguration(pid, "client.secret");
         }
         this.problem = problem(config);
         if (problem != null) {
@@ -105,21 +100,6 @@ public class OAuthClient {
 
     OAuthClientConfig config() {
         return config;
-    }
-
-    private void encryptStoredSecret(ConfigurationAdmin configAdmin, String plain) {
-        try {
-            Configuration c = configAdmin.getConfiguration(pid, "?");
-            Dictionary<String, Object> p = c.getProperties();
-            if (p == null) {
-                return;
-            }
-            p.put("client.secret", cipher.encrypt(plain, SecretCipher.context(pid, "client.secret")));
-            c.update(p);
-            LOG.warn("The OAuth client secret in {} was plain text; it is now stored encrypted", pid);
-        } catch (IOException e) {
-            LOG.error("Cannot store the encrypted OAuth client secret in {}: {}", pid, e.toString());
-        }
     }
 
     @Override

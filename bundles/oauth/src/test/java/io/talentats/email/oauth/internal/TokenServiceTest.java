@@ -41,6 +41,11 @@ class TokenServiceTest {
     /** Encrypts by wrapping, bound to the context, like the real cipher's contract. */
     static final class WrapCipher implements SecretCipher {
         @Override
+        public boolean encryptInConfiguration(String pid, String key) {
+            throw new AssertionError("no configuration here");
+        }
+
+        @Override
         public String encrypt(String plainText, String context) {
             return "{aesgcm:k1}" + context + "|" + plainText;
         }

@@ -32,6 +32,9 @@ final class MessageValidator {
         }
         if (m.kind() == null) {
             errors.add(new FieldError("kind", "Choose the kind of message: STAGE_CHANGE, INTERVIEW_INVITATION or CUSTOM"));
+        } else if (m.kind() == io.talentats.email.api.MessageKind.AUTO_REPLY) {
+            errors.add(new FieldError("kind", "AUTO_REPLY is what collected out-of-office answers are; choose "
+                    + "STAGE_CHANGE, INTERVIEW_INVITATION or CUSTOM"));
         }
         if (m.to().isEmpty()) {
             errors.add(new FieldError("to", "Add the candidate's email address"));

@@ -1,7 +1,5 @@
 package io.talentats.email.router.internal;
 
-import java.io.IOException;
-import java.util.Dictionary;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -10,8 +8,6 @@ import io.talentats.email.runtime.MailAccount;
 import io.talentats.email.runtime.PlatformMailbox;
 import io.talentats.email.runtime.SecretCipher;
 
-import org.osgi.service.cm.Configuration;
-import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
@@ -40,16 +36,13 @@ public class PlatformTransport {
     }
 
     private final SecretCipher cipher;
-    private final ConfigurationAdmin configAdmin;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final List<PlatformMailbox> mailboxWatchers = new CopyOnWriteArrayList<>();
     private volatile PlatformSettings current = PlatformSettings.NONE;
 
     @Activate
-    public PlatformTransport(PlatformConfig config, @Reference SecretCipher cipher,
-            @Reference ConfigurationAdmin configAdmin) {
+    public PlatformTransport(PlatformConfig config, @Reference SecretCipher cipher) {
         this.cipher = cipher;
-        this.configAdmin = configAdmin;
         modified(config);
     }
 
@@ -57,7 +50,7 @@ public class PlatformTransport {
     void modified(PlatformConfig config) {
         String password = config.password();
         if (password != null && !password.isBlank() && !cipher.isCipherText(password)) {
-            if (encryptStoredPassword(password)) {
+            if (cipher.encryptInConfiguration(PlatformConfig.PID, "password")) {
                 return; // the update this causes comes back here with the ciphertext
             }
         }
@@ -112,20 +105,4 @@ public class PlatformTransport {
                 null, false, true));
     }
 
-    private boolean encryptStoredPassword(String plain) {
-        try {
-            Configuration c = configAdmin.getConfiguration(PlatformConfig.PID, "?");
-            Dictionary<String, Object> p = c.getProperties();
-            if (p == null) {
-                return false;
-            }
-            p.put("password", cipher.encrypt(plain, CONTEXT));
-            c.update(p);
-            LOG.warn("The platform SMTP password in {} was plain text; it is now stored encrypted", PlatformConfig.PID);
-            return true;
-        } catch (IOException e) {
-            LOG.error("Cannot store the encrypted platform password in {}: {}", PlatformConfig.PID, e.toString());
-            return false;
-        }
-    }
 }

@@ -68,7 +68,9 @@ final class RoutingPolicy {
             return new Decision(Action.SEND, Route.USER_SMTP, "custom message: sent from the recruiter's own mailbox");
         }
         String whyNotOwn;
-        if (!connectivity) {
+        if (kind == MessageKind.ACCOUNT_NOTICE) {
+            whyNotOwn = "a notice about the recruiter's own mailbox connection";
+        } else if (!connectivity) {
             whyNotOwn = "email connectivity is disabled";
         } else if (account == null) {
             whyNotOwn = "no email account is connected";

@@ -64,4 +64,14 @@ class RoutingPolicyTest {
                 new AccountHealth(AccountHealth.State.UNREACHABLE, "down", Instant.EPOCH)), true, true).action())
                 .as("an unreachable server is retried, not refused").isEqualTo(Action.SEND);
     }
+
+    @Test
+    void aNoticeAboutTheRecruitersMailboxAlwaysGoesThroughThePlatform() {
+        Decision d = RoutingPolicy.decide(MessageKind.ACCOUNT_NOTICE, account(true, AccountHealth.healthy()), true, true);
+        assertThat(d.action()).isEqualTo(Action.SEND);
+        assertThat(d.route()).as("the recruiter's own server is the one that is failing").isEqualTo(Route.PLATFORM);
+        assertThat(RoutingPolicy.decide(MessageKind.ACCOUNT_NOTICE, account(true, AccountHealth.healthy()), false, true)
+                .route()).isEqualTo(Route.PLATFORM);
+        assertThat(RoutingPolicy.decide(MessageKind.ACCOUNT_NOTICE, null, true, false).action()).isEqualTo(Action.WAIT);
+    }
 }

@@ -148,6 +148,27 @@ public class KeyRing implements SecretCipher, KeyRotation {
     }
 
     @Override
+    public boolean encryptInConfiguration(String pid, String key) {
+        synchronized (SECRET_WRITES) {
+            try {
+                Configuration c = configAdmin.getConfiguration(pid, "?");
+                Dictionary<String, Object> p = c.getProperties();
+                Object value = p == null ? null : p.get(key);
+                if (value == null || value.toString().isBlank() || isCipherText(value)) {
+                    return false;
+                }
+                p.put(key, encrypt(value.toString(), SecretCipher.context(pid, key)));
+                c.update(p);
+                LOG.warn("The secret {} in {} was plain text; it is now stored encrypted", key, pid);
+                return true;
+            } catch (IOException e) {
+                LOG.error("Cannot store the secret {} of {} encrypted: {}", key, pid, e.toString());
+                return false;
+            }
+        }
+    }
+
+    @Override
     public int rotate() {
         synchronized (SECRET_WRITES) {
             Source src = source;

@@ -37,6 +37,7 @@ import io.talentats.email.api.FieldError;
 import io.talentats.email.api.InvalidSettingsException;
 import io.talentats.email.api.MessageHistory;
 import io.talentats.email.api.MessageRecord;
+import io.talentats.email.api.PageRequest;
 import io.talentats.email.api.MessageRejectedException;
 import io.talentats.email.api.MessageRouter;
 import io.talentats.email.api.OAuthSignIns;
@@ -114,10 +115,43 @@ public class ApiServlet extends HttpServlet {
         }
     }
 
-    /** One API call: the request, the response and the route's path parameters. */
-    record Call(HttpServletRequest req, HttpServletResponse resp, Map<String, String> params) {
+    /** One API call: the request, the response, the route's path parameters and who is calling. */
+    static final class Call {
+        private final HttpServletRequest req;
+        private final HttpServletResponse resp;
+        private final Map<String, String> params;
+        private final Caller caller;
+        private Object body;
+
+        Call(HttpServletRequest req, HttpServletResponse resp, Map<String, String> params, Caller caller) {
+            this.req = req;
+            this.resp = resp;
+            this.params = params;
+            this.caller = caller;
+        }
+
+        HttpServletRequest req() {
+            return req;
+        }
+
+        HttpServletResponse resp() {
+            return resp;
+        }
+
         String param(String name) {
             return params.get(name);
+        }
+
+        Caller caller() {
+            return caller;
+        }
+
+        /** The JSON body as {@code type}, read once (a guard and the handler may both need it). */
+        <T> T body(Class<T> type) {
+            if (body == null) {
+                body = Requests.read(req, type);
+            }
+            return type.cast(body);
         }
     }
 
@@ -127,33 +161,114 @@ public class ApiServlet extends HttpServlet {
         Object handle(Call call);
     }
 
-    private final transient Routes<Handler> routes = routes();
+    /**
+     * Who may use a route, checked before its handler runs: every route names its guard in the table, so a new
+     * route cannot forget the check. Throws a 403 {@link ApiException} when the caller may not.
+     */
+    @FunctionalInterface
+    interface Guard {
+        void check(Call call);
+    }
 
-    private Routes<Handler> routes() {
-        return new Routes<Handler>()
-            .on("GET", "presets", c -> presets(c.req().getParameter("address")))
-            .on("GET", "discover", c -> discover(c.req().getParameter("address")))
-            .on("GET", "accounts", c -> settings.list())
-            .on("GET", "accounts/{user}", c -> settings.get(c.param("user")).orElseThrow(() -> noAccount(c.param("user"))))
-            .on("PUT", "accounts/{user}", c -> saveAccount(c.param("user"), c.req()))
-            .on("DELETE", "accounts/{user}", c -> disconnect(c.param("user")))
-            .on("POST", "accounts/{user}/test", c -> test(c.param("user"), c.req()))
-            .on("POST", "accounts/{user}/oauth", c -> startSignIn(c.param("user"), c.req()))
-            .on("GET", "oauth/providers", c -> signIns == null ? List.of() : signIns.options())
-            .on("POST", "messages", c -> send(c.req(), c.resp()))
-            .on("GET", "messages/{id}", c -> message(c.param("id")))
-            .on("POST", "messages/{id}/retry", c -> retry(c.param("id")))
-            .on("GET", "threads/{thread}/messages", c -> history.forThread(c.param("thread"), Requests.page(c.req())))
-            .on("GET", "triage", c -> history.triage(Requests.page(c.req())))
-            .on("POST", "triage/{id}/assign", c -> assignTriage(c.param("id"), c.req()))
-            .on("POST", "triage/{id}/dismiss", c -> dismissTriage(c.param("id")))
-            .on("GET", "quarantine", c -> history.quarantined(Requests.page(c.req())))
-            .on("GET", "suppressions", c -> suppressions.list(c.req().getParameter("user")))
-            .on("DELETE", "suppressions/{user}/{address}", c -> unsuppress(c.param("user"), c.param("address")))
-            .on("GET", "outbox", c -> outbox(c.req()))
-            .on("GET", "status", c -> status())
-            .on("GET", "connectivity", c -> Map.of("enabled", connectivity.isEnabled()))
-            .on("PUT", "connectivity", c -> setConnectivity(c.req()));
+    /** A route's guard and handler. */
+    record Action(Guard guard, Handler handler) {}
+
+    /** Any authenticated caller: what the route shows is not anyone's (presets, discovery, OAuth providers). */
+    static final Guard ANY_CALLER = call -> { };
+
+    /** Operators only: every user's data, the switch, the outbox. */
+    static final Guard OPERATORS = call -> {
+        if (!call.caller().operator()) {
+            throw forbidden(call, "only operators may use " + call.req().getMethod() + " "
+                    + call.req().getPathInfo());
+        }
+    };
+
+    /** The {@code {user}} of the path is the caller's own. */
+    static final Guard USER_IN_PATH = call -> own(call, call.param("user"));
+
+    /** The {@code ?user=} of the query is the caller's own (a recruiter must give it). */
+    static final Guard USER_IN_QUERY = call -> {
+        if (!call.caller().operator()) {
+            own(call, call.req().getParameter("user"));
+        }
+    };
+
+    /** The message of {@code {id}} is the caller's (an unknown id is the handler's 404). */
+    private void messageOwner(Call call) {
+        if (!call.caller().operator()) {
+            history.find(call.param("id")).ifPresent(r -> own(call, r.userId()));
+        }
+    }
+
+    /** Every message of the thread {@code {thread}} is the caller's. */
+    private void threadOwner(Call call) {
+        if (!call.caller().operator()) {
+            for (MessageRecord r : history.forThread(call.param("thread"), new PageRequest(0, 500)).items()) {
+                own(call, r.userId());
+            }
+        }
+    }
+
+    /** The message in the body is sent as the caller. */
+    static final Guard SENDER = call -> {
+        if (!call.caller().operator()) {
+            own(call, call.body(Json.MessageInput.class).senderUserId);
+        }
+    };
+
+    private static void own(Call call, String user) {
+        if (!call.caller().mayActFor(user)) {
+            throw forbidden(call, "you may reach only your own account and messages (user "
+                    + call.caller().userId() + ")");
+        }
+    }
+
+    private static ApiException forbidden(Call call, String why) {
+        LOG.info("Refused {} {} for {}: {}", call.req().getMethod(), call.req().getPathInfo(),
+                call.caller().describe(), why);
+        return new ApiException(HttpServletResponse.SC_FORBIDDEN, "Not allowed: " + why);
+    }
+
+    final transient Routes<Action> routes = routes();
+
+    private Routes<Action> routes() {
+        Routes<Action> r = new Routes<>();
+        on(r, "GET", "me", ANY_CALLER, c -> me(c.caller()));
+        on(r, "GET", "presets", ANY_CALLER, c -> presets(c.req().getParameter("address")));
+        on(r, "GET", "discover", ANY_CALLER, c -> discover(c.req().getParameter("address")));
+        on(r, "GET", "oauth/providers", ANY_CALLER, c -> signIns == null ? List.of() : signIns.options());
+        on(r, "POST", "oauth/complete", ANY_CALLER, this::completeSignIn);
+        on(r, "GET", "accounts", OPERATORS, c -> settings.list());
+        on(r, "GET", "accounts/{user}", USER_IN_PATH,
+                c -> settings.get(c.param("user")).orElseThrow(() -> noAccount(c.param("user"))));
+        on(r, "PUT", "accounts/{user}", USER_IN_PATH, c -> saveAccount(c.param("user"), c.req()));
+        on(r, "DELETE", "accounts/{user}", USER_IN_PATH, c -> disconnect(c.param("user")));
+        on(r, "POST", "accounts/{user}/test", USER_IN_PATH, c -> test(c.param("user"), c.req()));
+        on(r, "POST", "accounts/{user}/oauth", USER_IN_PATH, c -> startSignIn(c.param("user"), c));
+        on(r, "GET", "accounts/{user}/messages", USER_IN_PATH,
+                c -> history.forUser(c.param("user"), Requests.page(c.req())));
+        on(r, "POST", "messages", SENDER, this::send);
+        on(r, "GET", "messages/{id}", this::messageOwner, c -> message(c.param("id")));
+        on(r, "POST", "messages/{id}/retry", this::messageOwner, c -> retry(c.param("id")));
+        on(r, "GET", "threads/{thread}/messages", this::threadOwner,
+                c -> history.forThread(c.param("thread"), Requests.page(c.req())));
+        on(r, "GET", "triage", OPERATORS, c -> history.triage(Requests.page(c.req())));
+        on(r, "POST", "triage/{id}/assign", OPERATORS, c -> assignTriage(c.param("id"), c.req()));
+        on(r, "POST", "triage/{id}/dismiss", OPERATORS, c -> dismissTriage(c.param("id")));
+        on(r, "GET", "quarantine", OPERATORS, c -> history.quarantined(Requests.page(c.req())));
+        on(r, "GET", "suppressions", USER_IN_QUERY, c -> suppressions.list(c.req().getParameter("user")));
+        on(r, "DELETE", "suppressions/{user}/{address}", USER_IN_PATH,
+                c -> unsuppress(c.param("user"), c.param("address")));
+        on(r, "GET", "outbox", OPERATORS, c -> outbox(c.req()));
+        on(r, "GET", "status", OPERATORS, c -> status());
+        on(r, "GET", "connectivity", OPERATORS, c -> Map.of("enabled", connectivity.isEnabled()));
+        on(r, "PUT", "connectivity", OPERATORS, c -> setConnectivity(c.req()));
+        return r;
+    }
+
+    private static void on(Routes<Action> routes, String method, String pattern, Guard guard, Handler handler) {
+        routes.on(method, pattern, new Action(guard, handler));
     }
 
     /**
@@ -197,7 +312,15 @@ public class ApiServlet extends HttpServlet {
                     + " is not allowed here; use " + String.join(" or ", na.allowed())).with("allow", na.allowed());
         }
         Routes.Match<?> match = (Routes.Match<?>) found.get();
-        return ((Handler) match.handler()).handle(new Call(req, resp, match.params()));
+        Caller caller = Caller.of(req);
+        if (caller == null) {
+            // The context lets only the page's files through without a caller; never reached, but never open.
+            throw new ApiException(HttpServletResponse.SC_UNAUTHORIZED, "Log in first");
+        }
+        Action action = (Action) match.handler();
+        Call call = new Call(req, resp, match.params(), caller);
+        action.guard().check(call);
+        return action.handler().handle(call);
     }
 
     private Object outbox(HttpServletRequest req) {
@@ -287,7 +410,8 @@ public class ApiServlet extends HttpServlet {
     }
 
     /** Starts a browser sign-in; the page sends the browser to the answer's {@code authorizationUrl}. */
-    private Object startSignIn(String userId, HttpServletRequest req) {
+    private Object startSignIn(String userId, Call call) {
+        HttpServletRequest req = call.req();
         OAuthSignIns s = signIns;
         if (s == null) {
             throw new ApiException(503, "OAuth sign-in is not installed (feature talentats-email-oauth)");
@@ -300,7 +424,7 @@ public class ApiServlet extends HttpServlet {
         try {
             return Map.of("authorizationUrl", s.start(userId, in.provider.trim(),
                     in.presetId == null || in.presetId.isBlank() ? null : in.presetId.trim(), in.address,
-                    Requests.caller(req)).toString());
+                    call.caller().binding()).toString());
         } catch (IllegalArgumentException e) {
             throw new ApiException(400, e.getMessage());
         }
@@ -345,9 +469,16 @@ public class ApiServlet extends HttpServlet {
         return out;
     }
 
-    private Object send(HttpServletRequest req, HttpServletResponse resp) {
+    private Object send(Call call) {
+        HttpServletRequest req = call.req();
+        HttpServletResponse resp = call.resp();
+        Json.MessageInput in = call.body(Json.MessageInput.class);
+        if (in.kind == io.talentats.email.api.MessageKind.ACCOUNT_NOTICE) {
+            throw new ApiException(400, "ACCOUNT_NOTICE messages are sent by talentATS itself",
+                    List.of(new FieldError("kind", "choose STAGE_CHANGE, INTERVIEW_INVITATION or CUSTOM")));
+        }
         try {
-            SubmitReceipt r = router.submit(Requests.read(req, Json.MessageInput.class).toMessage());
+            SubmitReceipt r = router.submit(in.toMessage());
             resp.setStatus(HttpServletResponse.SC_ACCEPTED);
             resp.setHeader("Location", req.getContextPath() + req.getServletPath() + "/messages/" + r.messageId());
             return r;
@@ -390,6 +521,35 @@ public class ApiServlet extends HttpServlet {
         out.put("replyCollectorRunning", c != null);
         out.put("accounts", accounts);
         return out;
+    }
+
+    /** Who the page is talking as: a recruiter's page fixes the user to theirs. */
+    private static Object me(Caller caller) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("login", caller.login());
+        out.put("operator", caller.operator());
+        out.put("userId", caller.userId());
+        return out;
+    }
+
+    /** {@code {"state": "...", "code": "..."}}, from the page that the callback sent back with them. */
+    private Object completeSignIn(Call call) {
+        OAuthSignIns s = signIns;
+        if (s == null) {
+            throw new ApiException(503, "OAuth sign-in is not installed (feature talentats-email-oauth)");
+        }
+        JsonObject in = call.body(JsonObject.class);
+        String state = in.has("state") && in.get("state").isJsonPrimitive() ? in.get("state").getAsString() : null;
+        String code = in.has("code") && in.get("code").isJsonPrimitive() ? in.get("code").getAsString() : null;
+        if (state == null || state.isBlank() || code == null || code.isBlank()) {
+            throw new ApiException(400, "Send {\"state\": \"...\", \"code\": \"...\"} as the provider returned them",
+                    List.of(new FieldError(state == null || state.isBlank() ? "state" : "code", "missing")));
+        }
+        SignInCompletion.Outcome done = SignInCompletion.complete(s, tester, state, code, call.caller().binding());
+        if (done.userId() == null) {
+            throw new ApiException(409, done.message());
+        }
+        return Map.of("userId", done.userId(), "outcome", done.outcome());
     }
 
     private static ApiException noAccount(String userId) {

@@ -115,17 +115,4 @@ final class Requests {
         }
         return out;
     }
-
-    /**
-     * Who is calling, for binding a sign-in to the caller who started it: the authenticated login name, or the
-     * loopback caller when the context lets those in without a login (the sandbox).
-     */
-    static String caller(HttpServletRequest req) {
-        String user = req.getRemoteUser();
-        if (user == null && req.getAttribute(org.osgi.service.http.context.ServletContextHelper.REMOTE_USER)
-                instanceof String u) {
-            user = u;
-        }
-        return user != null ? "user:" + user : "loopback";
-    }
 }

@@ -19,6 +19,9 @@ final class Routes<H> {
     /** A path that exists, asked with a method it does not take. */
     record NotAllowed(List<String> allowed) {}
 
+    /** One method on one pattern, for listing the table. */
+    record Entry<H>(String method, String pattern, H handler) {}
+
     private record Route<H>(String[] pattern, Map<String, H> byMethod) {}
 
     private final List<Route<H>> routes = new ArrayList<>();
@@ -53,6 +56,15 @@ final class Routes<H> {
                     : new NotAllowed(List.copyOf(r.byMethod().keySet())));
         }
         return Optional.empty();
+    }
+
+    /** Every route, in the order they were added. */
+    List<Entry<H>> entries() {
+        List<Entry<H>> out = new ArrayList<>();
+        for (Route<H> r : routes) {
+            r.byMethod().forEach((m, h) -> out.add(new Entry<>(m, String.join("/", r.pattern()), h)));
+        }
+        return out;
     }
 
     private static Map<String, String> match(String[] pattern, List<String> path) {

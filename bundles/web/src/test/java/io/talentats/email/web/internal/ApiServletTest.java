@@ -25,6 +25,9 @@ import io.talentats.email.api.ConnectionReport;
 import io.talentats.email.api.ConnectionTester;
 import io.talentats.email.api.Connectivity;
 import io.talentats.email.api.MessageHistory;
+import io.talentats.email.api.MessageRecord;
+import io.talentats.email.api.Page;
+import io.talentats.email.api.PageRequest;
 import io.talentats.email.api.MessageRouter;
 import io.talentats.email.api.ProviderPresets;
 import io.talentats.email.api.TestOptions;
@@ -63,8 +66,15 @@ class ApiServletTest {
         }
     }
 
+    private static final Caller OPERATOR = Caller.operator("karaf", Caller.How.OPERATOR_LOGIN);
+
     private static Answer call(ApiServlet servlet, String method, String path, String contentType, String body)
             throws Exception {
+        return call(servlet, OPERATOR, method, path, Map.of(), contentType, body);
+    }
+
+    private static Answer call(ApiServlet servlet, Caller caller, String method, String path,
+            Map<String, String> query, String contentType, String body) throws Exception {
         HttpServletRequest req = (HttpServletRequest) Proxy.newProxyInstance(ApiServletTest.class.getClassLoader(),
                 new Class<?>[] {HttpServletRequest.class}, (p, m, a) -> switch (m.getName()) {
                     case "getMethod" -> method;
@@ -74,6 +84,8 @@ class ApiServletTest {
                     case "getReader" -> new BufferedReader(new StringReader(body == null ? "" : body));
                     case "getContextPath" -> "/talentats-email";
                     case "getServletPath" -> "/api";
+                    case "getAttribute" -> Caller.ATTRIBUTE.equals(a[0]) ? caller : null;
+                    case "getParameter" -> query.get((String) a[0]);
                     default -> null;
                 });
         StringWriter out = new StringWriter();
@@ -186,5 +198,73 @@ class ApiServletTest {
         assertThat(routes.find("DELETE", List.of("a", "2"))).get()
                 .isEqualTo(new Routes.NotAllowed(List.of("GET", "POST")));
         assertThat(routes.find("GET", List.of("a", "1", "c"))).isEmpty();
+    }
+
+    /** The routes any caller may use: nothing in them belongs to a user. A route added here is a decision. */
+    private static final java.util.Set<String> OPEN_TO_ANY_CALLER = java.util.Set.of("GET me", "GET presets",
+            "GET discover", "GET oauth/providers", "POST oauth/complete");
+
+    @Test
+    void aRecruiterIsRefusedEveryRouteThatReachesAnotherUser() throws Exception {
+        MessageRecord alices = new MessageRecord("m-alice", MessageRecord.Direction.OUTBOUND,
+                io.talentats.email.api.MessageKind.CUSTOM, "alice", io.talentats.email.api.MessageStatus.SENT, null,
+                null, "alice@example.com", null, List.of("cand@example.org"), "Hello", "Hi", null, null, List.of(),
+                null, null, "t-alice", null, null, Instant.EPOCH, Instant.EPOCH, null, 1, null, null,
+                MessageRecord.SentCopy.NONE);
+        MessageHistory history = (MessageHistory) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {MessageHistory.class}, (p, m, a) -> switch (m.getName()) {
+                    case "find" -> java.util.Optional.of(alices);
+                    case "forThread" -> new Page<>(List.of(alices), (PageRequest) a[1], 1);
+                    default -> throw new AssertionError("the handler ran: " + m.getName());
+                });
+        // Every other service: a handler that runs at all fails the test
+        ApiServlet servlet = servlet(unused(AccountSettingsService.class), unused(ConnectionTester.class), history);
+        Caller mallory = Caller.recruiter("mallory", Caller.How.HOST_TOKEN);
+        Map<String, String> values = Map.of("user", "alice", "id", "m-alice", "thread", "t-alice",
+                "address", "cand@example.org");
+        List<String> checked = new java.util.ArrayList<>();
+        for (Routes.Entry<ApiServlet.Action> e : servlet.routes.entries()) {
+            String route = e.method() + " " + e.pattern();
+            if (OPEN_TO_ANY_CALLER.contains(route)) {
+                assertThat(e.handler().guard()).as(route).isSameAs(ApiServlet.ANY_CALLER);
+                continue;
+            }
+            assertThat(e.handler().guard()).as(route + " needs a guard other than ANY_CALLER")
+                    .isNotSameAs(ApiServlet.ANY_CALLER);
+            String path = "/" + java.util.Arrays.stream(e.pattern().split("/"))
+                    .map(s -> s.startsWith("{") ? values.get(s.substring(1, s.length() - 1)) : s)
+                    .collect(java.util.stream.Collectors.joining("/"));
+            boolean hasBody = e.method().equals("POST") || e.method().equals("PUT");
+            Answer a = call(servlet, mallory, e.method(), path, Map.of("user", "alice"),
+                    hasBody ? "application/json" : null,
+                    hasBody ? "{\"senderUserId\":\"alice\",\"kind\":\"CUSTOM\",\"to\":[\"c@example.org\"]}" : null);
+            assertThat(a.status()).as(route + " as another recruiter: " + a.body()).isEqualTo(403);
+            assertThat(a.json().get("error").getAsString()).as(route).startsWith("Not allowed");
+            checked.add(route);
+        }
+        assertThat(checked).as("every user's route was tried").contains("GET accounts/{user}",
+                "PUT accounts/{user}", "DELETE accounts/{user}", "POST accounts/{user}/test",
+                "GET accounts/{user}/messages", "POST messages", "GET messages/{id}", "POST messages/{id}/retry",
+                "GET threads/{thread}/messages", "GET accounts", "GET status", "PUT connectivity");
+    }
+
+    @Test
+    void aRecruiterReachesTheirOwnAccount() throws Exception {
+        AtomicReference<String> asked = new AtomicReference<>();
+        AccountSettingsService settings = (AccountSettingsService) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {AccountSettingsService.class}, (p, m, a) -> {
+                    asked.set(m.getName() + " " + a[0]);
+                    return java.util.Optional.empty();
+                });
+        ApiServlet servlet = servlet(settings, unused(ConnectionTester.class), unused(MessageHistory.class));
+        Caller rita = Caller.recruiter("rita", Caller.How.SELF_SERVICE_LOGIN);
+        Answer own = call(servlet, rita, "GET", "/accounts/rita", Map.of(), null, null);
+        assertThat(own.status()).isEqualTo(404); // no account yet, but the question was asked
+        assertThat(asked.get()).isEqualTo("get rita");
+        Answer me = call(servlet, rita, "GET", "/me", Map.of(), null, null);
+        assertThat(me.json().get("userId").getAsString()).isEqualTo("rita");
+        assertThat(me.json().get("operator").getAsBoolean()).isFalse();
+        Answer notMine = call(servlet, rita, "GET", "/suppressions", Map.of(), null, null);
+        assertThat(notMine.status()).as("a recruiter must name themselves").isEqualTo(403);
     }
 }
