@@ -314,7 +314,8 @@ public final class ReplyBenchmark {
                 counter.event(new Event(topic, properties));
             }
         };
-        WatchEngine engine = new WatchEngine(config, store, new BenchVault(IMAP), store, sessions, announcer);
+        WatchEngine engine = new WatchEngine(config, store, new BenchVault(IMAP), store, sessions, announcer, store,
+                "bench-node");
         engine.connectivityOn(on);
         return engine;
     }

@@ -14,9 +14,23 @@ import java.time.Instant;
  * @param lastReplyAt when the last candidate reply was recorded (kept in the store: survives restarts), or {@code null}
  * @param repliesCollected replies recorded from this mailbox (kept in the store)
  * @param lastError the last problem, in words, or {@code null}
+ * @param node the node watching the mailbox (this one, or another of the cluster), or {@code null} when none
+ * @param leaseUntil until when that node holds the mailbox's watch lease unless it renews it, or {@code null}
  */
 public record WatcherStatus(String userId, Mode mode, Instant since, int attempt, Instant lastCheckAt,
-        Instant lastReplyAt, long repliesCollected, String lastError) {
+        Instant lastReplyAt, long repliesCollected, String lastError, String node, Instant leaseUntil) {
+
+    /** A status without the cluster's view (the shape of version 1.2 of this package). */
+    public WatcherStatus(String userId, Mode mode, Instant since, int attempt, Instant lastCheckAt,
+            Instant lastReplyAt, long repliesCollected, String lastError) {
+        this(userId, mode, since, attempt, lastCheckAt, lastReplyAt, repliesCollected, lastError, null, null);
+    }
+
+    /** The same status, watched by {@code watchedBy} under a lease until {@code until}. */
+    public WatcherStatus on(String watchedBy, Instant until) {
+        return new WatcherStatus(userId, mode, since, attempt, lastCheckAt, lastReplyAt, repliesCollected, lastError,
+                watchedBy, until);
+    }
 
     /** What a watcher is doing. */
     public enum Mode {
@@ -33,6 +47,8 @@ public record WatcherStatus(String userId, Mode mode, Instant since, int attempt
         /** The server refuses the login: the recruiter must update it; tried again after a long wait. */
         AUTH_FAILING,
         /** Not watched (account disabled, connectivity off, or the collector stopping). */
-        STOPPED
+        STOPPED,
+        /** Watched by another node of the cluster ({@code node} says which): that node holds its watch lease. */
+        ELSEWHERE
     }
 }

@@ -34,6 +34,14 @@ public interface ReplyStore {
     List<Recorded> record(List<InboundMessage> messages, Checkpoint checkpoint);
 
     /**
+     * As {@link #record(List, Checkpoint)}, under a watch lease: refused whole when {@code lease} is no longer the
+     * mailbox's current one, or the checkpoint was written under a newer one.
+     *
+     * @throws LeaseLostException when another node took the mailbox over; nothing was recorded
+     */
+    List<Recorded> record(List<InboundMessage> messages, Checkpoint checkpoint, WatchLeases.Lease lease);
+
+    /**
      * What the recipient's server reported about one of our sent messages.
      *
      * @param outboundId our message

@@ -52,4 +52,13 @@ public @interface CollectorConfig {
     @AttributeDefinition(name = "Recent thread (days)", description = "A message whose threading headers were lost "
             + "is tied to a thread by its sender if that candidate was written to in these last days.", min = "0")
     int recent_thread_days() default 30;
+
+    @AttributeDefinition(name = "Watch lease (s)", min = "3", description = "With several Karaf nodes on one "
+            + "database each mailbox is watched by one node, which holds its lease and renews it every third of "
+            + "this; a node that stops or dies has its mailboxes taken over by the others within it.")
+    int lease_s() default 60;
+
+    @AttributeDefinition(name = "Node id", description = "This node's name in the watch leases and in the status. "
+            + "Empty: the host name and a random suffix, kept in the bundle's data area across restarts.")
+    String node_id() default "";
 }

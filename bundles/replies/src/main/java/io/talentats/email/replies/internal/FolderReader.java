@@ -24,6 +24,7 @@ import io.talentats.email.store.InboundMessage;
 import io.talentats.email.store.OutboundRef;
 import io.talentats.email.store.ReplyStore.Bounce;
 import io.talentats.email.store.ReplyStore.Recorded;
+import io.talentats.email.store.WatchLeases;
 
 import jakarta.mail.Address;
 import jakarta.mail.FetchProfile;
@@ -57,13 +58,25 @@ final class FolderReader {
     private final Outcomes onReply;
     /** Whether this is the platform's bounce mailbox rather than a recruiter's. */
     private final boolean platform;
+    /** The watch lease every write is made under, or {@code null} (tests). */
+    private final WatchLeases.Lease lease;
 
-    /** @param onReply told of each reply and bounce recorded, on the recorder thread */
-    FolderReader(String userId, MailboxContext ctx, Outcomes onReply) {
+    /**
+     * @param onReply told of each reply and bounce recorded, on the recorder thread
+     * @param lease the watch lease the mailbox is held under: writes under a lost one are refused
+     */
+    FolderReader(String userId, MailboxContext ctx, Outcomes onReply, WatchLeases.Lease lease) {
         this.userId = userId;
         this.ctx = ctx;
         this.onReply = onReply;
         this.platform = PlatformMailbox.USER_ID.equals(userId);
+        this.lease = lease;
+    }
+
+    /** Records under the lease; {@link io.talentats.email.store.LeaseLostException} when it was lost. */
+    private List<Recorded> save(List<InboundMessage> messages, Checkpoint checkpoint) {
+        return lease == null ? ctx.store().record(messages, checkpoint)
+                : ctx.store().record(messages, checkpoint, lease);
     }
 
     /**
@@ -92,7 +105,7 @@ final class FolderReader {
                     long uidNext = f.getUIDNext();
                     long floor = uidNext > 0 ? uidNext - 1
                             : f.getMessageCount() > 0 ? f.getUID(f.getMessage(f.getMessageCount())) : 0;
-                    ctx.store().record(List.of(), new Checkpoint(userId, f.getFullName(), uidValidity, floor));
+                    save(List.of(), new Checkpoint(userId, f.getFullName(), uidValidity, floor));
                     LOG.debug("Nothing in {} of user {} since {}: checkpoint at UID {}", f.getFullName(), userId,
                             from, floor);
                     return 0;
@@ -259,7 +272,7 @@ final class FolderReader {
                 inbound.add(read(b, e, d, m, null));
             }
         }
-        List<Recorded> recorded = ctx.store().record(inbound,
+        List<Recorded> recorded = save(inbound,
                 new Checkpoint(userId, b.folder(), b.uidValidity(), b.maxUid()));
         LOG.debug("Read {} messages of {} of user {} up to UID {}: {} recorded", b.envelopes().size(), b.folder(),
                 userId, b.maxUid(), recorded.size());

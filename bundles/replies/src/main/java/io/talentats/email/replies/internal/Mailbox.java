@@ -21,7 +21,9 @@ import io.talentats.email.runtime.Backoff;
 import io.talentats.email.runtime.CredentialUnavailableException;
 import io.talentats.email.runtime.MailAccount;
 import io.talentats.email.runtime.SerialExecutor;
+import io.talentats.email.store.LeaseLostException;
 import io.talentats.email.store.MailboxStats;
+import io.talentats.email.store.WatchLeases;
 
 import jakarta.mail.Folder;
 import jakarta.mail.MessagingException;
@@ -84,11 +86,17 @@ final class Mailbox {
     private volatile Instant lastCheckAt;
     private volatile String lastError;
 
+    /** A mailbox watched without a lease (tests). */
     Mailbox(String userId, MailboxContext ctx) {
+        this(userId, ctx, null);
+    }
+
+    /** @param lease the watch lease this node holds for the mailbox; every write is made under it */
+    Mailbox(String userId, MailboxContext ctx, WatchLeases.Lease lease) {
         this.userId = userId;
         this.ctx = ctx;
         this.serial = new SerialExecutor(ctx.workers());
-        this.reader = new FolderReader(userId, ctx, ctx.announce());
+        this.reader = new FolderReader(userId, ctx, ctx.announce(), lease);
     }
 
     String userId() {
@@ -370,6 +378,15 @@ final class Mailbox {
     }
 
     private void failed(Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof LeaseLostException) {
+                // Another node watches this mailbox now: stop here, without a retry
+                LOG.warn("Mailbox of user {}: {}; stopping", userId, t.getMessage());
+                lastError = t.getMessage();
+                stop();
+                return;
+            }
+        }
         lastError = describe(e);
         attempt++;
         Duration wait = Backoff.after(attempt, FIRST_BACKOFF, Duration.ofSeconds(ctx.config().max_backoff_s()));

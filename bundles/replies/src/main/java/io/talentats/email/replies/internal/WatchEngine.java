@@ -2,6 +2,7 @@ package io.talentats.email.replies.internal;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -22,9 +23,9 @@ import io.talentats.email.api.EmailEvents;
 import io.talentats.email.api.ReplyCollector;
 import io.talentats.email.api.WatcherStatus;
 import io.talentats.email.mail.MailSessions;
-import io.talentats.email.runtime.ConfigValues;
 import io.talentats.email.runtime.AccountStates;
 import io.talentats.email.runtime.Announcer;
+import io.talentats.email.runtime.ConfigValues;
 import io.talentats.email.runtime.CredentialVault;
 import io.talentats.email.runtime.MailAccount;
 import io.talentats.email.runtime.PlatformMailbox;
@@ -32,10 +33,13 @@ import io.talentats.email.store.MailboxStats;
 import io.talentats.email.store.OutboundRef;
 import io.talentats.email.store.ReplyStore;
 import io.talentats.email.store.ReplyStore.Recorded;
+import io.talentats.email.store.WatchLeases;
+import io.talentats.email.store.WatchLeases.Lease;
 
 import jakarta.mail.Session;
 
 import org.eclipse.angus.mail.imap.IdleManager;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -79,12 +83,31 @@ public class WatchEngine implements ReplyCollector, Watchers, PlatformMailbox {
 
     private final Announcer announcer;
 
+    /** The watch leases: a mailbox is watched here only while this node holds its lease. */
+    private final WatchLeases leases;
+    private final String node;
+    private final Duration leaseLength;
+    /** The leases this node holds, by mailbox: exactly the mailboxes in {@link #mailboxes}. */
+    private final Map<String, Lease> held = new ConcurrentHashMap<>();
+    private final java.util.concurrent.ScheduledFuture<?> keeper;
+
     @Activate
     public WatchEngine(CollectorConfig config, @Reference ReplyStore store, @Reference CredentialVault vault,
-            @Reference AccountStates states, @Reference MailSessions sessions, @Reference Announcer announcer)
-            throws IOException {
+            @Reference AccountStates states, @Reference MailSessions sessions, @Reference Announcer announcer,
+            @Reference WatchLeases leases, BundleContext bundle) throws IOException {
+        this(config, store, vault, states, sessions, announcer, leases,
+                config.node_id() == null || config.node_id().isBlank() ? NodeName.of(bundle, "collector-node")
+                        : config.node_id().trim());
+    }
+
+    /** For plain Java (benchmarks, tests). @param node this node's name in the watch leases */
+    public WatchEngine(CollectorConfig config, ReplyStore store, CredentialVault vault, AccountStates states,
+            MailSessions sessions, Announcer announcer, WatchLeases leases, String node) throws IOException {
         this.announcer = announcer;
         this.store = store;
+        this.leases = leases;
+        this.node = node;
+        this.leaseLength = Duration.ofSeconds(Math.max(3, config.lease_s()));
         this.workers = new ThreadPoolExecutor(config.workers(), config.workers(), 60, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), sessions.threads("talentats-replies-worker"));
         this.workers.allowCoreThreadTimeOut(true);
@@ -118,8 +141,14 @@ public class WatchEngine implements ReplyCollector, Watchers, PlatformMailbox {
                         announceBounce(message, bounce);
                     }
                 });
-        LOG.info("Reply collector started: {} workers, IDLE {}, poll every {} s", config.workers(),
-                config.idle() ? "on" : "off", config.poll_interval_s());
+        // Leases are renewed (and mailboxes spread over the nodes alive) every third of their length; the work
+        // runs on a worker, never on the timer every mailbox's reconnects share.
+        long every = Math.max(1000, leaseLength.toMillis() / 3);
+        this.keeper = scheduler.scheduleWithFixedDelay(() -> workers.execute(this::keepLeases), every, every,
+                TimeUnit.MILLISECONDS);
+        LOG.info("Reply collector started on node {}: {} workers, IDLE {}, poll every {} s, watch leases of {} s",
+                node, config.workers(), config.idle() ? "on" : "off", config.poll_interval_s(),
+                leaseLength.toSeconds());
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -137,24 +166,123 @@ public class WatchEngine implements ReplyCollector, Watchers, PlatformMailbox {
         LOG.info("Email connectivity is off: stopped watching {} mailboxes", accounts.size());
     }
 
+    /** Watches the mailbox here if this node holds, or can take, its lease; else another node watches it. */
     private void start(String userId) {
-        Mailbox old = mailboxes.put(userId, new Mailbox(userId, context));
+        Lease lease = held.get(userId);
+        if (lease == null) {
+            try {
+                lease = leases.acquire(userId, node, leaseLength).orElse(null);
+            } catch (RuntimeException e) {
+                LOG.warn("Cannot take the watch lease of user {}'s mailbox now ({}); trying again at the next "
+                        + "renewal round", userId, e.getMessage());
+                return;
+            }
+            if (lease == null) {
+                LOG.debug("The mailbox of user {} is watched by another node", userId);
+                return;
+            }
+            held.put(userId, lease);
+        }
+        Mailbox old = mailboxes.put(userId, new Mailbox(userId, context, lease));
         if (old != null) {
             old.stop();
         }
         mailboxes.get(userId).start();
     }
 
+    /** Stops watching the mailbox here and gives its lease up, so that another node may take it at once. */
+    private void stopHere(String userId) {
+        Mailbox m = mailboxes.remove(userId);
+        if (m != null) {
+            m.stop();
+        }
+        Lease lease = held.remove(userId);
+        if (lease != null) {
+            try {
+                leases.release(lease);
+            } catch (RuntimeException e) {
+                LOG.info("Cannot give up the watch lease of user {}'s mailbox ({}); it runs out by itself", userId,
+                        e.getMessage());
+            }
+        }
+    }
+
     private void stopAll() {
-        mailboxes.values().forEach(Mailbox::stop);
-        mailboxes.clear();
+        new ArrayList<>(mailboxes.keySet()).forEach(this::stopHere);
+        new ArrayList<>(held.keySet()).forEach(this::stopHere);
+    }
+
+    /**
+     * One renewal round: says this node is alive, renews the leases it holds (a mailbox whose lease could not be
+     * renewed is stopped at once: another node may have it), then spreads the mailboxes over the nodes alive —
+     * gives back what is above this node's share, takes free or run-out leases up to it.
+     */
+    void keepLeases() {
+        List<WatchLeases.Node> alive;
+        try {
+            alive = leases.heartbeat(node, leaseLength);
+        } catch (RuntimeException e) {
+            LOG.warn("Watch leases not renewed: {}", e.getMessage());
+            return; // the renewals below would fail the same way; a lease lost meanwhile is refused at write time
+        }
+        Map<String, Lease> renewed = new java.util.HashMap<>();
+        try {
+            // All of this node's leases in one statement: a round costs the same for ten mailboxes or ten thousand
+            for (Lease l : leases.renewAll(node, leaseLength)) {
+                renewed.put(l.mailboxId(), l);
+            }
+        } catch (RuntimeException ex) {
+            LOG.warn("Watch leases not renewed: {}", ex.getMessage());
+            return; // the database is away: writes under a lease lost meanwhile are refused anyway
+        }
+        synchronized (this) {
+            for (Map.Entry<String, Lease> e : new ArrayList<>(held.entrySet())) {
+                Lease now = renewed.get(e.getKey());
+                if (now != null && now.fencing() == e.getValue().fencing()) {
+                    held.put(e.getKey(), now);
+                } else {
+                    LOG.warn("Lost the watch lease of user {}'s mailbox: another node watches it now", e.getKey());
+                    held.remove(e.getKey());
+                    Mailbox m = mailboxes.remove(e.getKey());
+                    if (m != null) {
+                        m.stop();
+                    }
+                }
+            }
+            if (!connectivityOn) {
+                return;
+            }
+            int share = (int) Math.ceil((double) accounts.size() / Math.max(1, alive.size()));
+            if (held.size() > share) {
+                List<String> extra = new ArrayList<>(held.keySet());
+                java.util.Collections.sort(extra);
+                for (String user : extra.subList(share, extra.size())) {
+                    LOG.info("Giving the mailbox of user {} to another node ({} nodes alive)", user, alive.size());
+                    stopHere(user);
+                }
+            }
+            for (String user : new ArrayList<>(accounts)) {
+                if (held.size() >= share) {
+                    break;
+                }
+                if (!held.containsKey(user)) {
+                    start(user);
+                }
+            }
+        }
     }
 
     @Deactivate
     public void deactivate() {
+        keeper.cancel(false);
         synchronized (this) {
             connectivityOn = false;
             stopAll();
+        }
+        try {
+            leases.leave(node);
+        } catch (RuntimeException e) {
+            LOG.debug("Cannot say node {} stopped: {}", node, e.getMessage());
         }
         idleManager.stop();
         scheduler.shutdownNow();
@@ -199,10 +327,7 @@ public class WatchEngine implements ReplyCollector, Watchers, PlatformMailbox {
     @Override
     public synchronized void unwatch(String userId) {
         accounts.remove(userId);
-        Mailbox m = mailboxes.remove(userId);
-        if (m != null) {
-            m.stop();
-        }
+        stopHere(userId);
     }
 
     @Override
@@ -211,16 +336,43 @@ public class WatchEngine implements ReplyCollector, Watchers, PlatformMailbox {
         synchronized (this) {
             users = new ArrayList<>(accounts);
         }
+        Map<String, Lease> rows = new java.util.HashMap<>();
+        try {
+            for (Lease l : leases.leases()) {
+                rows.put(l.mailboxId(), l);
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("Watch leases unreadable: {}", e.getMessage());
+        }
+        Instant now = Instant.now();
         List<WatcherStatus> all = new ArrayList<>();
         for (String user : users) {
             Mailbox m = mailboxes.get(user);
+            Lease mine = held.get(user);
+            Lease row = rows.get(user);
             MailboxStats stats = store.stats(user);
-            all.add(m != null ? m.status(stats)
-                    : new WatcherStatus(user, WatcherStatus.Mode.STOPPED, null, 0, null, stats.lastReplyAt(),
-                            stats.repliesRecorded(), "email connectivity is off"));
+            if (m != null) {
+                all.add(m.status(stats).on(node, mine == null ? null : mine.until()));
+            } else if (row != null && row.live(now) && !node.equals(row.owner())) {
+                all.add(new WatcherStatus(user, WatcherStatus.Mode.ELSEWHERE, row.acquiredAt(), 0, null,
+                        stats.lastReplyAt(), stats.repliesRecorded(), null, row.owner(), row.until()));
+            } else {
+                all.add(new WatcherStatus(user, WatcherStatus.Mode.STOPPED, null, 0, null, stats.lastReplyAt(),
+                        stats.repliesRecorded(), connectivityOn() ? "waiting for its watch lease"
+                                : "email connectivity is off"));
+            }
         }
         all.sort(Comparator.comparing(WatcherStatus::userId));
         return all;
+    }
+
+    private synchronized boolean connectivityOn() {
+        return connectivityOn;
+    }
+
+    /** This node's name in the watch leases. */
+    String node() {
+        return node;
     }
 
     private void announce(Recorded r) {

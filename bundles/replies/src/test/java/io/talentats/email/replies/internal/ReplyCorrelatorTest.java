@@ -56,6 +56,12 @@ class ReplyCorrelatorTest {
         }
 
         @Override
+        public List<Recorded> record(List<InboundMessage> messages, Checkpoint checkpoint,
+                io.talentats.email.store.WatchLeases.Lease lease) {
+            return record(messages, checkpoint);
+        }
+
+        @Override
         public List<Recorded> record(List<InboundMessage> messages, Checkpoint checkpoint) {
             return List.of();
         }

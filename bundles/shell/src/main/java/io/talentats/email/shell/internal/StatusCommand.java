@@ -81,6 +81,15 @@ public class StatusCommand implements Action {
         if (w.lastError() != null) {
             sb.append(": ").append(w.lastError());
         }
+        if (w.node() != null) {
+            // Which node of the cluster watches it, and how long its lease has to run
+            sb.append(" [").append(w.mode() == WatcherStatus.Mode.ELSEWHERE ? "on " : "here, ").append(w.node());
+            if (w.leaseUntil() != null) {
+                sb.append(", lease ").append(Math.max(0, java.time.Duration.between(java.time.Instant.now(),
+                        w.leaseUntil()).toSeconds())).append(" s left");
+            }
+            sb.append(']');
+        }
         return sb.toString();
     }
 }

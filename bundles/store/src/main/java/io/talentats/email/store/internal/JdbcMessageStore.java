@@ -37,6 +37,7 @@ import io.talentats.email.store.NewOutbound;
 import io.talentats.email.store.OAuthGrants;
 import io.talentats.email.store.OutboundRef;
 import io.talentats.email.store.ReplyStore;
+import io.talentats.email.store.WatchLeases;
 import io.talentats.email.store.StoredOutbound;
 import io.talentats.email.store.ThreadTip;
 
@@ -54,11 +55,11 @@ import org.osgi.service.metatype.annotations.Designate;
  * PostgreSQL both run; every change that must not be half-done is one transaction.
  */
 @Component(service = {MessageStore.class, ReplyStore.class, MessageHistory.class, AccountStates.class,
-        OAuthGrants.class, Suppressions.class},
+        OAuthGrants.class, Suppressions.class, WatchLeases.class},
         configurationPid = StoreConfig.PID, immediate = true)
 @Designate(ocd = StoreConfig.class)
 public class JdbcMessageStore
-        implements MessageStore, ReplyStore, MessageHistory, AccountStates, OAuthGrants, Suppressions {
+        implements MessageStore, ReplyStore, MessageHistory, AccountStates, OAuthGrants, Suppressions, WatchLeases {
 
     private final GroupCommitter writer;
     private final OutboxTables outbox;
@@ -66,6 +67,7 @@ public class JdbcMessageStore
     private final HistoryQueries history;
     private final AccountStateTable states;
     private final OAuthTables oauth;
+    private final WatchLeaseTable leases;
 
     private final Announcer announcer;
 
@@ -95,6 +97,7 @@ public class JdbcMessageStore
         this.history = new HistoryQueries(jdbc, clock);
         this.states = new AccountStateTable(jdbc, clock);
         this.oauth = new OAuthTables(jdbc, clock);
+        this.leases = new WatchLeaseTable(jdbc, clock);
     }
 
     /** Lets the writes already accepted commit, then stops the writer. */
@@ -215,7 +218,12 @@ public class JdbcMessageStore
 
     @Override
     public List<Recorded> record(List<InboundMessage> messages, Checkpoint checkpoint) {
-        return replies.record(messages, checkpoint);
+        return replies.record(messages, checkpoint, null);
+    }
+
+    @Override
+    public List<Recorded> record(List<InboundMessage> messages, Checkpoint checkpoint, Lease lease) {
+        return replies.record(messages, checkpoint, lease);
     }
 
     // ---------------------------------------------------------------- MessageHistory
@@ -344,6 +352,43 @@ public class JdbcMessageStore
     @Override
     public void forget(String userId) {
         states.forget(userId);
+    }
+
+    // ---------------------------------------------------------------- WatchLeases
+
+    @Override
+    public Optional<Lease> acquire(String mailboxId, String owner, Duration length) {
+        return leases.acquire(mailboxId, owner, length);
+    }
+
+    @Override
+    public Optional<Lease> renew(Lease lease, Duration length) {
+        return leases.renew(lease, length);
+    }
+
+    @Override
+    public List<Lease> renewAll(String owner, Duration length) {
+        return leases.renewAll(owner, length);
+    }
+
+    @Override
+    public void release(Lease lease) {
+        leases.release(lease);
+    }
+
+    @Override
+    public List<Lease> leases() {
+        return leases.leases();
+    }
+
+    @Override
+    public List<Node> heartbeat(String nodeId, Duration ttl) {
+        return leases.heartbeat(nodeId, ttl);
+    }
+
+    @Override
+    public void leave(String nodeId) {
+        leases.leave(nodeId);
     }
 
     // ---------------------------------------------------------------- OAuthGrants

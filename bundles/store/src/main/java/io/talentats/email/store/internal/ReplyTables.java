@@ -21,6 +21,7 @@ import io.talentats.email.store.MailboxStats;
 import io.talentats.email.store.OutboundRef;
 import io.talentats.email.store.ReplyStore.Bounce;
 import io.talentats.email.store.ReplyStore.Recorded;
+import io.talentats.email.store.WatchLeases;
 
 /** What the reply collector reads and writes: checkpoints, the outbound messages replies answer, the replies. */
 final class ReplyTables {
@@ -99,9 +100,12 @@ final class ReplyTables {
         return out;
     }
 
-    List<Recorded> record(List<InboundMessage> messages, Checkpoint checkpoint) {
+    List<Recorded> record(List<InboundMessage> messages, Checkpoint checkpoint, WatchLeases.Lease lease) {
         long now = clock.millis();
         return jdbc.write("record collected replies", c -> {
+            if (lease != null && checkpoint != null) {
+                WatchLeaseTable.fence(c, lease, checkpoint.folder());
+            }
             List<Recorded> recorded = new ArrayList<>();
             for (InboundMessage m : messages) {
                 if (seen(c, m.userId(), m.dedupeKey())) {
@@ -113,7 +117,7 @@ final class ReplyTables {
             }
             if (checkpoint != null) {
                 long replies = recorded.stream().filter(r -> r.message().candidateReply()).count();
-                saveCheckpoint(c, checkpoint, now, replies);
+                saveCheckpoint(c, checkpoint, now, replies, lease == null ? null : lease.fencing());
             }
             return recorded;
         });
@@ -319,10 +323,12 @@ final class ReplyTables {
                 }) == 1);
     }
 
-    private static void saveCheckpoint(Connection c, Checkpoint cp, long now, long replies) throws SQLException {
+    private static void saveCheckpoint(Connection c, Checkpoint cp, long now, long replies, Long fencing)
+            throws SQLException {
         int updated = Jdbc.update(c, "UPDATE email_mailbox_checkpoint SET uid_validity = ?, last_uid = ?, "
                 + "updated_at = ?, replies_recorded = replies_recorded + ?, "
-                + "last_reply_at = CASE WHEN ? > 0 THEN ? ELSE last_reply_at END WHERE user_id = ? AND folder = ?",
+                + "last_reply_at = CASE WHEN ? > 0 THEN ? ELSE last_reply_at END, fencing = COALESCE(?, fencing) "
+                + "WHERE user_id = ? AND folder = ?",
                 ps -> {
                     ps.setLong(1, cp.uidValidity());
                     ps.setLong(2, cp.lastUid());
@@ -330,12 +336,13 @@ final class ReplyTables {
                     ps.setLong(4, replies);
                     ps.setLong(5, replies);
                     ps.setLong(6, now);
-                    ps.setString(7, cp.userId());
-                    ps.setString(8, cp.folder());
+                    Jdbc.setLong(ps, 7, fencing);
+                    ps.setString(8, cp.userId());
+                    ps.setString(9, cp.folder());
                 });
         if (updated == 0) {
             Jdbc.update(c, "INSERT INTO email_mailbox_checkpoint (user_id, folder, uid_validity, last_uid, updated_at, "
-                    + "replies_recorded, last_reply_at) VALUES (?, ?, ?, ?, ?, ?, ?)", ps -> {
+                    + "replies_recorded, last_reply_at, fencing) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", ps -> {
                         ps.setString(1, cp.userId());
                         ps.setString(2, cp.folder());
                         ps.setLong(3, cp.uidValidity());
@@ -343,6 +350,7 @@ final class ReplyTables {
                         ps.setLong(5, now);
                         ps.setLong(6, replies);
                         Jdbc.setLong(ps, 7, replies > 0 ? now : null);
+                        Jdbc.setLong(ps, 8, fencing);
                     });
         }
     }

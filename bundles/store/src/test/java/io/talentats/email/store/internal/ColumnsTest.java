@@ -59,7 +59,7 @@ class ColumnsTest {
                 Map.entry("email_account_state.verified_summary", Columns.VERIFIED_SUMMARY),
                 Map.entry("email_account_state.health_reason", Columns.HEALTH_REASON));
         expected.forEach((column, width) -> assertThat(widths.get(column)).as(column).isEqualTo(width));
-        if (!System.getProperty("store.test.postgres", "").isBlank()) {
+        if (!JdbcMessageStoreTest.postgresUrl().isBlank()) {
             return; // TEXT has no declared width on PostgreSQL
         }
         assertThat(widths.get("email_message.text_body")).isEqualTo(Columns.TEXT);

@@ -45,10 +45,22 @@ class JdbcMessageStoreTest {
 
     /**
      * A new, empty database: H2 in memory, or a new schema in the PostgreSQL server that {@code store.test.postgres}
-     * names (a JDBC URL), so that the same tests check the SQL on both.
+     * names (a JDBC URL) or whose URL is in the file {@code store.test.postgres.file} (the build's own server), so
+     * that the same tests check the SQL on both.
      */
-    static DataSource emptyDatabase() throws Exception {
+    /** The PostgreSQL server the tests run on, or empty for H2. */
+    static String postgresUrl() throws java.io.IOException {
         String postgres = System.getProperty("store.test.postgres", "");
+        String file = System.getProperty("store.test.postgres.file", "");
+        if (postgres.isBlank() && !file.isBlank()) {
+            // The build's own throw-away server (postgres.sh): its URL is known only once it runs
+            postgres = java.nio.file.Files.readString(java.nio.file.Path.of(file)).trim();
+        }
+        return postgres;
+    }
+
+    static DataSource emptyDatabase() throws Exception {
+        String postgres = postgresUrl();
         if (postgres.isBlank()) {
             JdbcDataSource h2 = new JdbcDataSource();
             h2.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");

@@ -1,0 +1,164 @@
+package io.talentats.email.store.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+import javax.sql.DataSource;
+
+import io.talentats.email.api.MessageContent;
+import io.talentats.email.api.MessageKind;
+import io.talentats.email.api.MessageStatus;
+import io.talentats.email.api.Route;
+import io.talentats.email.store.Checkpoint;
+import io.talentats.email.store.InboundMessage;
+import io.talentats.email.store.LeaseLostException;
+import io.talentats.email.store.NewOutbound;
+import io.talentats.email.store.OutboundMail;
+import io.talentats.email.store.StoredOutbound;
+import io.talentats.email.store.WatchLeases.Lease;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two nodes on one database, as two stores with their own writers on one data source (H2, or the PostgreSQL that
+ * {@code store.test.postgres} names): outbox claims never doubled, watch leases exclusive with growing fencing
+ * tokens, and writes under a lost lease refused whole.
+ */
+class ClusterTest {
+
+    private static final Duration LEASE = Duration.ofSeconds(60);
+
+    private final AtomicLong now = new AtomicLong(Instant.parse("2026-12-02T10:00:00Z").toEpochMilli());
+    private final Clock clock = new Clock() {
+        @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
+        @Override public Clock withZone(java.time.ZoneId zone) { return this; }
+        @Override public Instant instant() { return Instant.ofEpochMilli(now.get()); }
+    };
+    private JdbcMessageStore a;
+    private JdbcMessageStore b;
+
+    @BeforeEach
+    void twoNodes() throws Exception {
+        DataSource shared = JdbcMessageStoreTest.emptyDatabase();
+        a = new JdbcMessageStore(shared, clock);
+        b = new JdbcMessageStore(shared, clock);
+    }
+
+    @AfterEach
+    void close() {
+        a.close();
+        b.close();
+    }
+
+    private static NewOutbound message(int i) {
+        String token = "tok" + UUID.randomUUID().toString().substring(0, 8);
+        return new NewOutbound(new OutboundMail("u" + (i % 7), MessageKind.STAGE_CHANGE, "Jane", "jane@corp.test",
+                new MessageContent(List.of("cand" + i + "@cand.test"), List.of(), "Hello " + i, "Hi", null, List.of(),
+                        null, null, null), null, token, "<" + token + "@corp.test>", null, null), Route.USER_SMTP,
+                "connected", MessageStatus.QUEUED);
+    }
+
+    @Test
+    void aThousandDueMessagesClaimedByTwoNodesAtOnceAreEachClaimedOnce() throws Exception {
+        for (int i = 0; i < 1000; i++) {
+            (i % 2 == 0 ? a : b).enqueue(message(i));
+        }
+        List<String> claimed = Collections.synchronizedList(new ArrayList<>());
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        List<Future<?>> workers = new ArrayList<>();
+        for (int w = 0; w < 4; w++) {
+            JdbcMessageStore node = w % 2 == 0 ? a : b;
+            String owner = w % 2 == 0 ? "node-a" : "node-b";
+            workers.add(pool.submit(() -> {
+                for (List<StoredOutbound> got; !(got = node.claimDue(owner, 25, LEASE)).isEmpty(); ) {
+                    got.forEach(m -> claimed.add(m.id()));
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : workers) {
+            f.get();
+        }
+        pool.shutdown();
+        Set<String> distinct = new HashSet<>(claimed);
+        assertThat(claimed).as("claimed exactly once each").hasSize(1000);
+        assertThat(distinct).hasSize(1000);
+        assertThat(a.claimDue("node-a", 25, LEASE)).as("nothing due until the leases run out").isEmpty();
+        // A node that died mid-send: its messages are due again after the lease, for the other node
+        now.addAndGet(LEASE.toMillis() + 1);
+        assertThat(b.claimDue("node-b", 2000, LEASE)).hasSize(1000);
+    }
+
+    @Test
+    void aMailboxIsLeasedToOneNodeAtATimeAndTakenOverWhenTheLeaseRunsOut() {
+        Lease first = a.acquire("rita", "node-a", LEASE).orElseThrow();
+        assertThat(first.fencing()).isEqualTo(1);
+        assertThat(b.acquire("rita", "node-b", LEASE)).as("held by node-a").isEmpty();
+        now.addAndGet(LEASE.toMillis() / 3);
+        Lease renewed = a.renew(first, LEASE).orElseThrow();
+        assertThat(renewed.until()).isAfter(first.until());
+
+        // node-a stalls past its lease: node-b takes over with a bigger token, node-a's renewal fails
+        now.addAndGet(LEASE.toMillis() + 1);
+        Lease taken = b.acquire("rita", "node-b", LEASE).orElseThrow();
+        assertThat(taken.fencing()).isEqualTo(2);
+        assertThat(a.renew(renewed, LEASE)).isEmpty();
+        assertThat(a.leases()).singleElement().satisfies(l -> {
+            assertThat(l.owner()).isEqualTo("node-b");
+            assertThat(l.fencing()).isEqualTo(2);
+        });
+
+        // Released, it can be taken at once
+        b.release(taken);
+        assertThat(a.acquire("rita", "node-a", LEASE).orElseThrow().fencing()).isEqualTo(3);
+    }
+
+    @Test
+    void aStalledFormerOwnerCannotRecordRepliesOrMoveTheCheckpoint() {
+        Lease old = a.acquire("sam", "node-a", LEASE).orElseThrow();
+        a.record(List.of(reply("sam", "r1")), new Checkpoint("sam", "INBOX", 7, 10), old);
+        now.addAndGet(LEASE.toMillis() + 1);
+        Lease current = b.acquire("sam", "node-b", LEASE).orElseThrow();
+        b.record(List.of(reply("sam", "r2")), new Checkpoint("sam", "INBOX", 7, 12), current);
+
+        // node-a wakes up with a batch read before the takeover: refused whole
+        assertThatThrownBy(() -> a.record(List.of(reply("sam", "r3")), new Checkpoint("sam", "INBOX", 7, 11), old))
+                .isInstanceOf(LeaseLostException.class).hasMessageContaining("no longer watched by node-a");
+        assertThat(a.checkpoint("sam", "INBOX").orElseThrow().lastUid()).isEqualTo(12);
+        assertThat(a.forUser("sam", io.talentats.email.api.PageRequest.first(10)).items())
+                .extracting(io.talentats.email.api.MessageRecord::subject).containsOnly("Re: r1", "Re: r2");
+    }
+
+    @Test
+    void nodesSayTheyAreAliveAndLeave() {
+        assertThat(a.heartbeat("node-a", LEASE)).extracting(n -> n.nodeId()).containsExactly("node-a");
+        assertThat(b.heartbeat("node-b", LEASE)).extracting(n -> n.nodeId()).containsExactly("node-a", "node-b");
+        b.leave("node-b");
+        assertThat(a.heartbeat("node-a", LEASE)).extracting(n -> n.nodeId()).containsExactly("node-a");
+        now.addAndGet(LEASE.toMillis() + 1);
+        assertThat(b.heartbeat("node-b", LEASE)).as("node-a went silent")
+                .extracting(n -> n.nodeId()).containsExactly("node-b");
+    }
+
+    private static InboundMessage reply(String user, String key) {
+        return new InboundMessage(user, MessageStatus.TRIAGE, key, null, "cand@cand.test", List.of("jane@corp.test"),
+                "Re: " + key, "text", null, "text", List.of(), "<" + key + "@cand.test>", Instant.now(), "why", null);
+    }
+}
