@@ -48,6 +48,14 @@ final class SandboxKaraf implements AutoCloseable {
 
     /** Copies the assembly, sets free ports, starts Karaf and waits until the API and the sandbox answer. */
     static SandboxKaraf start(String name) throws IOException {
+        return start(name, Map.of());
+    }
+
+    /**
+     * As {@link #start(String)}, with these settings written to the instance's etc/ files first (PID → key →
+     * value), as an operator prepares a node before its first start.
+     */
+    static SandboxKaraf start(String name, Map<String, Map<String, String>> etcSettings) throws IOException {
         Path assembly = Paths.get(System.getProperty("e2e.assembly", "../distribution/target/assembly"));
         if (!Files.isExecutable(assembly.resolve("bin/karaf"))) {
             throw new IllegalStateException("No distribution at " + assembly.toAbsolutePath()
@@ -70,6 +78,11 @@ final class SandboxKaraf implements AutoCloseable {
         set(etc.resolve("io.talentats.email.sandbox.cfg"), "smtp.port", Integer.toString(smtp));
         set(etc.resolve("io.talentats.email.sandbox.cfg"), "imap.port", Integer.toString(imap));
         set(etc.resolve("io.talentats.email.platform.cfg"), "port", Integer.toString(smtp));
+        for (Map.Entry<String, Map<String, String>> pid : etcSettings.entrySet()) {
+            for (Map.Entry<String, String> kv : pid.getValue().entrySet()) {
+                set(etc.resolve(pid.getKey() + ".cfg"), kv.getKey(), kv.getValue());
+            }
+        }
 
         SandboxKaraf karaf = new SandboxKaraf(home, http, smtp, imap, ssh, launch(home));
         try {
@@ -102,18 +115,36 @@ final class SandboxKaraf implements AutoCloseable {
      */
     void restart(boolean kill) throws Exception {
         if (kill) {
-            // bin/karaf runs the JVM as its child: kill -9 the JVM itself, as an operator's kill would.
-            List<ProcessHandle> jvm = process.descendants().toList();
-            jvm.forEach(ProcessHandle::destroyForcibly);
-            for (ProcessHandle h : jvm) {
-                h.onExit().get(30, TimeUnit.SECONDS);
-            }
-            process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            kill();
         } else {
             stop();
         }
+        startAgain();
+    }
+
+    /** kill -9 of the Karaf JVM, as an operator's (or the kernel's) would: nothing of it runs afterwards. */
+    void kill() throws Exception {
+        // bin/karaf runs the JVM as its child: kill -9 the JVM itself.
+        List<ProcessHandle> jvm = process.descendants().toList();
+        jvm.forEach(ProcessHandle::destroyForcibly);
+        for (ProcessHandle h : jvm) {
+            h.onExit().get(30, TimeUnit.SECONDS);
+        }
+        process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** Starts Karaf again on the same folder, data included; returns once it answers. */
+    void startAgain() throws IOException {
         process = launch(home);
         awaitUp();
+    }
+
+    /** The process ids of the Karaf JVM (the child of bin/karaf) and of bin/karaf itself. */
+    java.util.Set<Long> pids() {
+        java.util.Set<Long> out = new java.util.HashSet<>();
+        out.add(process.pid());
+        process.descendants().forEach(h -> out.add(h.pid()));
+        return out;
     }
 
     String base() {

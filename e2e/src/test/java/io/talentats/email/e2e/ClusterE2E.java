@@ -1,0 +1,276 @@
+package io.talentats.email.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+
+import jakarta.mail.Message;
+import jakarta.mail.Session;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Two distributions on one PostgreSQL (started by the build's {@code postgres.sh}), their recruiters' mailboxes on
+ * a GreenMail of the test's own: every message submitted to either node delivered exactly once, each mailbox watched
+ * by exactly one node (one IMAP connection at the server), kill -9 of a node taken over within the lease with no
+ * reply missed or doubled, and the mailboxes spread again when it is back.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ClusterE2E {
+
+    private static final int RECRUITERS = 6;
+    private static final int MESSAGES = 1000;
+    private static final String LEASE_S = "6";
+
+    private final Path pgState = Paths.get("target/postgres").toAbsolutePath();
+    private GreenMail mail;
+    private SandboxKaraf a;
+    private SandboxKaraf b;
+    private Api apiA;
+    private Api apiB;
+
+    @BeforeAll
+    void start() throws Exception {
+        Process pg = new ProcessBuilder("bash", Paths.get("../bundles/store/postgres.sh").toAbsolutePath().toString(),
+                "start", pgState.toString()).inheritIO().start();
+        assertThat(pg.waitFor(5, TimeUnit.MINUTES) && pg.exitValue() == 0).as("PostgreSQL started").isTrue();
+        String url = Files.readString(pgState.resolve("postgres.url")).trim().replace("?user=app", "");
+        mail = new GreenMail(new ServerSetup[] {
+            new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort(),
+            new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP).dynamicPort()});
+        mail.start();
+        for (int i = 0; i < RECRUITERS; i++) {
+            mail.setUser("r" + i + "@cluster.test", "r" + i + "@cluster.test", "pw");
+        }
+        Path keys = Paths.get("target/karaf/cluster.keys").toAbsolutePath();
+        Files.createDirectories(keys.getParent());
+        Files.deleteIfExists(keys);
+        a = SandboxKaraf.start("cluster-a", node("node-a", url, keys));
+        b = SandboxKaraf.start("cluster-b", node("node-b", url, keys));
+        apiA = new Api(a.base());
+        apiB = new Api(b.base());
+    }
+
+    /** A node's settings: the shared database, the shared key file, its name, short leases for the test. */
+    private static Map<String, Map<String, String>> node(String name, String url, Path keys) {
+        return Map.of(
+                "org.ops4j.datasource-talentats-email", Map.of("osgi.jdbc.driver.class", "org.postgresql.Driver",
+                        "url", url, "user", "app"),
+                "io.talentats.email", Map.of("key.file", keys.toString()),
+                "io.talentats.email.replies", Map.of("node.id", name, "lease.s", LEASE_S, "poll.interval.s", "5"),
+                "io.talentats.email.router", Map.of("retry.initial.delay.ms", "500"));
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        for (SandboxKaraf k : new SandboxKaraf[] {a, b}) {
+            if (k != null) {
+                k.close();
+            }
+        }
+        if (mail != null) {
+            mail.stop();
+        }
+        new ProcessBuilder("bash", Paths.get("../bundles/store/postgres.sh").toAbsolutePath().toString(), "stop",
+                pgState.toString()).inheritIO().start().waitFor(2, TimeUnit.MINUTES);
+    }
+
+    private String account(int i) {
+        return "{\"emailAddress\":\"r" + i + "@cluster.test\",\"password\":\"pw\",\"displayName\":\"Recruiter " + i
+                + "\",\"smtpHost\":\"127.0.0.1\",\"smtpPort\":" + mail.getSmtp().getPort() + ",\"smtpSecurity\":"
+                + "\"NONE\",\"imapHost\":\"127.0.0.1\",\"imapPort\":" + mail.getImap().getPort()
+                + ",\"imapSecurity\":\"NONE\"}";
+    }
+
+    /** Which node watches each recruiter's mailbox, as {@code api}'s node sees it: user → node, IDLE ones only. */
+    private static Map<String, String> watching(Api api) {
+        Map<String, String> out = new HashMap<>();
+        Api.Response status = api.get("/status");
+        if (status.status() != 200) {
+            return out;
+        }
+        for (JsonElement e : status.object().getAsJsonArray("accounts")) {
+            JsonObject acc = e.getAsJsonObject();
+            JsonElement w = acc.get("watcher");
+            if (w != null && w.isJsonObject() && w.getAsJsonObject().has("node")
+                    && w.getAsJsonObject().get("mode").getAsString().equals("IDLE")) {
+                out.put(acc.get("userId").getAsString(), w.getAsJsonObject().get("node").getAsString());
+            }
+        }
+        return out;
+    }
+
+    /** Mailboxes watched on their own node, over both nodes: user → node. */
+    private Map<String, String> watchedOverall() {
+        Map<String, String> all = new HashMap<>();
+        watching(apiA).forEach((u, n) -> all.merge(u, n, (x, y) -> x + "+" + y));
+        watching(apiB).forEach((u, n) -> all.merge(u, n, (x, y) -> x + "+" + y));
+        return all;
+    }
+
+    /** IMAP connections established at the test's server right now. */
+    private long imapConnections() throws IOException, InterruptedException {
+        Process ss = new ProcessBuilder("ss", "-tnH", "state", "established", "( sport = :"
+                + mail.getImap().getPort() + " )").redirectErrorStream(true).start();
+        String out = new String(ss.getInputStream().readAllBytes());
+        ss.waitFor(10, TimeUnit.SECONDS);
+        return out.lines().filter(l -> !l.isBlank()).count();
+    }
+
+    private long inbound(Api api, String user) {
+        Api.Response r = api.get("/accounts/" + user + "/messages?limit=500");
+        long n = 0;
+        for (JsonElement e : r.object().getAsJsonArray("items")) {
+            if (e.getAsJsonObject().get("direction").getAsString().equals("INBOUND")) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private void reply(int recruiter, MimeMessage original, String text) throws Exception {
+        Properties p = new Properties();
+        p.setProperty("mail.smtp.host", "127.0.0.1");
+        p.setProperty("mail.smtp.port", Integer.toString(mail.getSmtp().getPort()));
+        MimeMessage reply = (MimeMessage) original.reply(false);
+        reply.setFrom(new InternetAddress(original.getRecipients(Message.RecipientType.TO)[0].toString()));
+        reply.setRecipient(Message.RecipientType.TO, new InternetAddress("r" + recruiter + "@cluster.test"));
+        reply.setText(text, "UTF-8");
+        Transport.send(new MimeMessage(Session.getInstance(p), toStream(reply)));
+    }
+
+    private static java.io.InputStream toStream(MimeMessage m) throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        m.writeTo(out);
+        return new java.io.ByteArrayInputStream(out.toByteArray());
+    }
+
+    @Test
+    void twoNodesShareTheOutboxAndTheMailboxesAndTakeOverFromEachOther() throws Exception {
+        // The same accounts on both nodes (accounts are still per node: the README says so)
+        for (int i = 0; i < RECRUITERS; i++) {
+            assertThat(apiA.put("/accounts/r" + i, account(i)).status()).isEqualTo(200);
+            assertThat(apiB.put("/accounts/r" + i, account(i)).status()).isEqualTo(200);
+        }
+        // Each mailbox watched by exactly one node, the mailboxes spread over both
+        a.await(Duration.ofSeconds(60), "six mailboxes, three per node, each watched once", () -> {
+            Map<String, String> w = watchedOverall();
+            return w.size() == RECRUITERS && !w.values().stream().anyMatch(n -> n.contains("+"))
+                    && w.values().stream().filter("node-a"::equals).count() == RECRUITERS / 2;
+        });
+        a.await(Duration.ofSeconds(30), "one IMAP connection per mailbox at the server",
+                () -> uncheckedConnections() == RECRUITERS);
+
+        // 1000 messages submitted alternately to both nodes: each delivered exactly once
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < MESSAGES; i++) {
+            Api api = i % 2 == 0 ? apiA : apiB;
+            Api.Response sent = api.post("/messages", "{\"senderUserId\":\"r" + (i % RECRUITERS) + "\",\"kind\":"
+                    + "\"STAGE_CHANGE\",\"to\":[\"cand" + i + "@cand.test\"],\"subject\":\"Cluster " + i + "\","
+                    + "\"textBody\":\"Your application moved on.\"}");
+            assertThat(sent.status()).as("%s", sent).isEqualTo(202);
+            ids.add(sent.object().get("messageId").getAsString());
+        }
+        // (The recruiters' Sent folders hold copies: only the candidates' mailboxes count.)
+        a.await(Duration.ofMinutes(5), "every message delivered", () -> candidates().length >= MESSAGES
+                && apiA.get("/outbox").object().get("depth").getAsInt() == 0);
+        MimeMessage[] received = candidates();
+        Set<String> subjects = new HashSet<>();
+        for (MimeMessage m : received) {
+            subjects.add(m.getSubject());
+        }
+        assertThat(received).as("no message sent twice").hasSize(MESSAGES);
+        assertThat(subjects).hasSize(MESSAGES);
+        // (Appending the Sent copies opens connections of its own for a while; the watchers' stay one each.)
+        a.await(Duration.ofSeconds(60), "one IMAP connection per mailbox once the Sent copies are in",
+                () -> uncheckedConnections() == RECRUITERS);
+
+        // A reply to one message of each recruiter: recorded once
+        Map<Integer, MimeMessage> one = new HashMap<>();
+        for (MimeMessage m : received) {
+            int n = Integer.parseInt(m.getSubject().substring("Cluster ".length()));
+            one.putIfAbsent(n % RECRUITERS, m);
+        }
+        for (int r = 0; r < RECRUITERS; r++) {
+            reply(r, one.get(r), "Thanks, first answer.");
+        }
+        a.await(Duration.ofSeconds(60), "six replies recorded", () -> {
+            for (int r = 0; r < RECRUITERS; r++) {
+                if (inbound(apiA, "r" + r) != 1) {
+                    return false;
+                }
+            }
+            return true;
+        });
+
+        // kill -9 of node A: node B watches all six within the lease; replies after the kill are all collected once
+        a.kill();
+        b.await(Duration.ofSeconds(60), "node B watching every mailbox", () -> {
+            Map<String, String> w = watching(apiB);
+            return w.size() == RECRUITERS && w.values().stream().allMatch("node-b"::equals);
+        });
+        for (int r = 0; r < RECRUITERS; r++) {
+            reply(r, one.get(r), "Second answer, after the failover.");
+        }
+        b.await(Duration.ofSeconds(60), "the replies after the failover recorded", () -> {
+            for (int r = 0; r < RECRUITERS; r++) {
+                if (inbound(apiB, "r" + r) != 2) {
+                    return false;
+                }
+            }
+            return true;
+        });
+        b.await(Duration.ofSeconds(30), "one IMAP connection per mailbox after the failover",
+                () -> uncheckedConnections() == RECRUITERS);
+
+        // Node A back: the mailboxes spread over both again, still each watched once
+        a.startAgain();
+        a.await(Duration.ofSeconds(90), "three mailboxes per node again", () -> {
+            Map<String, String> w = watchedOverall();
+            return w.size() == RECRUITERS && !w.values().stream().anyMatch(n -> n.contains("+"))
+                    && w.values().stream().filter("node-a"::equals).count() == RECRUITERS / 2;
+        });
+        for (int r = 0; r < RECRUITERS; r++) {
+            assertThat(inbound(apiA, "r" + r)).as("no reply doubled for r%d", r).isEqualTo(2);
+        }
+    }
+
+    private MimeMessage[] candidates() {
+        return mail.findReceivedMessages(u -> u.getEmail().endsWith("@cand.test"), m -> true)
+                .toArray(MimeMessage[]::new);
+    }
+
+    private long uncheckedConnections() {
+        try {
+            return imapConnections();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+}
