@@ -370,11 +370,6 @@ public class WatchEngine implements ReplyCollector, Watchers, PlatformMailbox {
         return connectivityOn;
     }
 
-    /** This node's name in the watch leases. */
-    String node() {
-        return node;
-    }
-
     private void announce(Recorded r) {
         OutboundRef answers = r.message().answers();
         Map<String, Object> p = Announcer.aboutMessage(r.id(), r.message().userId(),
