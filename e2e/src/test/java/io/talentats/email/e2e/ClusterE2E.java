@@ -44,6 +44,8 @@ class ClusterE2E {
     private static final int RECRUITERS = 6;
     private static final int MESSAGES = 1000;
     private static final String LEASE_S = "6";
+    private static final String OUTBOX_LEASE_MS = "8000";
+    private static final int IN_FLIGHT = 40;
 
     private final Path pgState = Paths.get("target/postgres").toAbsolutePath();
     private GreenMail mail;
@@ -81,7 +83,7 @@ class ClusterE2E {
                         "url", url, "user", "app"),
                 "io.talentats.email", Map.of("key.file", keys.toString()),
                 "io.talentats.email.replies", Map.of("node.id", name, "lease.s", LEASE_S, "poll.interval.s", "5"),
-                "io.talentats.email.router", Map.of("retry.initial.delay.ms", "500"));
+                "io.talentats.email.router", Map.of("retry.initial.delay.ms", "500", "lease.ms", OUTBOX_LEASE_MS));
     }
 
     @AfterAll
@@ -170,11 +172,12 @@ class ClusterE2E {
 
     @Test
     void twoNodesShareTheOutboxAndTheMailboxesAndTakeOverFromEachOther() throws Exception {
-        // The same accounts on both nodes (accounts are still per node: the README says so)
+        // Each account saved on one node only, alternately: every account is on both nodes within seconds
         for (int i = 0; i < RECRUITERS; i++) {
-            assertThat(apiA.put("/accounts/r" + i, account(i)).status()).isEqualTo(200);
-            assertThat(apiB.put("/accounts/r" + i, account(i)).status()).isEqualTo(200);
+            assertThat((i % 2 == 0 ? apiA : apiB).put("/accounts/r" + i, account(i)).status()).isEqualTo(200);
         }
+        a.await(Duration.ofSeconds(30), "all six accounts on both nodes", () -> accounts(apiA) == RECRUITERS
+                && accounts(apiB) == RECRUITERS);
         // Each mailbox watched by exactly one node, the mailboxes spread over both
         a.await(Duration.ofSeconds(60), "six mailboxes, three per node, each watched once", () -> {
             Map<String, String> w = watchedOverall();
@@ -184,16 +187,23 @@ class ClusterE2E {
         a.await(Duration.ofSeconds(30), "one IMAP connection per mailbox at the server",
                 () -> uncheckedConnections() == RECRUITERS);
 
-        // 1000 messages submitted alternately to both nodes: each delivered exactly once
-        List<String> ids = new ArrayList<>();
+        // 1000 messages submitted alternately to both nodes, the key rotated on B while both send: each message
+        // delivered exactly once
+        String keyBefore = currentKey();
         for (int i = 0; i < MESSAGES; i++) {
-            Api api = i % 2 == 0 ? apiA : apiB;
-            Api.Response sent = api.post("/messages", "{\"senderUserId\":\"r" + (i % RECRUITERS) + "\",\"kind\":"
-                    + "\"STAGE_CHANGE\",\"to\":[\"cand" + i + "@cand.test\"],\"subject\":\"Cluster " + i + "\","
-                    + "\"textBody\":\"Your application moved on.\"}");
-            assertThat(sent.status()).as("%s", sent).isEqualTo(202);
-            ids.add(sent.object().get("messageId").getAsString());
+            submit(i % 2 == 0 ? apiA : apiB, i);
+            if (i == MESSAGES / 3) {
+                SandboxKaraf.Script rotated = b.script("email:rotate-key\n");
+                assertThat(rotated.output()).as("%s", rotated).contains("Re-encrypted");
+            }
         }
+        String keyAfter = currentKey();
+        assertThat(keyAfter).as("rotated").isNotEqualTo(keyBefore);
+        a.await(Duration.ofSeconds(30), "node A holding the passwords B re-encrypted", () -> {
+            String held = unchecked(() -> a.script("config:list \"(service.pid=io.talentats.email.account~r0)\"\n")
+                    .output());
+            return held.contains("{aesgcm:" + keyAfter + "}");
+        });
         // (The recruiters' Sent folders hold copies: only the candidates' mailboxes count.)
         a.await(Duration.ofMinutes(5), "every message delivered", () -> candidates().length >= MESSAGES
                 && apiA.get("/outbox").object().get("depth").getAsInt() == 0);
@@ -226,7 +236,15 @@ class ClusterE2E {
             return true;
         });
 
-        // kill -9 of node A: node B watches all six within the lease; replies after the kill are all collected once
+        // kill -9 of node A just after it accepted 40 messages: node B watches all six mailboxes within the watch
+        // lease, sends A's messages once their outbox lease runs out (at most once more each, for one A had on the
+        // wire), and collects the replies that arrive after the kill, each once
+        for (int k = 0; k < IN_FLIGHT; k++) {
+            Api.Response sent = apiA.post("/messages", "{\"senderUserId\":\"r" + (k % RECRUITERS) + "\",\"kind\":"
+                    + "\"STAGE_CHANGE\",\"to\":[\"late" + k + "@late.test\"],\"subject\":\"In flight " + k
+                    + "\",\"textBody\":\"Your application moved on.\"}");
+            assertThat(sent.status()).as("%s", sent).isEqualTo(202);
+        }
         a.kill();
         b.await(Duration.ofSeconds(60), "node B watching every mailbox", () -> {
             Map<String, String> w = watching(apiB);
@@ -245,6 +263,11 @@ class ClusterE2E {
         });
         b.await(Duration.ofSeconds(30), "one IMAP connection per mailbox after the failover",
                 () -> uncheckedConnections() == RECRUITERS);
+        b.await(Duration.ofSeconds(60), "node A's accepted messages delivered by node B",
+                () -> late().stream().distinct().count() == IN_FLIGHT);
+        Map<String, Long> copies = new HashMap<>();
+        late().forEach(subject -> copies.merge(subject, 1L, Long::sum));
+        assertThat(copies.values()).as("none sent more than once more: %s", copies).allMatch(n -> n <= 2);
 
         // Node A back: the mailboxes spread over both again, still each watched once
         a.startAgain();
@@ -256,6 +279,52 @@ class ClusterE2E {
         for (int r = 0; r < RECRUITERS; r++) {
             assertThat(inbound(apiA, "r" + r)).as("no reply doubled for r%d", r).isEqualTo(2);
         }
+
+        // Disconnected on one node: gone from the other too, its mailbox no longer watched anywhere
+        assertThat(apiA.delete("/accounts/r5").status()).isEqualTo(204);
+        b.await(Duration.ofSeconds(30), "r5 disconnected on node B too", () -> apiB.get("/accounts/r5").status() == 404
+                && accounts(apiB) == RECRUITERS - 1);
+        b.await(Duration.ofSeconds(30), "one IMAP connection per remaining mailbox",
+                () -> uncheckedConnections() == RECRUITERS - 1 && !watchedOverall().containsKey("r5"));
+    }
+
+    private static int accounts(Api api) {
+        Api.Response r = api.get("/accounts");
+        return r.status() == 200 ? r.json().getAsJsonArray().size() : -1;
+    }
+
+    private static void submit(Api api, int i) {
+        Api.Response sent = api.post("/messages", "{\"senderUserId\":\"r" + (i % RECRUITERS) + "\",\"kind\":"
+                + "\"STAGE_CHANGE\",\"to\":[\"cand" + i + "@cand.test\"],\"subject\":\"Cluster " + i + "\","
+                + "\"textBody\":\"Your application moved on.\"}");
+        assertThat(sent.status()).as("%s", sent).isEqualTo(202);
+    }
+
+    /** The current key of the shared key file. */
+    private static String currentKey() throws IOException {
+        Properties keys = new Properties();
+        try (var in = Files.newBufferedReader(Paths.get("target/karaf/cluster.keys"))) {
+            keys.load(in);
+        }
+        return keys.getProperty("current");
+    }
+
+    private static <T> T unchecked(java.util.concurrent.Callable<T> work) {
+        try {
+            return work.call();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Subjects of what arrived at the candidates of node A's last messages, one per copy. */
+    private List<String> late() {
+        List<String> out = new ArrayList<>();
+        for (MimeMessage m : mail.findReceivedMessages(u -> u.getEmail().endsWith("@late.test"), m -> true)
+                .toList()) {
+            out.add(unchecked(m::getSubject));
+        }
+        return out;
     }
 
     private MimeMessage[] candidates() {

@@ -238,8 +238,12 @@ class SettingsPageE2E {
                     By.cssSelector("#oauth-buttons button[data-provider=google]")));
             assertThat(button.getText()).isEqualTo("Sign in with Google");
             button.click();
+            // Three navigations follow (provider, callback, page): wait for the last one to be loaded before
+            // reading the page, or an element found in a document being left is read after it is gone.
+            wait.until(ExpectedConditions.urlContains("/talentats-email/ui/index.html?user=sam&oauth="));
+            wait.until(d -> "complete".equals(((org.openqa.selenium.JavascriptExecutor) d)
+                    .executeScript("return document.readyState")));
             wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("message"), "Signed in"));
-            assertThat(browser.getCurrentUrl()).contains("/talentats-email/ui/index.html?user=sam&oauth=");
             assertThat(field("oauth-state").getText()).contains("Signed in with google as sam@gmail.com");
             assertThat(field("password-field").isDisplayed()).as("no password for an OAuth account").isFalse();
             Api.Response account = api.get("/accounts/sam");

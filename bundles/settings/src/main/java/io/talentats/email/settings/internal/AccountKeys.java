@@ -1,7 +1,10 @@
 package io.talentats.email.settings.internal;
 
+import java.io.IOException;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Dictionary;
+import java.util.Optional;
 
 import io.talentats.email.api.Account;
 import io.talentats.email.api.AccountHealth;
@@ -11,6 +14,10 @@ import io.talentats.email.api.Verification;
 import io.talentats.email.runtime.AccountConfig;
 import io.talentats.email.runtime.AccountState;
 import io.talentats.email.runtime.AccountStates;
+
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
 
 /**
  * The stable layout of one account's factory configuration: factory PID {@value #FACTORY_PID}, named after the user
@@ -43,6 +50,11 @@ final class AccountKeys {
     static final String OAUTH2 = "oauth2";
     /** The OAuth provider of an {@code oauth2} account; its tokens are in the store, never here. */
     static final String OAUTH_PROVIDER = "oauth.provider";
+    /**
+     * The version of the shared copy this configuration holds ({@link io.talentats.email.runtime.SharedAccounts}):
+     * written by the node that saved it and by every node that mirrored it; absent before the store was installed.
+     */
+    static final String SHARED_VERSION = "shared.version";
 
     /**
      * Runtime state that versions before 1.0 kept in the configuration; it now lives in {@link AccountStates}. The
@@ -134,4 +146,45 @@ final class AccountKeys {
         String v = str(p, key);
         return v == null ? null : Instant.parse(v);
     }
+
+    /** The user's account configuration in this node's ConfigAdmin. */
+    static Optional<Configuration> find(ConfigurationAdmin configAdmin, String userId) {
+        if (userId == null || !AccountValidator.USER_ID.matcher(userId).matches()) {
+            return Optional.empty();
+        }
+        Configuration[] found = configurations(configAdmin, "(service.pid=" + escape(pid(userId)) + ")");
+        return found.length == 0 ? Optional.empty() : Optional.of(found[0]);
+    }
+
+    /** Every account configuration in this node's ConfigAdmin. */
+    static Configuration[] all(ConfigurationAdmin configAdmin) {
+        return configurations(configAdmin, "(service.factoryPid=" + FACTORY_PID + ")");
+    }
+
+    /** The configurations matching {@code filter} that have properties. */
+    static Configuration[] configurations(ConfigurationAdmin configAdmin, String filter) {
+        try {
+            Configuration[] found = configAdmin.listConfigurations(filter);
+            if (found == null) {
+                return new Configuration[0];
+            }
+            // A configuration that was created but never updated has no properties yet; it is not an account.
+            return Arrays.stream(found).filter(c -> c.getProperties() != null).toArray(Configuration[]::new);
+        } catch (IOException | InvalidSyntaxException e) {
+            throw new IllegalStateException("Cannot read email settings from ConfigAdmin", e);
+        }
+    }
+
+    /** Escapes a value for an LDAP filter (RFC 4515). */
+    static String escape(String value) {
+        StringBuilder sb = new StringBuilder();
+        for (char ch : value.toCharArray()) {
+            switch (ch) {
+                case '\\', '*', '(', ')' -> sb.append('\\').append(ch);
+                default -> sb.append(ch);
+            }
+        }
+        return sb.toString();
+    }
+
 }

@@ -37,9 +37,9 @@ import io.talentats.email.runtime.CredentialUnavailableException;
 import io.talentats.email.runtime.CredentialVault;
 import io.talentats.email.runtime.MailAccount;
 import io.talentats.email.runtime.SecretCipher;
+import io.talentats.email.runtime.SharedAccounts;
 import io.talentats.email.api.Secret;
 
-import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
@@ -83,6 +83,11 @@ public class ConfigAdminAccounts implements AccountSettingsService, CredentialVa
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile AccessTokens tokens;
+
+    /** The accounts every node shares; absent while the store is not installed (then accounts are this node's). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile SharedAccounts shared;
 
     @Activate
     public ConfigAdminAccounts(ProductConfig config, @Reference ConfigurationAdmin configAdmin,
@@ -181,7 +186,7 @@ public class ConfigAdminAccounts implements AccountSettingsService, CredentialVa
                 Configuration c = existing.isPresent()
                         ? existing.get()
                         : configAdmin.getFactoryConfiguration(AccountKeys.FACTORY_PID, userId, "?");
-                c.update(p);
+                SharedWrites.store(c, userId, p, shared);
             } catch (IOException e) {
                 throw new IllegalStateException("Cannot store the email settings of user " + userId, e);
             }
@@ -242,7 +247,7 @@ public class ConfigAdminAccounts implements AccountSettingsService, CredentialVa
      */
     private void carryOverLegacyState(AccountStates target) {
         synchronized (KeyRing.SECRET_WRITES) {
-            for (Configuration c : configurations("(service.factoryPid=" + AccountKeys.FACTORY_PID + ")")) {
+            for (Configuration c : AccountKeys.all(configAdmin)) {
                 Dictionary<String, Object> p = c.getProperties();
                 AccountState legacy = AccountKeys.legacyState(p);
                 if (legacy == null || legacy.userId() == null) {
@@ -276,7 +281,7 @@ public class ConfigAdminAccounts implements AccountSettingsService, CredentialVa
                 return false;
             }
             try {
-                existing.get().delete();
+                SharedWrites.remove(existing.get(), userId, shared);
             } catch (IOException e) {
                 throw new IllegalStateException("Cannot remove the email settings of user " + userId, e);
             }
@@ -295,7 +300,7 @@ public class ConfigAdminAccounts implements AccountSettingsService, CredentialVa
         List<Account> accounts = new ArrayList<>();
         AccountStates s = states;
         Map<String, AccountState> known = s == null ? Map.of() : s.all();
-        for (Configuration c : configurations("(service.factoryPid=" + AccountKeys.FACTORY_PID + ")")) {
+        for (Configuration c : AccountKeys.all(configAdmin)) {
             Dictionary<String, Object> p = c.getProperties();
             String user = AccountKeys.str(p, AccountKeys.USER_ID);
             accounts.add(AccountKeys.toAccount(p, known.getOrDefault(user, AccountState.unknown(user))));
@@ -364,36 +369,6 @@ public class ConfigAdminAccounts implements AccountSettingsService, CredentialVa
     }
 
     private Optional<Configuration> find(String userId) {
-        if (userId == null || !AccountValidator.USER_ID.matcher(userId).matches()) {
-            return Optional.empty();
-        }
-        Configuration[] found = configurations("(service.pid=" + escape(AccountKeys.pid(userId)) + ")");
-        return found.length == 0 ? Optional.empty() : Optional.of(found[0]);
+        return AccountKeys.find(configAdmin, userId);
     }
-
-    private Configuration[] configurations(String filter) {
-        try {
-            Configuration[] found = configAdmin.listConfigurations(filter);
-            if (found == null) {
-                return new Configuration[0];
-            }
-            // A configuration that was created but never updated has no properties yet; it is not an account.
-            return java.util.Arrays.stream(found).filter(c -> c.getProperties() != null).toArray(Configuration[]::new);
-        } catch (IOException | InvalidSyntaxException e) {
-            throw new IllegalStateException("Cannot read email settings from ConfigAdmin", e);
-        }
-    }
-
-    /** Escapes a value for an LDAP filter (RFC 4515). */
-    static String escape(String value) {
-        StringBuilder sb = new StringBuilder();
-        for (char ch : value.toCharArray()) {
-            switch (ch) {
-                case '\\', '*', '(', ')' -> sb.append('\\').append(ch);
-                default -> sb.append(ch);
-            }
-        }
-        return sb.toString();
-    }
-
 }

@@ -42,6 +42,20 @@ final class KeyFile {
         return path;
     }
 
+    /**
+     * What identifies the file's present content without reading it (file identity, time, size; a rewrite replaces
+     * the file, so its identity changes too), or {@code null} if there is no file.
+     */
+    Object stamp() {
+        try {
+            java.nio.file.attribute.BasicFileAttributes a =
+                    Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class);
+            return java.util.Arrays.asList(a.fileKey(), a.lastModifiedTime(), a.size());
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     /** Reads the ring, creating the file with one new key if it does not exist. */
     Keys loadOrCreate() {
         if (!Files.exists(path)) {

@@ -17,6 +17,7 @@ import io.talentats.email.api.EmailEvents;
 import io.talentats.email.runtime.Announcer;
 import io.talentats.email.runtime.KeyRotation;
 import io.talentats.email.runtime.SecretCipher;
+import io.talentats.email.runtime.SharedAccounts;
 import io.talentats.email.runtime.StoredSecrets;
 
 import org.osgi.framework.BundleContext;
@@ -54,8 +55,16 @@ public class KeyRing implements SecretCipher, KeyRotation {
     private final java.util.function.Function<String, String> environment;
     private volatile Source source;
 
-    /** Where the keys come from and what they are; replaced whole when the key settings change. */
-    private record Source(KeyFile keyFile, String envVariable, Keys keys, String settings) {}
+    /**
+     * Where the keys come from and what they are, and the stamp of the key file they were read from; replaced whole
+     * when the key settings change, the key file is rewritten by another node, or the keys are rotated here.
+     */
+    private record Source(KeyFile keyFile, String envVariable, Keys keys, String settings, Object stamp) {
+
+        Source with(Keys next) {
+            return new Source(keyFile, envVariable, next, settings, keyFile == null ? null : keyFile.stamp());
+        }
+    }
 
     private final Announcer announcer;
 
@@ -63,6 +72,11 @@ public class KeyRing implements SecretCipher, KeyRotation {
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private final List<StoredSecrets> storedSecrets = new CopyOnWriteArrayList<>();
+
+    /** The accounts the nodes share: a rotation re-encrypts them for every node. Absent without the store. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile SharedAccounts shared;
 
     @Activate
     public KeyRing(ProductConfig config, @Reference ConfigurationAdmin configAdmin, BundleContext context,
@@ -97,13 +111,14 @@ public class KeyRing implements SecretCipher, KeyRotation {
                 Keys keys = EnvKeys.parse(config.key_env(), environment.apply(config.key_env()));
                 LOG.info("Encryption keys from environment variable {}: current key {}", config.key_env(),
                         keys.currentId());
-                return new Source(null, config.key_env(), keys, settings);
+                return new Source(null, config.key_env(), keys, settings, null);
             }
             case "file" -> {
                 KeyFile file = new KeyFile(keyFilePath(config, context));
+                Object stamp = file.stamp();
                 Keys keys = file.loadOrCreate();
                 LOG.info("Encryption keys from {}: current key {}", file.path(), keys.currentId());
-                return new Source(file, null, keys, settings);
+                return new Source(file, null, keys, settings, stamp == null ? file.stamp() : stamp);
             }
             default -> throw new IllegalStateException("key.source must be 'file' or 'env', was '"
                     + config.key_source() + "' in configuration " + ProductConfig.PID);
@@ -127,7 +142,7 @@ public class KeyRing implements SecretCipher, KeyRotation {
 
     @Override
     public String encrypt(String plainText, String context) {
-        Keys k = source.keys();
+        Keys k = follow().keys();
         return AesGcm.encrypt(k.currentId(), k.current(), plainText, context);
     }
 
@@ -135,6 +150,9 @@ public class KeyRing implements SecretCipher, KeyRotation {
     public String decrypt(String cipherText, String context) {
         String id = AesGcm.keyIdOf(cipherText);
         SecretKey key = source.keys().byId().get(id);
+        if (key == null) {
+            key = follow().keys().byId().get(id); // a key another node has just rotated to
+        }
         if (key == null) {
             throw new IllegalStateException("the secret for " + context + " was encrypted with key '" + id
                     + "', which is not in the key ring (" + source() + "). Restore the key or enter the password again.");
@@ -168,65 +186,127 @@ public class KeyRing implements SecretCipher, KeyRotation {
         }
     }
 
+    /**
+     * Takes up a key file that another node sharing it has rewritten (a rotation there): the file's current key
+     * becomes ours, the keys this node had stay readable, and this node's own secrets (the ones no other node holds a
+     * copy of) are re-encrypted under the new key at once. Shared accounts and tokens are the rotating node's work.
+     * A stat of the key file when nothing changed.
+     */
+    private Source follow() {
+        Source src = source;
+        if (src.keyFile() == null) {
+            return src;
+        }
+        Object stamp = src.keyFile().stamp();
+        if (stamp == null || stamp.equals(src.stamp())) {
+            return src;
+        }
+        synchronized (SECRET_WRITES) {
+            src = source;
+            if (stamp.equals(src.stamp())) {
+                return src;
+            }
+            Keys file = src.keyFile().loadOrCreate();
+            Source next = new Source(src.keyFile(), null, src.keys().followedBy(file), src.settings(), stamp);
+            source = next;
+            if (!file.currentId().equals(src.keys().currentId())) {
+                int count = reencryptConfigurations(next.keys().currentId(), new HashSet<>(), shared != null);
+                LOG.info("The key file {} was rotated elsewhere: encrypting with key {} now, {} secrets of this node "
+                        + "re-encrypted", src.keyFile().path(), file.currentId(), count);
+            }
+            return next;
+        }
+    }
+
+    /**
+     * Re-encrypts every secret under a new key and retires the old keys nothing needs any more. The key that was
+     * current until now is kept until the next rotation: a node sharing the key file that has not read the new file
+     * yet may still encrypt with it for a moment, and what it wrote must stay readable everywhere.
+     */
     @Override
     public int rotate() {
         synchronized (SECRET_WRITES) {
-            Source src = source;
+            Source src = follow();
             KeyFile keyFile = src.keyFile();
             Keys after = keyFile == null ? src.keys() : src.keys().withNewCurrent();
             if (keyFile != null) {
                 keyFile.write(after); // on disk before any secret depends on it
             }
-            source = new Source(keyFile, src.envVariable(), after, src.settings());
-            int count = 0;
+            source = src.with(after);
             Set<String> stillNeeded = new HashSet<>();
-            for (Configuration c : configurations()) {
-                Dictionary<String, Object> props = c.getProperties();
-                boolean changed = false;
-                for (Enumeration<String> e = props.keys(); e.hasMoreElements();) {
-                    String key = e.nextElement();
-                    Object value = props.get(key);
-                    if (!isCipherText(value)) {
-                        continue;
-                    }
-                    String context = SecretCipher.context(c.getPid(), key);
-                    String old = (String) value;
-                    if (AesGcm.keyIdOf(old).equals(after.currentId())) {
-                        continue;
-                    }
-                    try {
-                        props.put(key, encrypt(decrypt(old, context), context));
-                        changed = true;
-                        count++;
-                    } catch (IllegalStateException unreadable) {
-                        stillNeeded.add(AesGcm.keyIdOf(old));
-                        LOG.warn("Key rotation: the secret {} cannot be re-encrypted and keeps its key: {}", context,
-                                unreadable.getMessage());
-                    }
-                }
-                if (changed) {
-                    try {
-                        c.update(props);
-                    } catch (IOException e) {
-                        throw new IllegalStateException("Key rotation: cannot store configuration " + c.getPid(), e);
-                    }
-                }
-            }
+            stillNeeded.add(src.keys().currentId());
+            int count = reencryptConfigurations(after.currentId(), stillNeeded, false);
             for (StoredSecrets holder : storedSecrets) {
                 count += holder.reencrypt(this, after.currentId(), stillNeeded);
             }
             if (keyFile != null) {
                 Keys pruned = after.retain(stillNeeded);
                 keyFile.write(pruned);
-                source = new Source(keyFile, src.envVariable(), pruned, src.settings());
-                LOG.info("Rotated to key {}: {} secrets re-encrypted, {} old keys retired", after.currentId(), count,
-                        after.byId().size() - pruned.byId().size());
+                source = src.with(pruned);
+                LOG.info("Rotated to key {}: {} secrets re-encrypted, {} old keys retired (key {} kept until the "
+                        + "next rotation)", after.currentId(), count, after.byId().size() - pruned.byId().size(),
+                        src.keys().currentId());
             } else {
                 LOG.info("Re-encrypted {} secrets under key {} from {}", count, after.currentId(), src.envVariable());
             }
             announcer.post(EmailEvents.KEY_ROTATED, Map.of(EmailEvents.COUNT, count));
             return count;
         }
+    }
+
+    /**
+     * Re-encrypts the configuration secrets not under {@code currentId}; account configurations are shared with the
+     * other nodes as they are stored, or left alone with {@code skipAccounts}.
+     *
+     * @param stillNeeded gets the keys of secrets that could not be re-encrypted
+     */
+    private int reencryptConfigurations(String currentId, Set<String> stillNeeded, boolean skipAccounts) {
+        int count = 0;
+        SharedAccounts sharing = shared;
+        for (Configuration c : configurations()) {
+            Dictionary<String, Object> props = c.getProperties();
+            if (props == null) {
+                continue;
+            }
+            boolean account = AccountKeys.FACTORY_PID.equals(c.getFactoryPid());
+            if (account && skipAccounts) {
+                continue;
+            }
+            boolean changed = false;
+            for (Enumeration<String> e = props.keys(); e.hasMoreElements();) {
+                String key = e.nextElement();
+                Object value = props.get(key);
+                if (!isCipherText(value)) {
+                    continue;
+                }
+                String context = SecretCipher.context(c.getPid(), key);
+                String old = (String) value;
+                if (AesGcm.keyIdOf(old).equals(currentId)) {
+                    continue;
+                }
+                try {
+                    props.put(key, encrypt(decrypt(old, context), context));
+                    changed = true;
+                    count++;
+                } catch (IllegalStateException unreadable) {
+                    stillNeeded.add(AesGcm.keyIdOf(old));
+                    LOG.warn("Key rotation: the secret {} cannot be re-encrypted and keeps its key: {}", context,
+                            unreadable.getMessage());
+                }
+            }
+            if (changed) {
+                try {
+                    if (account) {
+                        SharedWrites.store(c, AccountKeys.str(props, AccountKeys.USER_ID), props, sharing);
+                    } else {
+                        c.update(props);
+                    }
+                } catch (IOException e) {
+                    throw new IllegalStateException("Key rotation: cannot store configuration " + c.getPid(), e);
+                }
+            }
+        }
+        return count;
     }
 
     /** The id of the key new secrets are encrypted with. */

@@ -45,6 +45,13 @@ record Keys(String currentId, Map<String, SecretKey> byId) {
         return new Keys(id, next);
     }
 
+    /** The ring {@code file} holds, with the keys of this ring it no longer has: what was readable stays readable. */
+    Keys followedBy(Keys file) {
+        Map<String, SecretKey> next = new LinkedHashMap<>(file.byId);
+        byId.forEach(next::putIfAbsent);
+        return new Keys(file.currentId, next);
+    }
+
     /** This ring with only the keys named (the current one is always kept). */
     Keys retain(java.util.Set<String> ids) {
         Map<String, SecretKey> next = new LinkedHashMap<>();

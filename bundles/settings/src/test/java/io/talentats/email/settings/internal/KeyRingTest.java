@@ -130,6 +130,39 @@ class KeyRingTest {
         assertThatThrownBy(() -> fileRing(file)).hasMessageContaining("holds no key.ID line");
     }
 
+    /** Two nodes sharing one key file, with no configurations of their own. */
+    @Test
+    void aNodeSharingTheKeyFileFollowsARotationOnAnotherNodeAndNothingBecomesUnreadable() throws Exception {
+        Path file = dir.resolve("shared.keys");
+        org.osgi.service.cm.ConfigurationAdmin noConfigurations = (org.osgi.service.cm.ConfigurationAdmin)
+                java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                        new Class<?>[] {org.osgi.service.cm.ConfigurationAdmin.class}, (proxy, m, args) -> null);
+        ProductConfig config = config(Map.of("key.file", file.toString()));
+        KeyRing a = new KeyRing(config, noConfigurations, null, v -> null, Announcer.to(() -> null));
+        KeyRing b = new KeyRing(config, noConfigurations, null, v -> null, Announcer.to(() -> null));
+        String first = a.currentKeyId();
+        String writtenByABefore = a.encrypt("one", "ctx");
+
+        b.rotate();
+        String second = b.currentKeyId();
+        assertThat(second).isNotEqualTo(first);
+        String writtenByB = b.encrypt("two", "ctx");
+        assertThat(a.decrypt(writtenByB, "ctx")).as("a key rotated to elsewhere is read from the file")
+                .isEqualTo("two");
+        assertThat(a.currentKeyId()).as("and taken up for what is encrypted next").isEqualTo(second);
+        assertThat(b.decrypt(writtenByABefore, "ctx")).as("the key current before the rotation is kept")
+                .isEqualTo("one");
+
+        b.rotate();
+        String keys = Files.readString(file);
+        assertThat(keys).as("a key nothing uses is retired by the rotation after next")
+                .doesNotContain("key." + first + "=").contains("key." + second + "=")
+                .contains("current=" + b.currentKeyId());
+        assertThat(a.encrypt("three", "ctx")).as("the rewritten file is noticed before encrypting")
+                .startsWith("{aesgcm:" + b.currentKeyId() + "}");
+        assertThat(a.decrypt(writtenByABefore, "ctx")).as("keys this node had stay readable here").isEqualTo("one");
+    }
+
     private static KeyRing keyRing(ProductConfig config, Object configAdmin, Object context,
             java.util.function.Function<String, String> environment) {
         return new KeyRing(config, null, null, environment, Announcer.to(() -> null));

@@ -96,6 +96,19 @@ final class Jdbc {
         }
     }
 
+    /** Like {@link #isolated(Isolated)}, with failures reported as what could not be done. */
+    <T> T isolated(String what, Isolated<T> work) {
+        try {
+            return isolated(work);
+        } catch (SQLException e) {
+            throw failure(what, e);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot " + what + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Runs {@code work} on a pooled connection outside the writer (reads). */
     <T> T read(String what, Change<T> work) {
         try (Connection c = dataSource.getConnection()) {

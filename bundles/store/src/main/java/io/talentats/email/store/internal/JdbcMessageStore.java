@@ -26,6 +26,7 @@ import io.talentats.email.api.Suppressions;
 import io.talentats.email.api.Verification;
 import io.talentats.email.runtime.AccountState;
 import io.talentats.email.runtime.AccountStates;
+import io.talentats.email.runtime.SharedAccounts;
 import io.talentats.email.runtime.Announcer;
 import io.talentats.email.store.Checkpoint;
 import io.talentats.email.store.Delivery;
@@ -41,6 +42,8 @@ import io.talentats.email.store.WatchLeases;
 import io.talentats.email.store.StoredOutbound;
 import io.talentats.email.store.ThreadTip;
 
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -51,7 +54,9 @@ import org.osgi.service.metatype.annotations.Designate;
  * The message database as one component: it owns the DataSource, brings the schema up to date, and runs the one
  * writer ({@link GroupCommitter}) that every part writes through. What each service does is in its part: the
  * outbox ({@link OutboxTables}), reply collection ({@link ReplyTables}), the history ({@link HistoryQueries}) and
- * accounts' runtime state ({@link AccountStateTable}) and OAuth grants ({@link OAuthTables}); this class only hands calls on. Plain SQL that H2 and
+ * accounts' runtime state ({@link AccountStateTable}), OAuth grants ({@link OAuthTables}), watch leases
+ * ({@link WatchLeaseTable}) and the accounts shared between nodes ({@link SharedAccountTable}); this class only hands
+ * calls on. Plain SQL that H2 and
  * PostgreSQL both run; every change that must not be half-done is one transaction.
  */
 @Component(service = {MessageStore.class, ReplyStore.class, MessageHistory.class, AccountStates.class,
@@ -59,7 +64,8 @@ import org.osgi.service.metatype.annotations.Designate;
         configurationPid = StoreConfig.PID, immediate = true)
 @Designate(ocd = StoreConfig.class)
 public class JdbcMessageStore
-        implements MessageStore, ReplyStore, MessageHistory, AccountStates, OAuthGrants, Suppressions, WatchLeases {
+        implements MessageStore, ReplyStore, MessageHistory, AccountStates, OAuthGrants, Suppressions, WatchLeases,
+        SharedAccounts {
 
     private final GroupCommitter writer;
     private final OutboxTables outbox;
@@ -68,14 +74,21 @@ public class JdbcMessageStore
     private final AccountStateTable states;
     private final OAuthTables oauth;
     private final WatchLeaseTable leases;
+    private final SharedAccountTable shared;
 
     private final Announcer announcer;
+
+    /** {@link SharedAccounts} as a service, only while the database is one other nodes can share. */
+    private ServiceRegistration<SharedAccounts> sharing;
 
     @Activate
     public JdbcMessageStore(
             @Reference(name = "dataSource", target = "(dataSourceName=talentats-email)") DataSource dataSource,
-            @Reference Announcer announcer) {
+            @Reference Announcer announcer, BundleContext context) {
         this(dataSource, announcer, Clock.systemUTC());
+        if (SharedAccountTable.shareable(dataSource)) {
+            sharing = context.registerService(SharedAccounts.class, this, null);
+        }
     }
 
     /** For plain Java (benchmarks): announces nothing. */
@@ -98,11 +111,16 @@ public class JdbcMessageStore
         this.states = new AccountStateTable(jdbc, clock);
         this.oauth = new OAuthTables(jdbc, clock);
         this.leases = new WatchLeaseTable(jdbc, clock);
+        this.shared = new SharedAccountTable(jdbc, clock);
     }
 
     /** Lets the writes already accepted commit, then stops the writer. */
     @Deactivate
     public void close() {
+        if (sharing != null) {
+            sharing.unregister();
+            sharing = null;
+        }
         writer.close();
     }
 
@@ -389,6 +407,18 @@ public class JdbcMessageStore
     @Override
     public void leave(String nodeId) {
         leases.leave(nodeId);
+    }
+
+    // ---------------------------------------------------------------- SharedAccounts
+
+    @Override
+    public long publish(String userId, Map<String, Object> settings) {
+        return shared.publish(userId, settings);
+    }
+
+    @Override
+    public List<Change> since(long after) {
+        return shared.since(after);
     }
 
     // ---------------------------------------------------------------- OAuthGrants

@@ -48,7 +48,7 @@ final class WatchLeaseTable {
     private Optional<Lease> take(String mailboxId, String owner, Duration length) {
         long now = clock.millis();
         long until = now + length.toMillis();
-        return isolated("take a watch lease", c -> {
+        return jdbc.isolated("take a watch lease", c -> {
             List<Lease> rows = Jdbc.query(c, "SELECT * FROM email_watch_lease WHERE mailbox_id = ? FOR UPDATE",
                     ps -> ps.setString(1, mailboxId), WatchLeaseTable::lease);
             if (rows.isEmpty()) {
@@ -93,7 +93,7 @@ final class WatchLeaseTable {
     Optional<Lease> renew(Lease lease, Duration length) {
         long now = clock.millis();
         long until = now + length.toMillis();
-        return isolated("renew a watch lease", c -> {
+        return jdbc.isolated("renew a watch lease", c -> {
             int n = Jdbc.update(c, "UPDATE email_watch_lease SET lease_until = ?, renewed_at = ? WHERE mailbox_id = ? "
                     + "AND owner = ? AND fencing = ? AND lease_until > ?", ps -> {
                         ps.setLong(1, until);
@@ -110,7 +110,7 @@ final class WatchLeaseTable {
 
     List<Lease> renewAll(String owner, Duration length) {
         long now = clock.millis();
-        return isolated("renew this node's watch leases", c -> {
+        return jdbc.isolated("renew this node's watch leases", c -> {
             Jdbc.update(c, "UPDATE email_watch_lease SET lease_until = ?, renewed_at = ? WHERE owner = ? "
                     + "AND lease_until > ?", ps -> {
                         ps.setLong(1, now + length.toMillis());
@@ -126,7 +126,7 @@ final class WatchLeaseTable {
     }
 
     void release(Lease lease) {
-        isolated("give up a watch lease", c -> Jdbc.update(c, "UPDATE email_watch_lease SET owner = NULL, "
+        jdbc.isolated("give up a watch lease", c -> Jdbc.update(c, "UPDATE email_watch_lease SET owner = NULL, "
                 + "lease_until = 0 WHERE mailbox_id = ? AND owner = ? AND fencing = ?", ps -> {
                     ps.setString(1, lease.mailboxId());
                     ps.setString(2, lease.owner());
@@ -140,7 +140,7 @@ final class WatchLeaseTable {
 
     List<Node> heartbeat(String nodeId, Duration ttl) {
         long now = clock.millis();
-        return isolated("say this node is alive", c -> {
+        return jdbc.isolated("say this node is alive", c -> {
             int n = Jdbc.update(c, "UPDATE email_node SET seen_at = ?, alive_until = ? WHERE node_id = ?", ps -> {
                 ps.setLong(1, now);
                 ps.setLong(2, now + ttl.toMillis());
@@ -164,7 +164,7 @@ final class WatchLeaseTable {
     }
 
     void leave(String nodeId) {
-        isolated("say this node stopped", c -> Jdbc.update(c, "UPDATE email_node SET alive_until = ? WHERE node_id = ?",
+        jdbc.isolated("say this node stopped", c -> Jdbc.update(c, "UPDATE email_node SET alive_until = ? WHERE node_id = ?",
                 ps -> {
                     ps.setLong(1, clock.millis());
                     ps.setString(2, nodeId);
@@ -193,18 +193,6 @@ final class WatchLeaseTable {
         if (!written.isEmpty() && written.get(0) > lease.fencing()) {
             throw new LeaseLostException("The checkpoint of " + folder + " of user " + lease.mailboxId()
                     + " was written under a newer lease: nothing recorded");
-        }
-    }
-
-    private <T> T isolated(String what, Jdbc.Isolated<T> work) {
-        try {
-            return jdbc.isolated(work);
-        } catch (SQLException e) {
-            throw Jdbc.failure(what, e);
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException("Cannot " + what + ": " + e.getMessage(), e);
         }
     }
 

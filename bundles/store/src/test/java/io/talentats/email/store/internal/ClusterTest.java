@@ -147,6 +147,58 @@ class ClusterTest {
     }
 
     @Test
+    void accountsSharedByTwoNodesAtOnceAreAllSeenByAReaderPollingAboveTheHighestVersionSeen() throws Exception {
+        // Every change is for a user of its own: a change the reader skipped would never be seen again.
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        List<Future<?>> writers = new ArrayList<>();
+        for (int w = 0; w < 4; w++) {
+            JdbcMessageStore node = w % 2 == 0 ? a : b;
+            int writer = w;
+            writers.add(pool.submit(() -> {
+                for (int i = 0; i < 50; i++) {
+                    node.publish("w" + writer + "-" + i, java.util.Map.of("user.id", "w" + writer + "-" + i,
+                            "imap.port", 993, "enabled", true));
+                }
+                return null;
+            }));
+        }
+        Set<String> seen = new HashSet<>();
+        long last = 0;
+        while (!writers.stream().allMatch(Future::isDone) || !b.since(last).isEmpty()) {
+            for (io.talentats.email.runtime.SharedAccounts.Change c : b.since(last)) {
+                assertThat(c.version()).as("oldest first, each once").isGreaterThan(last);
+                last = c.version();
+                seen.add(c.userId());
+            }
+        }
+        for (Future<?> f : writers) {
+            f.get();
+        }
+        pool.shutdown();
+        assertThat(seen).hasSize(200);
+        assertThat(last).isEqualTo(200);
+    }
+
+    @Test
+    void aSharedAccountReadsBackAsStoredAndItsDisconnectionIsKept() {
+        java.util.Map<String, Object> settings = java.util.Map.of("user.id", "jane", "password", "{aesgcm:k1}AAAA",
+                "imap.port", 993, "enabled", false, "saved.at", 17L,
+                "display.name", "Jane\tDoe\nline\\ \t end\\");
+        long first = a.publish("jane", settings);
+        assertThat(b.since(0)).singleElement().satisfies(c -> {
+            assertThat(c.userId()).isEqualTo("jane");
+            assertThat(c.version()).isEqualTo(first);
+            assertThat(c.settings()).isEqualTo(settings);
+        });
+        long removed = b.publish("jane", null);
+        assertThat(removed).isGreaterThan(first);
+        assertThat(a.since(first)).singleElement().satisfies(c -> assertThat(c.removed()).isTrue());
+        assertThat(a.since(removed)).isEmpty();
+        assertThatThrownBy(() -> a.publish("x", java.util.Map.of("when", Instant.EPOCH)))
+                .hasMessageContaining("only String, Integer, Long and Boolean");
+    }
+
+    @Test
     void nodesSayTheyAreAliveAndLeave() {
         assertThat(a.heartbeat("node-a", LEASE)).extracting(n -> n.nodeId()).containsExactly("node-a");
         assertThat(b.heartbeat("node-b", LEASE)).extracting(n -> n.nodeId()).containsExactly("node-a", "node-b");
