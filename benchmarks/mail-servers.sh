@@ -128,6 +128,15 @@ start_dovecot() {
   for i in $(seq 1 "$users"); do
     echo "bench$i:{PLAIN}bench:$(id -u bench):$(id -g bench)::$DV/mail/bench$i" >> $DV/passwd
   done
+  # One imap process per connection (what the fault benchmarks kill) up to 2000 users; beyond, as for the 10 000
+  # mailbox footprint, processes serve 16 connections each, or 10 000 of them would take gigabytes.
+  local imap_clients=""
+  local inotify=8192
+  if [ "$users" -gt 2000 ]; then
+    imap_clients="  client_limit = 16
+  service_count = 0"
+    inotify=$((users * 2))
+  fi
   cat > $DV/dovecot.conf <<CF
 base_dir = $DV/run
 listen = 127.0.0.1
@@ -159,6 +168,7 @@ service imap-login {
 }
 service imap {
   process_limit = 4096
+$imap_clients
 }
 default_process_limit = 4096
 default_client_limit = 8192
@@ -167,7 +177,8 @@ log_path = $DV/dovecot.log
 # Process titles name the user, so a benchmark can kill the process serving one connection.
 verbose_proctitle = yes
 CF
-  sysctl -qw fs.inotify.max_user_instances=8192 2>/dev/null || true
+  sysctl -qw fs.inotify.max_user_instances=$inotify 2>/dev/null || true
+  sysctl -qw fs.inotify.max_user_watches=$((inotify * 16)) 2>/dev/null || true
   ulimit -n 65536 2>/dev/null || true
   dovecot -c $DV/dovecot.conf </dev/null >/dev/null 2>&1
 }

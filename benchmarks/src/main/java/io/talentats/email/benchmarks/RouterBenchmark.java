@@ -209,74 +209,93 @@ public final class RouterBenchmark {
         hc.setUsername("sa");
         hc.setMaximumPoolSize(10);
         try (HikariDataSource ds = new HikariDataSource(hc)) {
-            JdbcMessageStore store = new JdbcMessageStore(ds);
-            Map<String, Object> mailProps = new HashMap<>();
-            mailProps.put("trusted.certificates", Files.exists(CERT) ? CERT.toString() : "");
-            AngusMailSessions sessions = new AngusMailSessions(
-                    Converters.standardConverter().convert(mailProps).to(MailConfig.class));
-            RouterConfig config = Converters.standardConverter().convert(Map.of()).to(RouterConfig.class);
-            io.talentats.email.runtime.CredentialVault credentials = vault != null ? vault : vaultOfStore.apply(store);
-            // Count outcomes from the router's own events rather than polling the database, which would compete
-            // with the outbox for the same two cores.
-            java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
-            java.util.concurrent.atomic.AtomicInteger failed = new java.util.concurrent.atomic.AtomicInteger();
-            org.osgi.service.event.EventAdmin counter = new org.osgi.service.event.EventAdmin() {
-                @Override
-                public void postEvent(org.osgi.service.event.Event event) {
-                    if (event.getTopic().equals(io.talentats.email.api.EmailEvents.MESSAGE_SENT)) {
-                        sent.incrementAndGet();
-                    } else if (event.getTopic().equals(io.talentats.email.api.EmailEvents.MESSAGE_FAILED)) {
-                        failed.incrementAndGet();
-                    }
-                }
+            return deliver(n, java.util.List.of(ds), settings, vault, vaultOfStore);
+        }
+    }
 
-                @Override
-                public void sendEvent(org.osgi.service.event.Event event) {
-                    postEvent(event);
+    /**
+     * Submits {@code n} custom messages from one recruiter, round-robin to one router per data source (a "node":
+     * its own store, writer and outbox, all on the data sources' one database), and waits until they have all been
+     * sent. Returns the seconds from the first submit to the last message sent.
+     */
+    static double deliver(int n, java.util.List<javax.sql.DataSource> nodes,
+            io.talentats.email.api.AccountSettingsService settings, io.talentats.email.runtime.CredentialVault vault,
+            java.util.function.Function<JdbcMessageStore, io.talentats.email.runtime.CredentialVault> vaultOfStore)
+            throws Exception {
+        // Count outcomes from the routers' own events rather than polling the database, which would compete with
+        // the outbox for the same two cores.
+        java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger failed = new java.util.concurrent.atomic.AtomicInteger();
+        org.osgi.service.event.EventAdmin counter = new org.osgi.service.event.EventAdmin() {
+            @Override
+            public void postEvent(org.osgi.service.event.Event event) {
+                if (event.getTopic().equals(io.talentats.email.api.EmailEvents.MESSAGE_SENT)) {
+                    sent.incrementAndGet();
+                } else if (event.getTopic().equals(io.talentats.email.api.EmailEvents.MESSAGE_FAILED)) {
+                    failed.incrementAndGet();
                 }
-            };
-            Outbox outbox = new Outbox(config, "bench-node", store, sessions, settings, credentials, store, () -> true,
-                    io.talentats.email.runtime.Announcer.to(() -> counter), () -> null, store);
-            try {
-                // Submitted as an ATS does: from several request threads at once.
-                java.util.concurrent.ExecutorService submitters =
-                        java.util.concurrent.Executors.newFixedThreadPool(SUBMITTERS);
-                java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
-                long submitStart = System.nanoTime();
-                for (int t = 0; t < SUBMITTERS; t++) {
-                    submitters.execute(() -> {
-                        for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
-                            try {
-                                outbox.submit(OutboundMessage.builder().senderUserId("bench").kind(MessageKind.CUSTOM)
-                                        .to("candidate@bench.localhost").subject("Your application, message " + i)
-                                        .textBody(BODY).candidateId("c" + (i % 100)).build());
-                            } catch (Exception e) {
-                                failed.incrementAndGet();
-                                e.printStackTrace();
-                            }
-                        }
-                    });
-                }
-                submitters.shutdown();
-                submitters.awaitTermination(10, java.util.concurrent.TimeUnit.MINUTES);
-                if (Boolean.getBoolean("phases")) {
-                    System.out.printf(Locale.ROOT, "  submitted %d in %.2f s; %d sent by then%n", n,
-                            (System.nanoTime() - submitStart) / 1e9, sent.get());
-                }
-                while (sent.get() + failed.get() < n) {
-                    LockSupport.parkNanos(200_000);
-                }
-                double seconds = (System.nanoTime() - submitStart) / 1e9;
-                if (failed.get() > 0) {
-                    throw new IllegalStateException(failed.get() + " messages failed, e.g.: "
-                            + store.forUser("bench", io.talentats.email.api.PageRequest.first(1)).items().get(0)
-                                    .failureReason());
-                }
-                return seconds;
-            } finally {
-                outbox.stop();
-                store.close();
             }
+
+            @Override
+            public void sendEvent(org.osgi.service.event.Event event) {
+                postEvent(event);
+            }
+        };
+        Map<String, Object> mailProps = new HashMap<>();
+        mailProps.put("trusted.certificates", Files.exists(CERT) ? CERT.toString() : "");
+        RouterConfig config = Converters.standardConverter().convert(Map.of()).to(RouterConfig.class);
+        java.util.List<JdbcMessageStore> stores = new java.util.ArrayList<>();
+        java.util.List<Outbox> outboxes = new java.util.ArrayList<>();
+        try {
+            for (int k = 0; k < nodes.size(); k++) {
+                JdbcMessageStore store = new JdbcMessageStore(nodes.get(k));
+                stores.add(store);
+                AngusMailSessions sessions = new AngusMailSessions(
+                        Converters.standardConverter().convert(mailProps).to(MailConfig.class));
+                io.talentats.email.runtime.CredentialVault credentials = vault != null ? vault
+                        : vaultOfStore.apply(store);
+                outboxes.add(new Outbox(config, "bench-node-" + k, store, sessions, settings, credentials, store,
+                        () -> true, io.talentats.email.runtime.Announcer.to(() -> counter), () -> null, store));
+            }
+            // Submitted as an ATS does: from several request threads at once (to every node in turn).
+            java.util.concurrent.ExecutorService submitters =
+                    java.util.concurrent.Executors.newFixedThreadPool(SUBMITTERS);
+            java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+            long submitStart = System.nanoTime();
+            for (int t = 0; t < SUBMITTERS; t++) {
+                submitters.execute(() -> {
+                    for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
+                        try {
+                            outboxes.get(i % outboxes.size()).submit(OutboundMessage.builder().senderUserId("bench")
+                                    .kind(MessageKind.CUSTOM).to("candidate@bench.localhost")
+                                    .subject("Your application, message " + i).textBody(BODY)
+                                    .candidateId("c" + (i % 100)).build());
+                        } catch (Exception e) {
+                            failed.incrementAndGet();
+                            e.printStackTrace();
+                        }
+                    }
+                });
+            }
+            submitters.shutdown();
+            submitters.awaitTermination(10, java.util.concurrent.TimeUnit.MINUTES);
+            if (Boolean.getBoolean("phases")) {
+                System.out.printf(Locale.ROOT, "  submitted %d in %.2f s; %d sent by then%n", n,
+                        (System.nanoTime() - submitStart) / 1e9, sent.get());
+            }
+            while (sent.get() + failed.get() < n) {
+                LockSupport.parkNanos(200_000);
+            }
+            double seconds = (System.nanoTime() - submitStart) / 1e9;
+            if (failed.get() > 0) {
+                throw new IllegalStateException(failed.get() + " messages failed, e.g.: "
+                        + stores.get(0).forUser("bench", io.talentats.email.api.PageRequest.first(1)).items().get(0)
+                                .failureReason());
+            }
+            return seconds;
+        } finally {
+            outboxes.forEach(Outbox::stop);
+            stores.forEach(JdbcMessageStore::close);
         }
     }
 

@@ -141,11 +141,11 @@ public class WatchEngine implements ReplyCollector, Watchers, PlatformMailbox {
                         announceBounce(message, bounce);
                     }
                 });
-        // Leases are renewed (and mailboxes spread over the nodes alive) every third of their length; the work
-        // runs on a worker, never on the timer every mailbox's reconnects share.
+        // Leases are renewed every third of their length on the timer itself (two short statements): on a worker
+        // the renewal would wait behind every queued connect, and with thousands of mailboxes starting that is
+        // longer than a lease. Spreading the mailboxes, which may take many leases, then runs on a worker.
         long every = Math.max(1000, leaseLength.toMillis() / 3);
-        this.keeper = scheduler.scheduleWithFixedDelay(() -> workers.execute(this::keepLeases), every, every,
-                TimeUnit.MILLISECONDS);
+        this.keeper = scheduler.scheduleWithFixedDelay(this::keepLeases, every, every, TimeUnit.MILLISECONDS);
         LOG.info("Reply collector started on node {}: {} workers, IDLE {}, poll every {} s, watch leases of {} s",
                 node, config.workers(), config.idle() ? "on" : "off", config.poll_interval_s(),
                 leaseLength.toSeconds());
@@ -214,16 +214,24 @@ public class WatchEngine implements ReplyCollector, Watchers, PlatformMailbox {
 
     /**
      * One renewal round: says this node is alive, renews the leases it holds (a mailbox whose lease could not be
-     * renewed is stopped at once: another node may have it), then spreads the mailboxes over the nodes alive —
-     * gives back what is above this node's share, takes free or run-out leases up to it.
+     * renewed is stopped at once: another node may have it), then, on a worker, spreads the mailboxes over the
+     * nodes alive — gives back what is above this node's share, takes free or run-out leases up to it.
      */
     void keepLeases() {
+        List<WatchLeases.Node> alive = renewLeases();
+        if (alive != null) {
+            workers.execute(() -> spread(alive));
+        }
+    }
+
+    /** Says this node is alive and renews its leases; the nodes alive, or {@code null} if the database is away. */
+    private List<WatchLeases.Node> renewLeases() {
         List<WatchLeases.Node> alive;
         try {
             alive = leases.heartbeat(node, leaseLength);
         } catch (RuntimeException e) {
             LOG.warn("Watch leases not renewed: {}", e.getMessage());
-            return; // the renewals below would fail the same way; a lease lost meanwhile is refused at write time
+            return null; // the renewals below would fail the same way; a lease lost meanwhile is refused at write time
         }
         Map<String, Lease> renewed = new java.util.HashMap<>();
         try {
@@ -233,7 +241,7 @@ public class WatchEngine implements ReplyCollector, Watchers, PlatformMailbox {
             }
         } catch (RuntimeException ex) {
             LOG.warn("Watch leases not renewed: {}", ex.getMessage());
-            return; // the database is away: writes under a lease lost meanwhile are refused anyway
+            return null; // the database is away: writes under a lease lost meanwhile are refused anyway
         }
         synchronized (this) {
             for (Map.Entry<String, Lease> e : new ArrayList<>(held.entrySet())) {
@@ -249,25 +257,30 @@ public class WatchEngine implements ReplyCollector, Watchers, PlatformMailbox {
                     }
                 }
             }
-            if (!connectivityOn) {
-                return;
+        }
+        return alive;
+    }
+
+    /** Gives back the mailboxes above this node's share of those alive and takes free ones up to it. */
+    private synchronized void spread(List<WatchLeases.Node> alive) {
+        if (!connectivityOn) {
+            return;
+        }
+        int share = (int) Math.ceil((double) accounts.size() / Math.max(1, alive.size()));
+        if (held.size() > share) {
+            List<String> extra = new ArrayList<>(held.keySet());
+            java.util.Collections.sort(extra);
+            for (String user : extra.subList(share, extra.size())) {
+                LOG.info("Giving the mailbox of user {} to another node ({} nodes alive)", user, alive.size());
+                stopHere(user);
             }
-            int share = (int) Math.ceil((double) accounts.size() / Math.max(1, alive.size()));
-            if (held.size() > share) {
-                List<String> extra = new ArrayList<>(held.keySet());
-                java.util.Collections.sort(extra);
-                for (String user : extra.subList(share, extra.size())) {
-                    LOG.info("Giving the mailbox of user {} to another node ({} nodes alive)", user, alive.size());
-                    stopHere(user);
-                }
+        }
+        for (String user : new ArrayList<>(accounts)) {
+            if (held.size() >= share) {
+                break;
             }
-            for (String user : new ArrayList<>(accounts)) {
-                if (held.size() >= share) {
-                    break;
-                }
-                if (!held.containsKey(user)) {
-                    start(user);
-                }
+            if (!held.containsKey(user)) {
+                start(user);
             }
         }
     }
