@@ -10,8 +10,6 @@ import io.talentats.email.runtime.AccountStates;
 import io.talentats.email.runtime.CredentialVault;
 import io.talentats.email.store.ReplyStore;
 
-import org.eclipse.angus.mail.imap.IdleManager;
-
 /**
  * What a watched mailbox needs, fixed when the collector starts: its settings, where it reads and records, and the
  * engine's few shared threads.
@@ -25,12 +23,12 @@ import org.eclipse.angus.mail.imap.IdleManager;
  * @param workers the threads that read mailboxes (each mailbox in turn on its own serial executor)
  * @param scheduler the one timer: reconnects, polls, refreshes
  * @param recorder where batches are parsed and recorded, never a worker (which waits for them) nor the timer
- * @param idleManager the one IDLE selector for every mailbox
+ * @param idleManager the one IDLE selector for every mailbox, made again if it dies
  * @param correlator ties messages to the outbound messages they answer
  * @param parser reads a reply's text and attachments
  * @param announce posts the events of what was recorded (replies, bounces)
  */
 record MailboxContext(CollectorConfig config, List<String> folders, ReplyStore store, CredentialVault vault,
         AccountStates states, MailSessions sessions, ExecutorService workers, ScheduledExecutorService scheduler,
-        Executor recorder, IdleManager idleManager, ReplyCorrelator correlator, ReplyParser parser,
+        Executor recorder, IdleSelector idleManager, ReplyCorrelator correlator, ReplyParser parser,
         Outcomes announce) {}

@@ -38,7 +38,6 @@ import io.talentats.email.store.WatchLeases.Lease;
 
 import jakarta.mail.Session;
 
-import org.eclipse.angus.mail.imap.IdleManager;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -71,7 +70,7 @@ public class WatchEngine implements ReplyCollector, Watchers, PlatformMailbox {
     private final ScheduledExecutorService scheduler;
     private final ThreadPoolExecutor recorder;
 
-    private final IdleManager idleManager;
+    private final IdleSelector idleManager;
     private final MailboxContext context;
     private final PlatformVault vault;
     private final ReplyStore store;
@@ -124,7 +123,7 @@ public class WatchEngine implements ReplyCollector, Watchers, PlatformMailbox {
                 sessions.threads("talentats-replies-recorder"));
         this.recorder.allowCoreThreadTimeOut(true);
         Session quiet = sessions.session(new java.util.Properties());
-        this.idleManager = new IdleManager(quiet, selector);
+        this.idleManager = new IdleSelector(quiet, selector);
         this.vault = new PlatformVault(vault);
         this.context = new MailboxContext(config, ConfigValues.list(config.folders()), store, this.vault, states,
                 sessions,
@@ -283,6 +282,11 @@ public class WatchEngine implements ReplyCollector, Watchers, PlatformMailbox {
                 start(user);
             }
         }
+    }
+
+    /** The IDLE selector (for tests). */
+    IdleSelector idleSelector() {
+        return idleManager;
     }
 
     @Deactivate

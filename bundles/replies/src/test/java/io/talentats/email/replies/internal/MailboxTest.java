@@ -112,6 +112,20 @@ class MailboxTest {
     }
 
     @Test
+    void aDeadIdleSelectorIsMadeAgainAndTheMailboxIsWatchedByTheNewOne() {
+        engine.watch("rita");
+        await("IDLE", Duration.ofSeconds(20), () -> watcher().mode() == Mode.IDLE && engine.idleSelector().running());
+
+        // The select loop ends as on an error of its own ("Too many open files"): every watch fails after that
+        engine.idleSelector().kill();
+        await("the dead selector noticed by the liveness check", Duration.ofSeconds(20),
+                () -> watcher().mode() != Mode.IDLE);
+        await("IDLE again, on a new selector", Duration.ofSeconds(20),
+                () -> watcher().mode() == Mode.IDLE && engine.idleSelector().running());
+        assertThat(watcher().attempt()).isZero();
+    }
+
+    @Test
     void aRefusedLoginIsAuthFailingNotABackoffLoop() {
         imap.setUser(ADDRESS, ADDRESS, "changed-at-the-server");
         engine.watch("rita");
