@@ -32,6 +32,7 @@ import io.talentats.email.api.Security;
 public final class ClusterBenchmark {
 
     static final int ROUNDS = Integer.getInteger("rounds", 3);
+    static final int WARMUP = Integer.getInteger("warmup", 2);
 
     public static void main(String[] args) throws Exception {
         java.util.logging.Logger.getLogger("org.flywaydb").setLevel(java.util.logging.Level.WARNING);
@@ -45,21 +46,32 @@ public final class ClusterBenchmark {
                 new Endpoint(RouterBenchmark.SINK_HOST, RouterBenchmark.SINK_PORT, Security.NONE),
                 new Endpoint("localhost", 3993, Security.SSL_TLS));
         try {
-            // Warm-up of every path
-            RouterBenchmark.router(n, account, account, null);
-            onPostgres(url, 1, n, account);
-            onPostgres(url, 2, n, account);
+            // Warm-up of every path, until the JIT is done: one pass left the CPU per message falling for rounds
+            for (int w = 0; w < WARMUP; w++) {
+                RouterBenchmark.router(n, account, account, null);
+                onPostgres(url, 1, n, account);
+                onPostgres(url, 2, n, account);
+            }
 
-            Table t = new Table("database", "nodes", "messages", "seconds", "msgs/s");
+            Table t = new Table("database", "nodes", "messages", "seconds", "msgs/s", "cpu ms/msg", "of it JVM", "idle %", "commits/msg");
             double[] h2 = new double[ROUNDS];
             double[] pg1 = new double[ROUNDS];
             double[] pg2 = new double[ROUNDS];
+            double[] cpu1 = new double[ROUNDS];
+            double[] cpu2 = new double[ROUNDS];
             for (int r = 0; r < ROUNDS; r++) {
                 for (int k = 0; k < 3; k++) {
                     switch ((r + k) % 3) {
-                        case 0 -> h2[r] = row(t, "H2 file", 1, n, RouterBenchmark.router(n, account, account, null));
-                        case 1 -> pg1[r] = row(t, "PostgreSQL", 1, n, onPostgres(url, 1, n, account));
-                        default -> pg2[r] = row(t, "PostgreSQL", 2, n, onPostgres(url, 2, n, account));
+                        case 0 -> h2[r] = row(t, "H2 file", 1, n, () -> RouterBenchmark.router(n, account, account,
+                                null));
+                        case 1 -> {
+                            pg1[r] = row(t, "PostgreSQL", 1, n, () -> onPostgres(url, 1, n, account));
+                            cpu1[r] = lastCpuPerMessage;
+                        }
+                        default -> {
+                            pg2[r] = row(t, "PostgreSQL", 2, n, () -> onPostgres(url, 2, n, account));
+                            cpu2[r] = lastCpuPerMessage;
+                        }
                     }
                 }
             }
@@ -69,6 +81,8 @@ public final class ClusterBenchmark {
                     RouterBenchmark.median(ratios(pg1, h2)), list(ratios(pg1, h2)));
             System.out.printf(Locale.ROOT, "two nodes / one node, both PostgreSQL:  %.2f  (target >= 0.9; rounds %s)%n",
                     RouterBenchmark.median(ratios(pg2, pg1)), list(ratios(pg2, pg1)));
+            System.out.printf(Locale.ROOT, "CPU per message, two nodes / one node:  %.2f  (the cluster's own cost; "
+                    + "rounds %s)%n", RouterBenchmark.median(ratios(cpu2, cpu1)), list(ratios(cpu2, cpu1)));
         } finally {
             postgres("stop", state);
         }
@@ -82,6 +96,7 @@ public final class ClusterBenchmark {
             st.execute("CREATE SCHEMA " + schema);
         }
         List<HikariDataSource> pools = new java.util.ArrayList<>();
+        long commitsBefore = commits(url);
         try {
             for (int k = 0; k < nodes; k++) {
                 HikariConfig hc = new HikariConfig();
@@ -92,13 +107,79 @@ public final class ClusterBenchmark {
             return RouterBenchmark.deliver(n, List.<DataSource>copyOf(pools), account, account, null);
         } finally {
             pools.forEach(HikariDataSource::close);
+            // The closed pools' backends report as they end: read until only the readings' own few commits count
+            // (against the tens of thousands measured), 5 s at most
+            long after = commits(url);
+            long again = Long.MIN_VALUE / 2;
+            for (int i = 0; i < 16 && after - again > 8; i++) {
+                again = after;
+                Thread.sleep(300);
+                after = commits(url);
+            }
+            lastCommitsPerMessage = (after - commitsBefore) / (double) n;
         }
     }
 
-    private static double row(Table t, String db, int nodes, int n, double seconds) {
+    /**
+     * Transactions committed in the benchmark's database so far (PostgreSQL's statistics, which a backend reports
+     * when it ends or goes idle: the pools are closed before the second reading).
+     */
+    private static long commits(String url) throws Exception {
+        try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
+            st.execute("SELECT pg_stat_force_next_flush()");
+            var rs = st.executeQuery("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()");
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** Transactions per message of the last run on PostgreSQL; NaN after one on H2. */
+    private static double lastCommitsPerMessage = Double.NaN;
+
+    /** Milliseconds of CPU (all cores) per message of the last row. */
+    private static double lastCpuPerMessage;
+
+    /** A run that reports its own seconds. */
+    interface Run {
+        double seconds() throws Exception;
+    }
+
+    /**
+     * One run as a row: its rate, and the whole machine's CPU over it (this JVM, PostgreSQL, the sink) per message
+     * and the share of the cores left idle, from /proc/stat: a slower run with the same CPU per message and idle
+     * cores waited on something; one with more CPU per message did more work.
+     */
+    private static double row(Table t, String db, int nodes, int n, Run run) throws Exception {
+        lastCommitsPerMessage = Double.NaN;
+        com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        long jvmBefore = os.getProcessCpuTime();
+        long[] before = machineCpu();
+        double seconds = run.seconds();
+        long[] after = machineCpu();
+        double jvm = (os.getProcessCpuTime() - jvmBefore) / 1e6 / n;
+        double commits = lastCommitsPerMessage;
+        lastCommitsPerMessage = Double.NaN;
+        double busy = after[0] - before[0];
+        double all = busy + after[1] - before[1];
         double rate = n / seconds;
-        t.row(db, nodes, n, seconds, rate);
+        lastCpuPerMessage = busy * 10.0 / n;
+        t.row(db, nodes, n, seconds, rate, String.format(Locale.ROOT, "%.3f", lastCpuPerMessage),
+                String.format(Locale.ROOT, "%.3f", jvm),
+                String.format(Locale.ROOT, "%.0f", all == 0 ? 0 : 100 * (all - busy) / all),
+                Double.isNaN(commits) ? "" : String.format(Locale.ROOT, "%.2f", commits));
         return rate;
+    }
+
+    /** Busy and idle clock ticks of all cores since boot (ticks of 10 ms). */
+    private static long[] machineCpu() throws java.io.IOException {
+        String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+        long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
+        long total = 0;
+        for (int i = 1; i < Math.min(f.length, 9); i++) {
+            total += Long.parseLong(f[i]);
+        }
+        return new long[] {total - idle, idle};
     }
 
     private static double[] ratios(double[] a, double[] b) {

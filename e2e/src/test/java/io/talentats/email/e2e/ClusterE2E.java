@@ -82,7 +82,8 @@ class ClusterE2E {
                 "org.ops4j.datasource-talentats-email", Map.of("osgi.jdbc.driver.class", "org.postgresql.Driver",
                         "url", url, "user", "app"),
                 "io.talentats.email", Map.of("key.file", keys.toString()),
-                "io.talentats.email.replies", Map.of("node.id", name, "lease.s", LEASE_S, "poll.interval.s", "5"),
+                "system.properties", Map.of("io.talentats.email.node.id", name),
+                "io.talentats.email.replies", Map.of("lease.s", LEASE_S, "poll.interval.s", "5"),
                 "io.talentats.email.router", Map.of("retry.initial.delay.ms", "500", "lease.ms", OUTBOX_LEASE_MS));
     }
 
@@ -121,6 +122,21 @@ class ClusterE2E {
                     && w.getAsJsonObject().get("mode").getAsString().equals("IDLE")) {
                 out.put(acc.get("userId").getAsString(), w.getAsJsonObject().get("node").getAsString());
             }
+        }
+        return out;
+    }
+
+    /** The nodes {@code api}'s node shows: name (and whether it is that node) → alive or gone, mailboxes. */
+    private static Map<String, String> nodes(Api api) {
+        Map<String, String> out = new HashMap<>();
+        Api.Response status = api.get("/status");
+        if (status.status() != 200) {
+            return out;
+        }
+        for (JsonElement e : status.object().getAsJsonArray("nodes")) {
+            JsonObject n = e.getAsJsonObject();
+            out.put(n.get("nodeId").getAsString() + (n.get("self").getAsBoolean() ? " (this one)" : ""),
+                    (n.get("alive").getAsBoolean() ? "alive " : "gone ") + n.get("mailboxes").getAsInt());
         }
         return out;
     }
@@ -186,6 +202,9 @@ class ClusterE2E {
         });
         a.await(Duration.ofSeconds(30), "one IMAP connection per mailbox at the server",
                 () -> uncheckedConnections() == RECRUITERS);
+        // Both nodes in the status, under the one name each was given, with their mailboxes
+        b.await(Duration.ofSeconds(30), "both nodes in the status, three mailboxes each", () -> nodes(apiB).equals(
+                Map.of("node-a", "alive " + RECRUITERS / 2, "node-b (this one)", "alive " + RECRUITERS / 2)));
 
         // 1000 messages submitted alternately to both nodes, the key rotated on B while both send: each message
         // delivered exactly once
@@ -250,6 +269,8 @@ class ClusterE2E {
             Map<String, String> w = watching(apiB);
             return w.size() == RECRUITERS && w.values().stream().allMatch("node-b"::equals);
         });
+        b.await(Duration.ofSeconds(30), "node A shown gone", () -> nodes(apiB).equals(Map.of("node-a", "gone 0",
+                "node-b (this one)", "alive " + RECRUITERS)));
         for (int r = 0; r < RECRUITERS; r++) {
             reply(r, one.get(r), "Second answer, after the failover.");
         }

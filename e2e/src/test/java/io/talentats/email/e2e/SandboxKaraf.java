@@ -53,7 +53,8 @@ final class SandboxKaraf implements AutoCloseable {
 
     /**
      * As {@link #start(String)}, with these settings written to the instance's etc/ files first (PID → key →
-     * value), as an operator prepares a node before its first start.
+     * value; a name ending in {@code .properties} is that file, such as {@code system.properties}), as an operator
+     * prepares a node before its first start.
      */
     static SandboxKaraf start(String name, Map<String, Map<String, String>> etcSettings) throws IOException {
         Path assembly = Paths.get(System.getProperty("e2e.assembly", "../distribution/target/assembly"));
@@ -80,7 +81,8 @@ final class SandboxKaraf implements AutoCloseable {
         set(etc.resolve("io.talentats.email.platform.cfg"), "port", Integer.toString(smtp));
         for (Map.Entry<String, Map<String, String>> pid : etcSettings.entrySet()) {
             for (Map.Entry<String, String> kv : pid.getValue().entrySet()) {
-                set(etc.resolve(pid.getKey() + ".cfg"), kv.getKey(), kv.getValue());
+                String file = pid.getKey().endsWith(".properties") ? pid.getKey() : pid.getKey() + ".cfg";
+                set(etc.resolve(file), kv.getKey(), kv.getValue());
             }
         }
 

@@ -14,4 +14,10 @@ public interface ReplyCollector {
 
     /** One entry per watched account, ordered by user id. */
     List<WatcherStatus> watchers();
+
+    /**
+     * The nodes sharing this node's database, seen in the last day, by id: this one alone on a database of its own.
+     * Empty while the database cannot be read.
+     */
+    List<ClusterNode> nodes();
 }

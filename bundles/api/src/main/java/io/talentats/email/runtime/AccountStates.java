@@ -1,6 +1,7 @@
 package io.talentats.email.runtime;
 
 import java.util.Map;
+import java.util.Optional;
 
 import io.talentats.email.api.AccountHealth;
 import io.talentats.email.api.Verification;
@@ -34,4 +35,22 @@ public interface AccountStates {
 
     /** Forgets everything about the account (disconnected, or its connection settings changed). */
     void forget(String userId);
+
+    /**
+     * A passed test of settings not saved yet, remembered so that a save on any node may rely on it.
+     *
+     * @param sealedFingerprint what identifies the tested settings, encrypted by the settings service (it covers
+     *        the password, so it is never stored in the clear)
+     * @param verification the test
+     */
+    record PassedTest(String sealedFingerprint, Verification verification) {}
+
+    /** Remembers the user's latest passed test of unsaved settings, replacing an earlier one. */
+    void recordPassedTest(String userId, PassedTest test);
+
+    /** The user's latest passed test of unsaved settings, if one is remembered. */
+    Optional<PassedTest> passedTest(String userId);
+
+    /** Forgets the user's passed test of unsaved settings (they were saved, or the account disconnected). */
+    void forgetPassedTest(String userId);
 }

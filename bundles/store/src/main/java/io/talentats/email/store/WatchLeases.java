@@ -69,4 +69,7 @@ public interface WatchLeases {
 
     /** The node stops: it is no longer counted among the nodes alive. */
     void leave(String nodeId);
+
+    /** Every node seen in the last day, alive or not, by id. */
+    List<Node> nodes();
 }

@@ -163,6 +163,7 @@ public class AccountHealthWatch {
         if (connectivity.isEnabled()) {
             recheck(accounts, s, now);
         }
+        // Listed again: the re-checks just recorded health (on this node or, through the store, on another)
         for (Account a : settings.list()) {
             if (a.enabled() && !a.health().isHealthy() && !Thread.currentThread().isInterrupted()) {
                 incident(a, s, clock.instant());

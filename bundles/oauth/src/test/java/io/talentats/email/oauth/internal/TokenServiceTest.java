@@ -150,6 +150,17 @@ class TokenServiceTest {
 
         @Override
         public void forget(String userId) {}
+
+        @Override
+        public void recordPassedTest(String userId, PassedTest test) {}
+
+        @Override
+        public java.util.Optional<PassedTest> passedTest(String userId) {
+            return java.util.Optional.empty();
+        }
+
+        @Override
+        public void forgetPassedTest(String userId) {}
     }
 
     /** Rotates the refresh token on every use and refuses a retired one, as Microsoft does. */

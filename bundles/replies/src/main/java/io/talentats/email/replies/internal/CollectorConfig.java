@@ -57,8 +57,4 @@ public @interface CollectorConfig {
             + "database each mailbox is watched by one node, which holds its lease and renews it every third of "
             + "this; a node that stops or dies has its mailboxes taken over by the others within it.")
     int lease_s() default 60;
-
-    @AttributeDefinition(name = "Node id", description = "This node's name in the watch leases and in the status. "
-            + "Empty: the host name and a random suffix, kept in the bundle's data area across restarts.")
-    String node_id() default "";
 }

@@ -80,6 +80,9 @@ final class Mailbox {
     /** An XOAUTH2 login was refused once and the token handed back for a refresh; a second refusal is real. */
     private boolean tokenRejected;
 
+    /** The fencing token of the lease it is watched under; -1 without a lease. */
+    private final long fencing;
+
     private volatile Mode mode = Mode.CONNECTING;
     private volatile Instant since = Instant.now();
     private volatile int attempt;
@@ -97,10 +100,16 @@ final class Mailbox {
         this.ctx = ctx;
         this.serial = new SerialExecutor(ctx.workers());
         this.reader = new FolderReader(userId, ctx, ctx.announce(), lease);
+        this.fencing = lease == null ? -1 : lease.fencing();
     }
 
     String userId() {
         return userId;
+    }
+
+    /** Whether this mailbox writes under {@code lease} (the same holding of it, however often renewed). */
+    boolean watchesUnder(WatchLeases.Lease lease) {
+        return lease.fencing() == fencing;
     }
 
     /** What the watcher is doing now; the counters come from the store. */

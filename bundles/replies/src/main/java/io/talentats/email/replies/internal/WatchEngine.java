@@ -18,6 +18,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
+import io.talentats.email.api.ClusterNode;
 import io.talentats.email.api.Connectivity;
 import io.talentats.email.api.EmailEvents;
 import io.talentats.email.api.ReplyCollector;
@@ -28,6 +29,7 @@ import io.talentats.email.runtime.Announcer;
 import io.talentats.email.runtime.ConfigValues;
 import io.talentats.email.runtime.CredentialVault;
 import io.talentats.email.runtime.MailAccount;
+import io.talentats.email.runtime.NodeName;
 import io.talentats.email.runtime.PlatformMailbox;
 import io.talentats.email.store.MailboxStats;
 import io.talentats.email.store.OutboundRef;
@@ -94,9 +96,7 @@ public class WatchEngine implements ReplyCollector, Watchers, PlatformMailbox {
     public WatchEngine(CollectorConfig config, @Reference ReplyStore store, @Reference CredentialVault vault,
             @Reference AccountStates states, @Reference MailSessions sessions, @Reference Announcer announcer,
             @Reference WatchLeases leases, BundleContext bundle) throws IOException {
-        this(config, store, vault, states, sessions, announcer, leases,
-                config.node_id() == null || config.node_id().isBlank() ? NodeName.of(bundle, "collector-node")
-                        : config.node_id().trim());
+        this(config, store, vault, states, sessions, announcer, leases, NodeName.of(bundle));
     }
 
     /** For plain Java (benchmarks, tests). @param node this node's name in the watch leases */
@@ -223,7 +223,12 @@ public class WatchEngine implements ReplyCollector, Watchers, PlatformMailbox {
         }
     }
 
-    /** Says this node is alive and renews its leases; the nodes alive, or {@code null} if the database is away. */
+    /**
+     * Says this node is alive and renews its leases; the nodes alive, or {@code null} if the database is away.
+     * It takes no monitor: {@link #spread} may hold it for the many acquisitions of a large takeover, and a renewal
+     * kept waiting behind them would let this node's other leases run out. What it changes it changes only where
+     * nothing else did meanwhile (a lease taken again or given up since the snapshot is left as it is).
+     */
     private List<WatchLeases.Node> renewLeases() {
         List<WatchLeases.Node> alive;
         try {
@@ -232,6 +237,7 @@ public class WatchEngine implements ReplyCollector, Watchers, PlatformMailbox {
             LOG.warn("Watch leases not renewed: {}", e.getMessage());
             return null; // the renewals below would fail the same way; a lease lost meanwhile is refused at write time
         }
+        Map<String, Lease> before = new java.util.HashMap<>(held);
         Map<String, Lease> renewed = new java.util.HashMap<>();
         try {
             // All of this node's leases in one statement: a round costs the same for ten mailboxes or ten thousand
@@ -242,18 +248,17 @@ public class WatchEngine implements ReplyCollector, Watchers, PlatformMailbox {
             LOG.warn("Watch leases not renewed: {}", ex.getMessage());
             return null; // the database is away: writes under a lease lost meanwhile are refused anyway
         }
-        synchronized (this) {
-            for (Map.Entry<String, Lease> e : new ArrayList<>(held.entrySet())) {
-                Lease now = renewed.get(e.getKey());
-                if (now != null && now.fencing() == e.getValue().fencing()) {
-                    held.put(e.getKey(), now);
-                } else {
-                    LOG.warn("Lost the watch lease of user {}'s mailbox: another node watches it now", e.getKey());
-                    held.remove(e.getKey());
-                    Mailbox m = mailboxes.remove(e.getKey());
-                    if (m != null) {
-                        m.stop();
-                    }
+        for (Map.Entry<String, Lease> e : before.entrySet()) {
+            String user = e.getKey();
+            Lease had = e.getValue();
+            Lease now = renewed.get(user);
+            if (now != null && now.fencing() == had.fencing()) {
+                held.replace(user, had, now);
+            } else if (held.remove(user, had)) {
+                LOG.warn("Lost the watch lease of user {}'s mailbox: another node watches it now", user);
+                Mailbox m = mailboxes.get(user);
+                if (m != null && m.watchesUnder(had) && mailboxes.remove(user, m)) {
+                    m.stop();
                 }
             }
         }
@@ -381,6 +386,32 @@ public class WatchEngine implements ReplyCollector, Watchers, PlatformMailbox {
         }
         all.sort(Comparator.comparing(WatcherStatus::userId));
         return all;
+    }
+
+    @Override
+    public List<ClusterNode> nodes() {
+        List<WatchLeases.Node> known;
+        List<Lease> rows;
+        try {
+            known = leases.nodes();
+            rows = leases.leases();
+        } catch (RuntimeException e) {
+            LOG.debug("Nodes unreadable: {}", e.getMessage());
+            return List.of();
+        }
+        Instant now = Instant.now();
+        Map<String, Integer> watching = new java.util.HashMap<>();
+        for (Lease l : rows) {
+            if (l.live(now)) {
+                watching.merge(l.owner(), 1, Integer::sum);
+            }
+        }
+        List<ClusterNode> out = new ArrayList<>();
+        for (WatchLeases.Node n : known) {
+            out.add(new ClusterNode(n.nodeId(), n.nodeId().equals(node), n.aliveUntil().isAfter(now), n.startedAt(),
+                    n.seenAt(), n.aliveUntil(), watching.getOrDefault(n.nodeId(), 0)));
+        }
+        return out;
     }
 
     private synchronized boolean connectivityOn() {

@@ -46,6 +46,7 @@ class MailboxTest {
 
     private GreenMail imap;
     private int port;
+    private JdbcDataSource h2;
     private JdbcMessageStore store;
     private WatchEngine engine;
 
@@ -55,7 +56,7 @@ class MailboxTest {
         imap.start();
         imap.setUser(ADDRESS, ADDRESS, "pw");
         port = imap.getImap().getPort();
-        JdbcDataSource h2 = new JdbcDataSource();
+        h2 = new JdbcDataSource();
         h2.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         store = new JdbcMessageStore(h2);
         AngusMailSessions sessions = new AngusMailSessions(Converters.standardConverter()
@@ -123,6 +124,31 @@ class MailboxTest {
         await("IDLE again, on a new selector", Duration.ofSeconds(20),
                 () -> watcher().mode() == Mode.IDLE && engine.idleSelector().running());
         assertThat(watcher().attempt()).isZero();
+    }
+
+    @Test
+    void aRenewalRoundWaitsForNoTakeoverAndStopsAMailboxWhoseLeaseAnotherNodeTook() throws Exception {
+        engine.watch("rita");
+        await("IDLE", Duration.ofSeconds(20), () -> watcher().mode() == Mode.IDLE);
+        engine.keepLeases();
+        assertThat(engine.nodes()).singleElement().satisfies(n -> {
+            assertThat(n.nodeId()).isEqualTo("node-test");
+            assertThat(n.self()).isTrue();
+            assertThat(n.alive()).isTrue();
+            assertThat(n.mailboxes()).isEqualTo(1);
+        });
+        try (java.sql.Connection c = h2.getConnection(); java.sql.Statement st = c.createStatement()) {
+            assertThat(st.executeUpdate("UPDATE email_watch_lease SET owner = 'node-other', fencing = fencing + 1 "
+                    + "WHERE mailbox_id = 'rita'")).isEqualTo(1);
+        }
+        // A large takeover holds the engine's monitor for many acquisitions; the renewal must not wait for it
+        synchronized (engine) {
+            java.util.concurrent.CompletableFuture.runAsync(engine::keepLeases)
+                    .get(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        await("watched elsewhere, not here", Duration.ofSeconds(20), () -> watcher().mode() == Mode.ELSEWHERE
+                && "node-other".equals(watcher().node()));
+        assertThat(engine.nodes()).singleElement().satisfies(n -> assertThat(n.mailboxes()).isZero());
     }
 
     @Test

@@ -1,12 +1,7 @@
 package io.talentats.email.router.internal;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 
 import io.talentats.email.api.AccountSettingsService;
 import io.talentats.email.api.Connectivity;
@@ -23,6 +18,7 @@ import io.talentats.email.mail.MailSessions;
 import io.talentats.email.runtime.AccountStates;
 import io.talentats.email.runtime.Announcer;
 import io.talentats.email.runtime.CredentialVault;
+import io.talentats.email.runtime.NodeName;
 import io.talentats.email.store.MessageStore;
 
 import org.osgi.framework.BundleContext;
@@ -65,7 +61,7 @@ public class OutboxRouter implements MessageRouter, EventHandler, PlatformTransp
             @Reference MailSessions sessions, @Reference AccountSettingsService settings,
             @Reference CredentialVault vault, @Reference AccountStates states, @Reference Connectivity connectivity,
             @Reference Announcer announcer, @Reference Suppressions suppressions) {
-        this.outbox = new Outbox(config, ownerId(context), store, sessions, settings, vault, states,
+        this.outbox = new Outbox(config, NodeName.of(context), store, sessions, settings, vault, states,
                 connectivity::isEnabled, announcer, () -> presets, suppressions);
     }
 
@@ -115,21 +111,6 @@ public class OutboxRouter implements MessageRouter, EventHandler, PlatformTransp
         Object user = event.getProperty(EmailEvents.USER_ID);
         if (user != null) {
             outbox.accountChanged(user.toString());
-        }
-    }
-
-    /** This node's stable name in the outbox's leases, kept in the bundle's data area across restarts. */
-    private static String ownerId(BundleContext context) {
-        Path file = context.getDataFile("outbox-owner").toPath();
-        try {
-            if (Files.exists(file)) {
-                return Files.readString(file, StandardCharsets.UTF_8).trim();
-            }
-            String id = "node-" + UUID.randomUUID();
-            Files.writeString(file, id, StandardCharsets.UTF_8);
-            return id;
-        } catch (IOException e) {
-            throw new IllegalStateException("Cannot keep the outbox node id in " + file, e);
         }
     }
 }

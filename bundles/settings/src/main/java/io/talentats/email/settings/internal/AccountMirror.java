@@ -96,7 +96,8 @@ public class AccountMirror {
         public void run() {
             try {
                 if (seen < 0) {
-                    seen = shareWhatOnlyThisNodeHas(store);
+                    shareWhatOnlyThisNodeHas(store);
+                    seen = 0; // the first read takes every shared account, this node's just shared among them
                 }
                 for (Change change : store.since(seen)) {
                     apply(change);
@@ -109,8 +110,8 @@ public class AccountMirror {
         }
     }
 
-    /** Shares this node's accounts the database has no copy of; returns 0, so that the next read takes all. */
-    private long shareWhatOnlyThisNodeHas(SharedAccounts store) {
+    /** Shares this node's accounts the database has no copy of. */
+    private void shareWhatOnlyThisNodeHas(SharedAccounts store) {
         Map<String, Change> known = new HashMap<>();
         for (Change c : store.since(0)) {
             known.put(c.userId(), c);
@@ -130,7 +131,6 @@ public class AccountMirror {
                 }
             }
         }
-        return 0;
     }
 
     /** Brings this node's copy of one account to the shared version, unless it holds that version already. */

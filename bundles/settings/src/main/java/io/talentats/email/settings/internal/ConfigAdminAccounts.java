@@ -1,11 +1,7 @@
 package io.talentats.email.settings.internal;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Dictionary;
@@ -14,12 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.HexFormat;
-import java.util.concurrent.ConcurrentHashMap;
-
-import javax.crypto.Mac;
-import javax.crypto.SecretKey;
-import javax.crypto.spec.SecretKeySpec;
 
 import io.talentats.email.api.Account;
 import io.talentats.email.api.AccountDraft;
@@ -65,14 +55,8 @@ public class ConfigAdminAccounts implements AccountSettingsService, CredentialVa
     private final SecretCipher cipher;
     private final Clock clock;
     private volatile ProductConfig config;
-    /** Settings that passed a test recently, by user: a keyed fingerprint only, never the settings themselves. */
-    private final Map<String, PassedTest> passedTests = new ConcurrentHashMap<>();
-    private final SecretKey fingerprintKey;
-
-    private record PassedTest(String fingerprint, Verification verification) {}
-
-    /** How long a passed test allows a save when a passed test is required. */
-    static final Duration TEST_VALIDITY = Duration.ofMinutes(30);
+    /** Settings that passed a test and are not saved yet. */
+    private final PassedTests passedTests;
 
     private final Announcer announcer;
 
@@ -102,9 +86,7 @@ public class ConfigAdminAccounts implements AccountSettingsService, CredentialVa
         this.configAdmin = configAdmin;
         this.cipher = cipher;
         this.clock = clock;
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        this.fingerprintKey = new SecretKeySpec(key, "HmacSHA256");
+        this.passedTests = new PassedTests(cipher, clock, () -> states);
     }
 
     @Modified
@@ -142,13 +124,11 @@ public class ConfigAdminAccounts implements AccountSettingsService, CredentialVa
                             + oauth + " first: an OAuth account is saved by its sign-in")));
                 }
             }
-            PassedTest passed = passedTests.get(userId);
-            boolean tested = passed != null
-                    && passed.fingerprint().equals(fingerprint(draft, storedPassword))
-                    && passed.verification().at().plus(TEST_VALIDITY).isAfter(clock.instant());
+            Optional<Verification> passed = passedTests.of(userId, draft, storedPassword);
+            boolean tested = passed.isPresent();
             if (config.require_verified_save() && !tested) {
                 throw new InvalidSettingsException(List.of(new FieldError("connection", "Test the connection with "
-                        + "these settings first: they can be saved within " + TEST_VALIDITY.toMinutes()
+                        + "these settings first: they can be saved within " + PassedTests.VALIDITY.toMinutes()
                         + " minutes of a passed test")));
             }
             String pid = AccountKeys.pid(userId);
@@ -190,7 +170,7 @@ public class ConfigAdminAccounts implements AccountSettingsService, CredentialVa
             } catch (IOException e) {
                 throw new IllegalStateException("Cannot store the email settings of user " + userId, e);
             }
-            passedTests.remove(userId);
+            passedTests.forget(userId);
             // What using the account taught us (test, health) holds only for the settings it was learnt with.
             AccountStates s = states;
             if (s != null) {
@@ -198,7 +178,7 @@ public class ConfigAdminAccounts implements AccountSettingsService, CredentialVa
                     s.forget(userId);
                 }
                 if (tested) {
-                    s.recordVerification(userId, passed.verification());
+                    s.recordVerification(userId, passed.get());
                     s.recordHealth(userId, AccountHealth.healthy());
                 }
             }
@@ -286,6 +266,7 @@ public class ConfigAdminAccounts implements AccountSettingsService, CredentialVa
                 throw new IllegalStateException("Cannot remove the email settings of user " + userId, e);
             }
         }
+        passedTests.forget(userId);
         AccountStates s = states;
         if (s != null) {
             s.forget(userId);
@@ -346,26 +327,7 @@ public class ConfigAdminAccounts implements AccountSettingsService, CredentialVa
             return;
         }
         Object stored = find(userId).map(c -> c.getProperties().get(AccountKeys.PASSWORD)).orElse(null);
-        passedTests.put(userId, new PassedTest(fingerprint(draft, stored), verification));
-    }
-
-    /**
-     * An HMAC, under a key that lives only in memory, of what decides whether a connection works: address, login,
-     * servers and password (the stored ciphertext stands for the stored password when the draft has none).
-     */
-    private String fingerprint(AccountDraft d, Object storedPassword) {
-        String username = d.username() == null || d.username().isEmpty() ? d.emailAddress() : d.username();
-        String password = d.password() != null && !d.password().isEmpty()
-                ? "plain:" + d.password().reveal() : "stored:" + storedPassword;
-        String material = String.join("\u0000", String.valueOf(d.emailAddress()).trim(), String.valueOf(username),
-                String.valueOf(d.smtp()), String.valueOf(d.imap()), password);
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(fingerprintKey);
-            return HexFormat.of().formatHex(mac.doFinal(material.getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is not available in this JVM", e);
-        }
+        passedTests.passed(userId, draft, stored, verification);
     }
 
     private Optional<Configuration> find(String userId) {

@@ -6,6 +6,7 @@ import java.util.stream.Collectors;
 
 import io.talentats.email.api.Account;
 import io.talentats.email.api.AccountSettingsService;
+import io.talentats.email.api.ClusterNode;
 import io.talentats.email.api.Connectivity;
 import io.talentats.email.api.MessageRouter;
 import io.talentats.email.api.OutboxStats;
@@ -66,7 +67,31 @@ public class StatusCommand implements Action {
                     w == null || w.lastReplyAt() == null ? "" : w.lastReplyAt());
         }
         t.print(System.out);
+        if (collector != null) {
+            nodes(collector.nodes());
+        }
         return null;
+    }
+
+    /** The nodes on this database, when there is more than this one: which watch how many mailboxes. */
+    private static void nodes(java.util.List<ClusterNode> nodes) {
+        if (nodes.size() < 2) {
+            return;
+        }
+        java.time.Instant now = java.time.Instant.now();
+        ShellTable t = new ShellTable();
+        t.column("Node");
+        t.column("State");
+        t.column("Mailboxes");
+        t.column("Started");
+        t.column("Last seen");
+        for (ClusterNode n : nodes) {
+            t.addRow().addContent(n.nodeId() + (n.self() ? " (this one)" : ""), n.alive() ? "alive" : "gone",
+                    n.mailboxes(), n.startedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
+                    Math.max(0, java.time.Duration.between(n.seenAt(), now).toSeconds()) + " s ago");
+        }
+        System.out.println();
+        t.print(System.out);
     }
 
     /** IDLE, or e.g. "BACKING_OFF since 2026-12-01T10:00:00Z, attempt 3: connection refused". */

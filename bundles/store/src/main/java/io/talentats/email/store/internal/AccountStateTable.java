@@ -11,16 +11,19 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.talentats.email.api.AccountHealth;
 import io.talentats.email.api.Verification;
 import io.talentats.email.runtime.AccountState;
+import io.talentats.email.runtime.AccountStates.PassedTest;
 
 /**
  * Accounts' runtime state in {@code email_account_state}. Reads are served from memory for {@link #FRESH}, because
  * the router asks on every submit; this node's own writes replace the remembered value at once, another node's are
- * seen within {@link #FRESH}.
+ * seen within {@link #FRESH}. Passed tests of unsaved settings are in {@code email_passed_test}, read when a save
+ * asks, never remembered here.
  */
 final class AccountStateTable {
 
@@ -101,6 +104,35 @@ final class AccountStateTable {
         jdbc.write("forget an account's state", c -> Jdbc.update(c, "DELETE FROM email_account_state WHERE user_id = ?",
                 ps -> ps.setString(1, userId)));
         remembered.remove(userId);
+    }
+
+    void recordPassedTest(String userId, PassedTest test) {
+        if (test.sealedFingerprint().length() > Columns.PASSED_TEST_FINGERPRINT) {
+            throw new IllegalArgumentException("A test fingerprint is at most " + Columns.PASSED_TEST_FINGERPRINT
+                    + " characters");
+        }
+        jdbc.write("record a passed connection test", c -> {
+            Jdbc.update(c, "DELETE FROM email_passed_test WHERE user_id = ?", ps -> ps.setString(1, userId));
+            return Jdbc.update(c, "INSERT INTO email_passed_test (user_id, fingerprint, tested_at, summary) "
+                    + "VALUES (?, ?, ?, ?)", ps -> {
+                        ps.setString(1, userId);
+                        ps.setString(2, test.sealedFingerprint());
+                        ps.setLong(3, test.verification().at().toEpochMilli());
+                        ps.setString(4, cut(test.verification().summary(), Columns.VERIFIED_SUMMARY));
+                    });
+        });
+    }
+
+    Optional<PassedTest> passedTest(String userId) {
+        return jdbc.query("SELECT * FROM email_passed_test WHERE user_id = ?", ps -> ps.setString(1, userId),
+                rs -> new PassedTest(rs.getString("fingerprint"), new Verification(
+                        Instant.ofEpochMilli(rs.getLong("tested_at")), true, rs.getString("summary"))))
+                .stream().findFirst();
+    }
+
+    void forgetPassedTest(String userId) {
+        jdbc.write("forget a passed connection test", c -> Jdbc.update(c,
+                "DELETE FROM email_passed_test WHERE user_id = ?", ps -> ps.setString(1, userId)));
     }
 
     /**

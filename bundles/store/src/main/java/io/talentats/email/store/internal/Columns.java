@@ -43,6 +43,9 @@ final class Columns {
     static final int VERIFIED_SUMMARY = 1000;
     static final int HEALTH_REASON = 2000;
 
+    // email_passed_test
+    static final int PASSED_TEST_FINGERPRINT = 1000;
+
     // email_suppression
     static final int SUPPRESSED_ADDRESS = 320;
     static final int STATUS_CODE = 16;

@@ -372,6 +372,21 @@ public class JdbcMessageStore
         states.forget(userId);
     }
 
+    @Override
+    public void recordPassedTest(String userId, PassedTest test) {
+        states.recordPassedTest(userId, test);
+    }
+
+    @Override
+    public Optional<PassedTest> passedTest(String userId) {
+        return states.passedTest(userId);
+    }
+
+    @Override
+    public void forgetPassedTest(String userId) {
+        states.forgetPassedTest(userId);
+    }
+
     // ---------------------------------------------------------------- WatchLeases
 
     @Override
@@ -407,6 +422,11 @@ public class JdbcMessageStore
     @Override
     public void leave(String nodeId) {
         leases.leave(nodeId);
+    }
+
+    @Override
+    public List<Node> nodes() {
+        return leases.nodes();
     }
 
     // ---------------------------------------------------------------- SharedAccounts

@@ -163,6 +163,10 @@ final class WatchLeaseTable {
         });
     }
 
+    List<Node> nodes() {
+        return jdbc.query("SELECT * FROM email_node ORDER BY node_id", ps -> { }, WatchLeaseTable::node);
+    }
+
     void leave(String nodeId) {
         jdbc.isolated("say this node stopped", c -> Jdbc.update(c, "UPDATE email_node SET alive_until = ? WHERE node_id = ?",
                 ps -> {

@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Clock;
 import java.time.Instant;
 
+import javax.sql.DataSource;
+
 import io.talentats.email.api.AccountHealth;
 import io.talentats.email.api.Verification;
 import io.talentats.email.runtime.AccountState;
+import io.talentats.email.runtime.AccountStates.PassedTest;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -15,11 +18,13 @@ import org.junit.jupiter.api.Test;
 
 class AccountStateTableTest {
 
+    private DataSource database;
     private JdbcMessageStore store;
 
     @BeforeEach
     void database() throws Exception {
-        store = new JdbcMessageStore(JdbcMessageStoreTest.emptyDatabase(), Clock.systemUTC());
+        database = JdbcMessageStoreTest.emptyDatabase();
+        store = new JdbcMessageStore(database, Clock.systemUTC());
     }
 
     @AfterEach
@@ -69,5 +74,25 @@ class AccountStateTableTest {
         String reason = "x".repeat(5000);
         store.recordHealth("rita", new AccountHealth(AccountHealth.State.UNREACHABLE, reason, Instant.now()));
         assertThat(store.get("rita").health().reason()).hasSize(Columns.HEALTH_REASON).endsWith("…");
+    }
+
+    @Test
+    void aPassedTestIsReadByAnotherStoreOnTheSameDatabaseUntilForgotten() throws Exception {
+        JdbcMessageStore other = new JdbcMessageStore(database, Clock.systemUTC());
+        try {
+            assertThat(other.passedTest("rita")).isEmpty();
+            Instant at = Instant.parse("2026-12-02T10:00:00Z");
+            store.recordPassedTest("rita", new PassedTest("sealed-1", new Verification(at, true, "SMTP passed")));
+            store.recordPassedTest("rita", new PassedTest("sealed-2", new Verification(at.plusSeconds(5), true,
+                    "SMTP passed; IMAP passed")));
+            assertThat(other.passedTest("rita")).contains(new PassedTest("sealed-2",
+                    new Verification(at.plusSeconds(5), true, "SMTP passed; IMAP passed")));
+            assertThat(other.passedTest("ana")).isEmpty();
+            assertThat(store.all()).as("no account state made by a test of unsaved settings").isEmpty();
+            other.forgetPassedTest("rita");
+            assertThat(store.passedTest("rita")).isEmpty();
+        } finally {
+            other.close();
+        }
     }
 }

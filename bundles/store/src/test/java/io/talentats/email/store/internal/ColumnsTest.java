@@ -57,7 +57,9 @@ class ColumnsTest {
                 Map.entry("email_attachment.content_type", Columns.CONTENT_TYPE),
                 Map.entry("email_message_event.detail", Columns.EVENT_DETAIL),
                 Map.entry("email_account_state.verified_summary", Columns.VERIFIED_SUMMARY),
-                Map.entry("email_account_state.health_reason", Columns.HEALTH_REASON));
+                Map.entry("email_account_state.health_reason", Columns.HEALTH_REASON),
+                Map.entry("email_passed_test.fingerprint", Columns.PASSED_TEST_FINGERPRINT),
+                Map.entry("email_passed_test.summary", Columns.VERIFIED_SUMMARY));
         expected.forEach((column, width) -> assertThat(widths.get(column)).as(column).isEqualTo(width));
         if (!JdbcMessageStoreTest.postgresUrl().isBlank()) {
             return; // TEXT has no declared width on PostgreSQL

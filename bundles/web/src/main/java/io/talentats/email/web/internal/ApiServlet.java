@@ -519,6 +519,7 @@ public class ApiServlet extends HttpServlet {
         out.put("connectivityEnabled", connectivity.isEnabled());
         out.put("outbox", router.outbox());
         out.put("replyCollectorRunning", c != null);
+        out.put("nodes", c == null ? List.of() : c.nodes());
         out.put("accounts", accounts);
         return out;
     }
