@@ -184,13 +184,14 @@ public class ReadmeConfigIT extends KarafTestSupport {
             configAdmin.getConfiguration(pid, "?").update(p);
             applied.add(pid);
         }
-        await("the router and the collector running with the README's settings", Duration.ofSeconds(30), () ->
-                context.getServiceReference(MessageRouter.class) != null
-                        && "4".equals(String.valueOf(context.getServiceReference(MessageRouter.class)
-                                .getProperty("workers")))
-                        && context.getServiceReference(ReplyCollector.class) != null
-                        && "3".equals(String.valueOf(context.getServiceReference(ReplyCollector.class)
-                                .getProperty("workers"))));
+        await("the router and the collector running with the README's settings", Duration.ofSeconds(30), () -> {
+            // Each looked up once: while the update re-registers them, a second lookup may find none
+            org.osgi.framework.ServiceReference<MessageRouter> router = context.getServiceReference(MessageRouter.class);
+            org.osgi.framework.ServiceReference<ReplyCollector> collector =
+                    context.getServiceReference(ReplyCollector.class);
+            return router != null && "4".equals(String.valueOf(router.getProperty("workers")))
+                    && collector != null && "3".equals(String.valueOf(collector.getProperty("workers")));
+        });
         // io.talentats.email: enabled, and unencrypted connections refused again (the sandbox had allowed them)
         await("allow.unencrypted = false in effect", Duration.ofSeconds(30), () -> !settings.validate(null,
                 AccountDraft.builder().emailAddress("jane@example.com").password("x")

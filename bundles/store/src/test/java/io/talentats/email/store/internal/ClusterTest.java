@@ -28,6 +28,8 @@ import io.talentats.email.store.Checkpoint;
 import io.talentats.email.store.InboundMessage;
 import io.talentats.email.store.LeaseLostException;
 import io.talentats.email.store.NewOutbound;
+import io.talentats.email.store.OAuthGrants.Flow;
+import io.talentats.email.store.OAuthGrants.Grant;
 import io.talentats.email.store.OutboundMail;
 import io.talentats.email.store.StoredOutbound;
 import io.talentats.email.store.WatchLeases.Lease;
@@ -207,6 +209,63 @@ class ClusterTest {
         now.addAndGet(LEASE.toMillis() + 1);
         assertThat(b.heartbeat("node-b", LEASE)).as("node-a went silent")
                 .extracting(n -> n.nodeId()).containsExactly("node-b");
+    }
+
+    @Test
+    void aSignInStartedOnOneNodeIsCompletedOnceOnWhicheverNodeTheCallbackReaches() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int i = 0; i < 50; i++) {
+                String state = "state-" + i;
+                a.putFlow(new Flow(state, "rita", "microsoft", null, "{aesgcm:k1}verifier", "nonce-" + i, "rita",
+                        Instant.ofEpochMilli(now.get()).plusSeconds(600)));
+                // The provider's redirect (or a replay of it) reaching both nodes at once: one of them gets the flow
+                Future<Boolean> onA = pool.submit(() -> a.takeFlow(state).isPresent());
+                Future<Boolean> onB = pool.submit(() -> b.takeFlow(state).isPresent());
+                assertThat(List.of(onA.get(), onB.get())).as("flow %d", i).containsOnlyOnce(true);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        a.putFlow(new Flow("later", "rita", "microsoft", null, "{aesgcm:k1}v", "n", "rita",
+                Instant.ofEpochMilli(now.get()).plusSeconds(600)));
+        assertThat(b.takeFlow("later")).get().satisfies(f -> assertThat(f.nonce()).isEqualTo("n"));
+    }
+
+    @Test
+    void aRefreshOnOneNodeWaitsForTheOthersAndBuildsOnWhatItStored() throws Exception {
+        Grant first = a.putGrant(new Grant("rita", "microsoft", "{aesgcm:k1}rt-0", "{aesgcm:k1}at-0",
+                Instant.ofEpochMilli(now.get()).plusSeconds(3600), null, 0));
+        java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<java.util.Optional<Grant>> onA = pool.submit(() -> a.refresh("rita", current -> {
+                holding.countDown();
+                assertThat(release.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+                return new Grant("rita", "microsoft", "{aesgcm:k1}rt-1", "{aesgcm:k1}at-1", current.accessExpiresAt(),
+                        null, current.version());
+            }));
+            assertThat(holding.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            List<String> seenByB = Collections.synchronizedList(new ArrayList<>());
+            Future<java.util.Optional<Grant>> onB = pool.submit(() -> b.refresh("rita", current -> {
+                seenByB.add(current.refreshToken());
+                return current; // A refreshed it a moment ago: nothing to do
+            }));
+            // B cannot get past A's row lock while A's refresh runs
+            assertThatThrownBy(() -> onB.get(500, java.util.concurrent.TimeUnit.MILLISECONDS))
+                    .isInstanceOf(java.util.concurrent.TimeoutException.class);
+            assertThat(seenByB).isEmpty();
+            release.countDown();
+            Grant afterA = onA.get(30, java.util.concurrent.TimeUnit.SECONDS).orElseThrow();
+            assertThat(afterA.version()).isGreaterThan(first.version());
+            assertThat(onB.get(30, java.util.concurrent.TimeUnit.SECONDS)).contains(afterA);
+            assertThat(seenByB).as("B decided on what A stored, not on the grant it read before")
+                    .containsExactly("{aesgcm:k1}rt-1");
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
     }
 
     private static InboundMessage reply(String user, String key) {
