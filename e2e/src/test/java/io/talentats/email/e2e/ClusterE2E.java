@@ -307,6 +307,30 @@ class ClusterE2E {
                 && accounts(apiB) == RECRUITERS - 1);
         b.await(Duration.ofSeconds(30), "one IMAP connection per remaining mailbox",
                 () -> uncheckedConnections() == RECRUITERS - 1 && !watchedOverall().containsKey("r5"));
+
+        // Test before save, the test on one node and the save on the other (require.verified.save)
+        for (SandboxKaraf k : new SandboxKaraf[] {a, b}) {
+            k.configure("io.talentats.email", Map.of("require.verified.save", "true"));
+        }
+        b.await(Duration.ofSeconds(30), "an untested save refused on node B", () -> {
+            Api.Response probe = apiB.put("/accounts/probe", account(4));
+            if (probe.status() == 200) {
+                apiB.delete("/accounts/probe"); // not in effect yet
+                return false;
+            }
+            return probe.status() == 400 && probe.raw().body().contains("\"connection\"");
+        });
+        Api.Response tested = apiA.post("/accounts/r5/test", account(5));
+        assertThat(tested.status()).as("%s", tested).isEqualTo(200);
+        assertThat(tested.object().get("passed").getAsBoolean()).as("%s", tested).isTrue();
+        Api.Response saved = apiB.put("/accounts/r5", account(5));
+        assertThat(saved.status()).as("saved on B after the test on A: %s", saved).isEqualTo(200);
+        Api.Response untested = apiB.put("/accounts/r4", account(4).replace("\"password\":\"pw\"",
+                "\"password\":\"never-tested\""));
+        assertThat(untested.status()).as("%s", untested).isEqualTo(400);
+        assertThat(untested.raw().body()).contains("Test the connection with these settings first");
+        a.await(Duration.ofSeconds(30), "r5 connected again on node A too", () -> apiA.get("/accounts/r5").status()
+                == 200);
     }
 
     private static int accounts(Api api) {
