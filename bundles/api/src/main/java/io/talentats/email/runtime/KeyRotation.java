@@ -15,4 +15,11 @@ public interface KeyRotation {
      * @return how many secrets were re-encrypted
      */
     int rotate();
+
+    /**
+     * Takes up a rotation that another node sharing the key file made: its new key becomes current here and this
+     * node's own secrets are re-encrypted under it. A stat of the key file when nothing changed. Called regularly by
+     * a node on a shared database, so that every node running moves off a key before the next rotation retires it.
+     */
+    void follow();
 }

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.talentats.email.api.EmailEvents;
 import io.talentats.email.runtime.Announcer;
+import io.talentats.email.runtime.KeyRotation;
 import io.talentats.email.runtime.SharedAccounts;
 import io.talentats.email.runtime.SharedAccounts.Change;
 import io.talentats.email.runtime.Threads;
@@ -36,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * router, OAuth) acts on it. Polls the shared copies above the highest version it has seen: one indexed query every
  * {@link #POLL}, nothing when nothing changed. On its first run it shares the accounts this node has that the
  * database does not know yet (a node that ran before the store was installed, or before it joined), so that none is
- * lost; where both have an account, the database's copy wins.
+ * lost; where both have an account, the database's copy wins. Each round also takes up a key rotation made on
+ * another node ({@link KeyRotation#follow}).
  */
 @Component(service = {}, immediate = true)
 public class AccountMirror {
@@ -47,13 +49,16 @@ public class AccountMirror {
 
     private final ConfigurationAdmin configAdmin;
     private final Announcer announcer;
+    private final KeyRotation keys;
     /** Polls the shared copies while there are any (a shared database); no thread otherwise. Guarded by this. */
     private ScheduledExecutorService poller;
 
     @Activate
-    public AccountMirror(@Reference ConfigurationAdmin configAdmin, @Reference Announcer announcer) {
+    public AccountMirror(@Reference ConfigurationAdmin configAdmin, @Reference Announcer announcer,
+            @Reference KeyRotation keys) {
         this.configAdmin = configAdmin;
         this.announcer = announcer;
+        this.keys = keys;
     }
 
     /** The store says its database is shared: mirror it, starting with a first round at once. */
@@ -95,6 +100,7 @@ public class AccountMirror {
         @Override
         public void run() {
             try {
+                followKeys();
                 if (seen < 0) {
                     shareWhatOnlyThisNodeHas(store);
                     seen = 0; // the first read takes every shared account, this node's just shared among them
@@ -107,6 +113,18 @@ public class AccountMirror {
                 LOG.warn("Cannot bring the accounts up to date with the shared copies; trying again in {} s: {}",
                         POLL.toSeconds(), e.toString());
             }
+        }
+    }
+
+    /**
+     * Takes up a rotation made on another node within a round, also on a node that encrypts nothing meanwhile: it
+     * re-encrypts its own secrets before a second rotation could retire the key they are under.
+     */
+    private void followKeys() {
+        try {
+            keys.follow();
+        } catch (RuntimeException e) {
+            LOG.warn("Cannot read the shared key file; trying again in {} s: {}", POLL.toSeconds(), e.toString());
         }
     }
 

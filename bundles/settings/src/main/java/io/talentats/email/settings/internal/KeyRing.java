@@ -142,7 +142,7 @@ public class KeyRing implements SecretCipher, KeyRotation {
 
     @Override
     public String encrypt(String plainText, String context) {
-        Keys k = follow().keys();
+        Keys k = followFile().keys();
         return AesGcm.encrypt(k.currentId(), k.current(), plainText, context);
     }
 
@@ -151,7 +151,7 @@ public class KeyRing implements SecretCipher, KeyRotation {
         String id = AesGcm.keyIdOf(cipherText);
         SecretKey key = source.keys().byId().get(id);
         if (key == null) {
-            key = follow().keys().byId().get(id); // a key another node has just rotated to
+            key = followFile().keys().byId().get(id); // a key another node has just rotated to
         }
         if (key == null) {
             throw new IllegalStateException("the secret for " + context + " was encrypted with key '" + id
@@ -192,7 +192,12 @@ public class KeyRing implements SecretCipher, KeyRotation {
      * copy of) are re-encrypted under the new key at once. Shared accounts and tokens are the rotating node's work.
      * A stat of the key file when nothing changed.
      */
-    private Source follow() {
+    @Override
+    public void follow() {
+        followFile();
+    }
+
+    private Source followFile() {
         Source src = source;
         if (src.keyFile() == null) {
             return src;
@@ -226,7 +231,7 @@ public class KeyRing implements SecretCipher, KeyRotation {
     @Override
     public int rotate() {
         synchronized (SECRET_WRITES) {
-            Source src = follow();
+            Source src = followFile();
             KeyFile keyFile = src.keyFile();
             Keys after = keyFile == null ? src.keys() : src.keys().withNewCurrent();
             if (keyFile != null) {

@@ -134,12 +134,8 @@ class KeyRingTest {
     @Test
     void aNodeSharingTheKeyFileFollowsARotationOnAnotherNodeAndNothingBecomesUnreadable() throws Exception {
         Path file = dir.resolve("shared.keys");
-        org.osgi.service.cm.ConfigurationAdmin noConfigurations = (org.osgi.service.cm.ConfigurationAdmin)
-                java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
-                        new Class<?>[] {org.osgi.service.cm.ConfigurationAdmin.class}, (proxy, m, args) -> null);
-        ProductConfig config = config(Map.of("key.file", file.toString()));
-        KeyRing a = new KeyRing(config, noConfigurations, null, v -> null, Announcer.to(() -> null));
-        KeyRing b = new KeyRing(config, noConfigurations, null, v -> null, Announcer.to(() -> null));
+        KeyRing a = nodeOn(file);
+        KeyRing b = nodeOn(file);
         String first = a.currentKeyId();
         String writtenByABefore = a.encrypt("one", "ctx");
 
@@ -161,6 +157,28 @@ class KeyRingTest {
         assertThat(a.encrypt("three", "ctx")).as("the rewritten file is noticed before encrypting")
                 .startsWith("{aesgcm:" + b.currentKeyId() + "}");
         assertThat(a.decrypt(writtenByABefore, "ctx")).as("keys this node had stay readable here").isEqualTo("one");
+    }
+
+    @Test
+    void aNodeThatEncryptsNothingTakesUpARotationWhenItFollows() throws Exception {
+        Path file = dir.resolve("shared.keys");
+        KeyRing idle = nodeOn(file);
+        KeyRing rotating = nodeOn(file);
+        String first = idle.currentKeyId();
+        rotating.rotate();
+        idle.follow();
+        assertThat(idle.currentKeyId()).isEqualTo(rotating.currentKeyId()).isNotEqualTo(first);
+        idle.follow(); // nothing changed since: a stat, nothing more
+        assertThat(idle.currentKeyId()).isEqualTo(rotating.currentKeyId());
+    }
+
+    /** A node's key ring on a key file it shares, with no configurations of its own. */
+    private KeyRing nodeOn(Path file) {
+        org.osgi.service.cm.ConfigurationAdmin noConfigurations = (org.osgi.service.cm.ConfigurationAdmin)
+                java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                        new Class<?>[] {org.osgi.service.cm.ConfigurationAdmin.class}, (proxy, m, args) -> null);
+        return new KeyRing(config(Map.of("key.file", file.toString())), noConfigurations, null, v -> null,
+                Announcer.to(() -> null));
     }
 
     private static KeyRing keyRing(ProductConfig config, Object configAdmin, Object context,
