@@ -322,7 +322,7 @@ final class Mailbox {
         if (idle) {
             for (IMAPFolder f : folders) {
                 ctx.sessions().call(() -> {
-                    ctx.idleManager().watch(f);
+                    ctx.idleSelector().watch(f);
                     return null;
                 });
             }
@@ -360,7 +360,7 @@ final class Mailbox {
                     if (now != f.getUIDValidity()) {
                         return true;
                     }
-                    ctx.idleManager().watch(f);
+                    ctx.idleSelector().watch(f);
                     return false;
                 });
                 if (renumbered) {

@@ -23,12 +23,12 @@ import io.talentats.email.store.ReplyStore;
  * @param workers the threads that read mailboxes (each mailbox in turn on its own serial executor)
  * @param scheduler the one timer: reconnects, polls, refreshes
  * @param recorder where batches are parsed and recorded, never a worker (which waits for them) nor the timer
- * @param idleManager the one IDLE selector for every mailbox, made again if it dies
+ * @param idleSelector the one IDLE selector for every mailbox, made again if it dies
  * @param correlator ties messages to the outbound messages they answer
  * @param parser reads a reply's text and attachments
  * @param announce posts the events of what was recorded (replies, bounces)
  */
 record MailboxContext(CollectorConfig config, List<String> folders, ReplyStore store, CredentialVault vault,
         AccountStates states, MailSessions sessions, ExecutorService workers, ScheduledExecutorService scheduler,
-        Executor recorder, IdleSelector idleManager, ReplyCorrelator correlator, ReplyParser parser,
+        Executor recorder, IdleSelector idleSelector, ReplyCorrelator correlator, ReplyParser parser,
         Outcomes announce) {}

@@ -72,7 +72,7 @@ public class WatchEngine implements ReplyCollector, Watchers, PlatformMailbox {
     private final ScheduledExecutorService scheduler;
     private final ThreadPoolExecutor recorder;
 
-    private final IdleSelector idleManager;
+    private final IdleSelector idleSelector;
     private final MailboxContext context;
     private final PlatformVault vault;
     private final ReplyStore store;
@@ -123,11 +123,11 @@ public class WatchEngine implements ReplyCollector, Watchers, PlatformMailbox {
                 sessions.threads("talentats-replies-recorder"));
         this.recorder.allowCoreThreadTimeOut(true);
         Session quiet = sessions.session(new java.util.Properties());
-        this.idleManager = new IdleSelector(quiet, selector);
+        this.idleSelector = new IdleSelector(quiet, selector);
         this.vault = new PlatformVault(vault);
         this.context = new MailboxContext(config, ConfigValues.list(config.folders()), store, this.vault, states,
                 sessions,
-                workers, scheduler, recorder, idleManager,
+                workers, scheduler, recorder, idleSelector,
                 new ReplyCorrelator(store, Duration.ofDays(config.recent_thread_days())),
                 new ReplyParser(config.max_attachment_bytes()), new Outcomes() {
                     @Override
@@ -291,7 +291,7 @@ public class WatchEngine implements ReplyCollector, Watchers, PlatformMailbox {
 
     /** The IDLE selector (for tests). */
     IdleSelector idleSelector() {
-        return idleManager;
+        return idleSelector;
     }
 
     @Deactivate
@@ -306,7 +306,7 @@ public class WatchEngine implements ReplyCollector, Watchers, PlatformMailbox {
         } catch (RuntimeException e) {
             LOG.debug("Cannot say node {} stopped: {}", node, e.getMessage());
         }
-        idleManager.stop();
+        idleSelector.stop();
         scheduler.shutdownNow();
         recorder.shutdown();
         workers.shutdown();
