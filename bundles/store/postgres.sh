@@ -5,6 +5,7 @@
 #
 #   bundles/store/postgres.sh start STATE_DIR   prints the JDBC URL and writes it to STATE_DIR/postgres.url
 #   bundles/store/postgres.sh stop STATE_DIR    stops the server started for STATE_DIR and removes its folder
+# POSTGRES_OPTIONS adds server settings, e.g. "-c shared_preload_libraries=pg_stat_statements" (benchmarks).
 set -euo pipefail
 cmd=${1:?start or stop}
 state=${2:?state folder}
@@ -57,7 +58,7 @@ case "$cmd" in
       || { cat "$dir/initdb.log" >&2; exit 1; }
     port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
     as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start >/dev/null \
+      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200 ${POSTGRES_OPTIONS:-}" start >/dev/null \
       || { cat "$dir/server.log" >&2; exit 1; }
     url="jdbc:postgresql://127.0.0.1:$port/postgres?user=app"
     echo "$url" > "$state/postgres.url"
