@@ -37,7 +37,6 @@ import io.talentats.email.api.FieldError;
 import io.talentats.email.api.InvalidSettingsException;
 import io.talentats.email.api.MessageHistory;
 import io.talentats.email.api.MessageRecord;
-import io.talentats.email.api.PageRequest;
 import io.talentats.email.api.MessageRejectedException;
 import io.talentats.email.api.MessageRouter;
 import io.talentats.email.api.OAuthSignIns;
@@ -102,6 +101,7 @@ public class ApiServlet extends HttpServlet {
         this.tester = tester;
         this.router = router;
         this.history = history;
+        this.routes = routes();
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -115,155 +115,50 @@ public class ApiServlet extends HttpServlet {
         }
     }
 
-    /** One API call: the request, the response, the route's path parameters and who is calling. */
-    static final class Call {
-        private final HttpServletRequest req;
-        private final HttpServletResponse resp;
-        private final Map<String, String> params;
-        private final Caller caller;
-        private Object body;
-
-        Call(HttpServletRequest req, HttpServletResponse resp, Map<String, String> params, Caller caller) {
-            this.req = req;
-            this.resp = resp;
-            this.params = params;
-            this.caller = caller;
-        }
-
-        HttpServletRequest req() {
-            return req;
-        }
-
-        HttpServletResponse resp() {
-            return resp;
-        }
-
-        String param(String name) {
-            return params.get(name);
-        }
-
-        Caller caller() {
-            return caller;
-        }
-
-        /** The JSON body as {@code type}, read once (a guard and the handler may both need it). */
-        <T> T body(Class<T> type) {
-            if (body == null) {
-                body = Requests.read(req, type);
-            }
-            return type.cast(body);
-        }
-    }
-
     @FunctionalInterface
     interface Handler {
         /** The body to answer with (as JSON), or {@code null} for 204 No Content. */
-        Object handle(Call call);
-    }
-
-    /**
-     * Who may use a route, checked before its handler runs: every route names its guard in the table, so a new
-     * route cannot forget the check. Throws a 403 {@link ApiException} when the caller may not.
-     */
-    @FunctionalInterface
-    interface Guard {
-        void check(Call call);
+        Object handle(ApiCall call);
     }
 
     /** A route's guard and handler. */
     record Action(Guard guard, Handler handler) {}
 
-    /** Any authenticated caller: what the route shows is not anyone's (presets, discovery, OAuth providers). */
-    static final Guard ANY_CALLER = call -> { };
-
-    /** Operators only: every user's data, the switch, the outbox. */
-    static final Guard OPERATORS = call -> {
-        if (!call.caller().operator()) {
-            throw forbidden(call, "only operators may use " + call.req().getMethod() + " "
-                    + call.req().getPathInfo());
-        }
-    };
-
-    /** The {@code {user}} of the path is the caller's own. */
-    static final Guard USER_IN_PATH = call -> own(call, call.param("user"));
-
-    /** The {@code ?user=} of the query is the caller's own (a recruiter must give it). */
-    static final Guard USER_IN_QUERY = call -> {
-        if (!call.caller().operator()) {
-            own(call, call.req().getParameter("user"));
-        }
-    };
-
-    /** The message of {@code {id}} is the caller's (an unknown id is the handler's 404). */
-    private void messageOwner(Call call) {
-        if (!call.caller().operator()) {
-            history.find(call.param("id")).ifPresent(r -> own(call, r.userId()));
-        }
-    }
-
-    /** Every message of the thread {@code {thread}} is the caller's. */
-    private void threadOwner(Call call) {
-        if (!call.caller().operator()) {
-            for (MessageRecord r : history.forThread(call.param("thread"), new PageRequest(0, 500)).items()) {
-                own(call, r.userId());
-            }
-        }
-    }
-
-    /** The message in the body is sent as the caller. */
-    static final Guard SENDER = call -> {
-        if (!call.caller().operator()) {
-            own(call, call.body(Json.MessageInput.class).senderUserId);
-        }
-    };
-
-    private static void own(Call call, String user) {
-        if (!call.caller().mayActFor(user)) {
-            throw forbidden(call, "you may reach only your own account and messages (user "
-                    + call.caller().userId() + ")");
-        }
-    }
-
-    private static ApiException forbidden(Call call, String why) {
-        LOG.info("Refused {} {} for {}: {}", call.req().getMethod(), call.req().getPathInfo(),
-                call.caller().describe(), why);
-        return new ApiException(HttpServletResponse.SC_FORBIDDEN, "Not allowed: " + why);
-    }
-
-    final transient Routes<Action> routes = routes();
+    /** The routes, built once the collaborators are set (the ownership guards hold the history). */
+    final transient Routes<Action> routes;
 
     private Routes<Action> routes() {
         Routes<Action> r = new Routes<>();
-        on(r, "GET", "me", ANY_CALLER, c -> me(c.caller()));
-        on(r, "GET", "presets", ANY_CALLER, c -> presets(c.req().getParameter("address")));
-        on(r, "GET", "discover", ANY_CALLER, c -> discover(c.req().getParameter("address")));
-        on(r, "GET", "oauth/providers", ANY_CALLER, c -> signIns == null ? List.of() : signIns.options());
-        on(r, "POST", "oauth/complete", ANY_CALLER, this::completeSignIn);
-        on(r, "GET", "accounts", OPERATORS, c -> settings.list());
-        on(r, "GET", "accounts/{user}", USER_IN_PATH,
+        on(r, "GET", "me", Guard.ANY_CALLER, c -> c.caller().me());
+        on(r, "GET", "presets", Guard.ANY_CALLER, c -> presets(c.req().getParameter("address")));
+        on(r, "GET", "discover", Guard.ANY_CALLER, c -> discover(c.req().getParameter("address")));
+        on(r, "GET", "oauth/providers", Guard.ANY_CALLER, c -> signIns == null ? List.of() : signIns.options());
+        on(r, "POST", "oauth/complete", Guard.ANY_CALLER, this::completeSignIn);
+        on(r, "GET", "accounts", Guard.OPERATORS, c -> settings.list());
+        on(r, "GET", "accounts/{user}", Guard.USER_IN_PATH,
                 c -> settings.get(c.param("user")).orElseThrow(() -> noAccount(c.param("user"))));
-        on(r, "PUT", "accounts/{user}", USER_IN_PATH, c -> saveAccount(c.param("user"), c.req()));
-        on(r, "DELETE", "accounts/{user}", USER_IN_PATH, c -> disconnect(c.param("user")));
-        on(r, "POST", "accounts/{user}/test", USER_IN_PATH, c -> test(c.param("user"), c.req()));
-        on(r, "POST", "accounts/{user}/oauth", USER_IN_PATH, c -> startSignIn(c.param("user"), c));
-        on(r, "GET", "accounts/{user}/messages", USER_IN_PATH,
+        on(r, "PUT", "accounts/{user}", Guard.USER_IN_PATH, c -> saveAccount(c.param("user"), c.req()));
+        on(r, "DELETE", "accounts/{user}", Guard.USER_IN_PATH, c -> disconnect(c.param("user")));
+        on(r, "POST", "accounts/{user}/test", Guard.USER_IN_PATH, c -> test(c.param("user"), c.req()));
+        on(r, "POST", "accounts/{user}/oauth", Guard.USER_IN_PATH, c -> startSignIn(c.param("user"), c));
+        on(r, "GET", "accounts/{user}/messages", Guard.USER_IN_PATH,
                 c -> history.forUser(c.param("user"), Requests.page(c.req())));
-        on(r, "POST", "messages", SENDER, this::send);
-        on(r, "GET", "messages/{id}", this::messageOwner, c -> message(c.param("id")));
-        on(r, "POST", "messages/{id}/retry", this::messageOwner, c -> retry(c.param("id")));
-        on(r, "GET", "threads/{thread}/messages", this::threadOwner,
+        on(r, "POST", "messages", Guard.SENDER, this::send);
+        on(r, "GET", "messages/{id}", Guard.messageOwner(history), c -> message(c.param("id")));
+        on(r, "POST", "messages/{id}/retry", Guard.messageOwner(history), c -> retry(c.param("id")));
+        on(r, "GET", "threads/{thread}/messages", Guard.threadOwner(history),
                 c -> history.forThread(c.param("thread"), Requests.page(c.req())));
-        on(r, "GET", "triage", OPERATORS, c -> history.triage(Requests.page(c.req())));
-        on(r, "POST", "triage/{id}/assign", OPERATORS, c -> assignTriage(c.param("id"), c.req()));
-        on(r, "POST", "triage/{id}/dismiss", OPERATORS, c -> dismissTriage(c.param("id")));
-        on(r, "GET", "quarantine", OPERATORS, c -> history.quarantined(Requests.page(c.req())));
-        on(r, "GET", "suppressions", USER_IN_QUERY, c -> suppressions.list(c.req().getParameter("user")));
-        on(r, "DELETE", "suppressions/{user}/{address}", USER_IN_PATH,
+        on(r, "GET", "triage", Guard.OPERATORS, c -> history.triage(Requests.page(c.req())));
+        on(r, "POST", "triage/{id}/assign", Guard.OPERATORS, c -> assignTriage(c.param("id"), c.req()));
+        on(r, "POST", "triage/{id}/dismiss", Guard.OPERATORS, c -> dismissTriage(c.param("id")));
+        on(r, "GET", "quarantine", Guard.OPERATORS, c -> history.quarantined(Requests.page(c.req())));
+        on(r, "GET", "suppressions", Guard.USER_IN_QUERY, c -> suppressions.list(c.req().getParameter("user")));
+        on(r, "DELETE", "suppressions/{user}/{address}", Guard.USER_IN_PATH,
                 c -> unsuppress(c.param("user"), c.param("address")));
-        on(r, "GET", "outbox", OPERATORS, c -> outbox(c.req()));
-        on(r, "GET", "status", OPERATORS, c -> status());
-        on(r, "GET", "connectivity", OPERATORS, c -> Map.of("enabled", connectivity.isEnabled()));
-        on(r, "PUT", "connectivity", OPERATORS, c -> setConnectivity(c.req()));
+        on(r, "GET", "outbox", Guard.OPERATORS, c -> outbox(c.req()));
+        on(r, "GET", "status", Guard.OPERATORS, c -> status());
+        on(r, "GET", "connectivity", Guard.OPERATORS, c -> Map.of("enabled", connectivity.isEnabled()));
+        on(r, "PUT", "connectivity", Guard.OPERATORS, c -> setConnectivity(c.req()));
         return r;
     }
 
@@ -318,7 +213,7 @@ public class ApiServlet extends HttpServlet {
             throw new ApiException(HttpServletResponse.SC_UNAUTHORIZED, "Log in first");
         }
         Action action = (Action) match.handler();
-        Call call = new Call(req, resp, match.params(), caller);
+        ApiCall call = new ApiCall(req, resp, match.params(), caller);
         action.guard().check(call);
         return action.handler().handle(call);
     }
@@ -410,7 +305,7 @@ public class ApiServlet extends HttpServlet {
     }
 
     /** Starts a browser sign-in; the page sends the browser to the answer's {@code authorizationUrl}. */
-    private Object startSignIn(String userId, Call call) {
+    private Object startSignIn(String userId, ApiCall call) {
         HttpServletRequest req = call.req();
         OAuthSignIns s = signIns;
         if (s == null) {
@@ -469,7 +364,7 @@ public class ApiServlet extends HttpServlet {
         return out;
     }
 
-    private Object send(Call call) {
+    private Object send(ApiCall call) {
         HttpServletRequest req = call.req();
         HttpServletResponse resp = call.resp();
         Json.MessageInput in = call.body(Json.MessageInput.class);
@@ -524,17 +419,8 @@ public class ApiServlet extends HttpServlet {
         return out;
     }
 
-    /** Who the page is talking as: a recruiter's page fixes the user to theirs. */
-    private static Object me(Caller caller) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("login", caller.login());
-        out.put("operator", caller.operator());
-        out.put("userId", caller.userId());
-        return out;
-    }
-
     /** {@code {"state": "...", "code": "..."}}, from the page that the callback sent back with them. */
-    private Object completeSignIn(Call call) {
+    private Object completeSignIn(ApiCall call) {
         OAuthSignIns s = signIns;
         if (s == null) {
             throw new ApiException(503, "OAuth sign-in is not installed (feature talentats-email-oauth)");

@@ -1,5 +1,8 @@
 package io.talentats.email.web.internal;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import javax.servlet.http.HttpServletRequest;
 
 /**
@@ -59,5 +62,14 @@ record Caller(String login, String userId, How how) {
     /** For logs: who, never how they proved it. */
     String describe() {
         return (operator() ? "operator " : "recruiter ") + login + " (" + how.name().toLowerCase() + ")";
+    }
+
+    /** What {@code GET /me} answers: who the page is talking as (a recruiter's page fixes the user to theirs). */
+    Map<String, Object> me() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("login", login);
+        out.put("operator", operator());
+        out.put("userId", userId);
+        return out;
     }
 }

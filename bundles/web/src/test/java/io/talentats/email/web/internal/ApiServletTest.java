@@ -226,11 +226,11 @@ class ApiServletTest {
         for (Routes.Entry<ApiServlet.Action> e : servlet.routes.entries()) {
             String route = e.method() + " " + e.pattern();
             if (OPEN_TO_ANY_CALLER.contains(route)) {
-                assertThat(e.handler().guard()).as(route).isSameAs(ApiServlet.ANY_CALLER);
+                assertThat(e.handler().guard()).as(route).isSameAs(Guard.ANY_CALLER);
                 continue;
             }
             assertThat(e.handler().guard()).as(route + " needs a guard other than ANY_CALLER")
-                    .isNotSameAs(ApiServlet.ANY_CALLER);
+                    .isNotSameAs(Guard.ANY_CALLER);
             String path = "/" + java.util.Arrays.stream(e.pattern().split("/"))
                     .map(s -> s.startsWith("{") ? values.get(s.substring(1, s.length() - 1)) : s)
                     .collect(java.util.stream.Collectors.joining("/"));
