@@ -38,7 +38,13 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerMethod;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
+import org.osgi.service.component.runtime.dto.ReferenceDTO;
+import org.osgi.service.component.runtime.dto.SatisfiedReferenceDTO;
 
 /**
  * The connectivity switch and hot deploy: switching off stops every use of recruiters' SMTP and every IMAP watcher
@@ -166,6 +172,73 @@ public class LifecycleIT extends MailTestSupport {
                     waiting.messageId()).map(m -> m.status() == MessageStatus.SENT).orElse(false));
             assertEquals("the reply is recorded once", 1, again.forThread(thread, PageRequest.first(10)).items()
                     .stream().filter(m -> m.status() == MessageStatus.RECEIVED).count());
+        }
+    }
+
+    /**
+     * The settings service and the OAuth token service each hold an optional reference to the other's service.
+     * Restarting the settings bundle brings both back at once; neither may be left without the other (a cycle SCR
+     * breaks by leaving one reference empty), and the log shows no framework error.
+     */
+    @Test
+    public void afterTheSettingsBundleRestartsEveryOptionalReferenceIsBound() throws Exception {
+        features().installFeature("talentats-email-oauth");
+        Bundle settingsBundle = java.util.Arrays.stream(context.getBundles())
+                .filter(b -> "io.talentats.email.settings".equals(b.getSymbolicName())).findFirst().orElseThrow();
+        await("the OAuth token service", Duration.ofSeconds(30),
+                () -> context.getServiceReference(io.talentats.email.runtime.AccessTokens.class) != null);
+        long logBefore = Files.size(karafLog());
+        settingsBundle.stop();
+        settingsBundle.start();
+        // Every component of ours that can run runs, and every optional reference whose service is there is bound
+        await("every component active with its optional references bound: " + unboundReferences(),
+                Duration.ofSeconds(30), () -> unboundReferences().isEmpty());
+        String logged = new String(Files.readAllBytes(karafLog()), java.nio.charset.StandardCharsets.ISO_8859_1)
+                .substring((int) logBefore);
+        assertFalse("no framework error after the restart: " + logged, logged.contains("FrameworkEvent ERROR"));
+        assertFalse(logged, logged.contains("resulted in a cycle"));
+    }
+
+    private static Path karafLog() {
+        return Paths.get(System.getProperty("karaf.data"), "log", "karaf.log");
+    }
+
+    /**
+     * Our components that should run and do not, or run with an optional reference unbound while a service it
+     * would take is registered, as "component: why".
+     */
+    private List<String> unboundReferences() {
+        ServiceReference<ServiceComponentRuntime> ref = context.getServiceReference(ServiceComponentRuntime.class);
+        ServiceComponentRuntime scr = context.getService(ref);
+        try {
+            List<String> wrong = new java.util.ArrayList<>();
+            for (ComponentDescriptionDTO d : scr.getComponentDescriptionDTOs()) {
+                if (!d.bundle.symbolicName.startsWith("io.talentats.email") || !scr.isComponentEnabled(d)) {
+                    continue;
+                }
+                for (ComponentConfigurationDTO c : scr.getComponentConfigurationDTOs(d)) {
+                    if (c.state != ComponentConfigurationDTO.ACTIVE) {
+                        continue; // unsatisfied ones lack a mandatory service; satisfied ones are not created yet
+                    }
+                    for (ReferenceDTO r : d.references) {
+                        if (!r.cardinality.startsWith("0") || !"dynamic".equals(r.policy)) {
+                            continue;
+                        }
+                        SatisfiedReferenceDTO s = java.util.Arrays.stream(c.satisfiedReferences)
+                                .filter(b -> b.name.equals(r.name)).findFirst().orElse(null);
+                        String target = s == null ? r.target : s.target;
+                        boolean bound = s != null && s.boundServices.length > 0;
+                        if (!bound && context.getServiceReferences(r.interfaceName, target) != null) {
+                            wrong.add(d.name + ": " + r.name + " (" + r.interfaceName + ") unbound");
+                        }
+                    }
+                }
+            }
+            return wrong;
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            context.ungetService(ref);
         }
     }
 

@@ -71,7 +71,7 @@ public final class OAuthBenchmarkParts {
                 return new Tokens("at-" + n, "rt-" + n, life, null);
             }
         };
-        TokenService service = new TokenService(grants, cipher, p -> Optional.of(client), states, null, endpoint);
+        TokenService service = new TokenService(grants, cipher, p -> Optional.of(client), states, endpoint);
         live.put("rt-0", true);
         onToken.accept(userId, "at-0");
         OAuthGrants.Grant g = grants.putGrant(TokenService.issued(userId, "bench",

@@ -67,6 +67,11 @@ public final class EmailEvents {
     public static final String REASON = "reason";
     /** Boolean outcome of a test. */
     public static final String PASSED = "passed";
+    /**
+     * Boolean on {@link #ACCOUNT_SAVED}: the account as saved signs in with OAuth ({@code false}: with a password,
+     * so an earlier OAuth sign-in of the user is of no use any more).
+     */
+    public static final String OAUTH = "oauth";
     /** Boolean state of the connectivity switch. */
     public static final String ENABLED = "enabled";
     /** An RFC 3463 delivery status code, e.g. {@code 5.1.1}. */

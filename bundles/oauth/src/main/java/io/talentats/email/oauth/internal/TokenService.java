@@ -14,9 +14,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
-import io.talentats.email.api.Account;
 import io.talentats.email.api.AccountHealth;
-import io.talentats.email.api.AccountSettingsService;
 import io.talentats.email.api.EmailEvents;
 import io.talentats.email.api.Secret;
 import io.talentats.email.oauth.internal.Clients.Client;
@@ -32,9 +30,6 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventConstants;
 import org.osgi.service.event.EventHandler;
@@ -71,13 +66,6 @@ public class TokenService implements AccessTokens, EventHandler {
     private final SecretCipher cipher;
     private final ClientLookup clients;
     private final AccountStates states;
-    /**
-     * Optional and dynamic: the settings service binds this service (for the vault), so a mandatory reference back
-     * would be a cycle that SCR cannot activate.
-     */
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    private volatile AccountSettingsService settings;
     private final TokenEndpoint endpoint;
     private final Clock clock = Clock.systemUTC();
     private final ScheduledExecutorService renewer;
@@ -95,16 +83,15 @@ public class TokenService implements AccessTokens, EventHandler {
     @Activate
     public TokenService(@Reference OAuthGrants grants, @Reference SecretCipher cipher, @Reference Clients clients,
             @Reference AccountStates states) {
-        this(grants, cipher, clients, states, null, new TokenEndpoint());
+        this(grants, cipher, clients, states, new TokenEndpoint());
     }
 
     TokenService(OAuthGrants grants, SecretCipher cipher, ClientLookup clients, AccountStates states,
-            AccountSettingsService settings, TokenEndpoint endpoint) {
+            TokenEndpoint endpoint) {
         this.grants = grants;
         this.cipher = cipher;
         this.clients = clients;
         this.states = states;
-        this.settings = settings;
         this.endpoint = endpoint;
         this.renewer = Executors.newSingleThreadScheduledExecutor(Threads.daemon("talentats-oauth-renew", null));
     }
@@ -338,10 +325,10 @@ public class TokenService implements AccessTokens, EventHandler {
         }
         String userId = user.toString();
         if (EmailEvents.ACCOUNT_SAVED.equals(event.getTopic())) {
-            // Saved with a password now: the old sign-in is of no use any more.
-            AccountSettingsService s = settings;
-            Optional<Account> a = s == null ? Optional.empty() : s.get(userId);
-            if (s == null || a.isPresent() && a.get().usesOAuth()) {
+            // Saved with a password now: the old sign-in is of no use any more. The event says so itself: this
+            // service does not look the account up, since the settings service holds this one (for the vault) and
+            // a reference back would be a cycle (SCR breaks it with a framework error, leaving one side unbound).
+            if (!Boolean.FALSE.equals(event.getProperty(EmailEvents.OAUTH))) {
                 return;
             }
         }

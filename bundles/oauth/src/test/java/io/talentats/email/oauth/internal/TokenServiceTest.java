@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.talentats.email.api.AccountHealth;
+import io.talentats.email.api.EmailEvents;
 import io.talentats.email.api.Secret;
 import io.talentats.email.api.Verification;
 import io.talentats.email.oauth.internal.Clients.Client;
@@ -30,6 +31,7 @@ import io.talentats.email.store.OAuthGrants;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.osgi.service.event.Event;
 
 /** The token service against an in-memory grant store and a scripted token endpoint. */
 class TokenServiceTest {
@@ -194,7 +196,7 @@ class TokenServiceTest {
     private TokenService service;
 
     private TokenService service(RotatingEndpoint endpoint) {
-        service = new TokenService(grants, cipher, p -> Optional.of(CLIENT), states, null, endpoint);
+        service = new TokenService(grants, cipher, p -> Optional.of(CLIENT), states, endpoint);
         return service;
     }
 
@@ -210,6 +212,25 @@ class TokenServiceTest {
                 cipher.encrypt("rt-0", TokenService.context(user, "refresh")),
                 cipher.encrypt("at-0", TokenService.context(user, "access")), now, life, 0));
         service.signedIn(user, g);
+    }
+
+    @Test
+    void aSaveWithAPasswordRemovesTheGrantAndOtherSavesKeepIt() {
+        service(new RotatingEndpoint("rt-0"));
+        signedIn("u9", Instant.now(), Duration.ofHours(1));
+        // Saved as an OAuth account again (a new login name, say), or by a publisher that does not say: kept
+        service.handleEvent(new Event(EmailEvents.ACCOUNT_SAVED, Map.of(EmailEvents.USER_ID, "u9",
+                EmailEvents.OAUTH, true)));
+        service.handleEvent(new Event(EmailEvents.ACCOUNT_SAVED, Map.of(EmailEvents.USER_ID, "u9")));
+        assertThat(grants.grant("u9")).isPresent();
+        // Saved with a password: the sign-in is of no use any more
+        service.handleEvent(new Event(EmailEvents.ACCOUNT_SAVED, Map.of(EmailEvents.USER_ID, "u9",
+                EmailEvents.OAUTH, false)));
+        assertThat(grants.grant("u9")).isEmpty();
+
+        signedIn("u8", Instant.now(), Duration.ofHours(1));
+        service.handleEvent(new Event(EmailEvents.ACCOUNT_DISCONNECTED, Map.of(EmailEvents.USER_ID, "u8")));
+        assertThat(grants.grant("u8")).isEmpty();
     }
 
     @Test

@@ -155,6 +155,7 @@ public class AccountMirror {
     void apply(Change change) {
         String user = change.userId();
         String topic;
+        Map<String, Object> about = new HashMap<>(Map.of(EmailEvents.USER_ID, user));
         synchronized (KeyRing.SECRET_WRITES) {
             Optional<Configuration> local = AccountKeys.find(configAdmin, user);
             long held = local.map(c -> SharedWrites.version(c.getProperties())).orElse(-1L);
@@ -172,6 +173,7 @@ public class AccountMirror {
                             : configAdmin.getFactoryConfiguration(AccountKeys.FACTORY_PID, user, "?");
                     c.update(props);
                     topic = EmailEvents.ACCOUNT_SAVED;
+                    about.put(EmailEvents.OAUTH, AccountKeys.oauthProvider(props) != null);
                 }
             } catch (IOException e) {
                 throw new IllegalStateException("Cannot store the shared email account of user " + user, e);
@@ -180,6 +182,6 @@ public class AccountMirror {
         LOG.info("Email account of user {} {} as on the node that {} it (version {})", user,
                 change.removed() ? "disconnected" : "updated", change.removed() ? "disconnected" : "saved",
                 change.version());
-        announcer.post(topic, Map.of(EmailEvents.USER_ID, user));
+        announcer.post(topic, about);
     }
 }

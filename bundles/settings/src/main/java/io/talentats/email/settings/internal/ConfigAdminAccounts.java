@@ -183,8 +183,10 @@ public class ConfigAdminAccounts implements AccountSettingsService, CredentialVa
                 }
             }
             LOG.info("Saved email settings of user {} ({})", userId, existing.isPresent() ? "updated" : "connected");
-            announcer.post(EmailEvents.ACCOUNT_SAVED, Map.of(EmailEvents.USER_ID, userId));
-            return AccountKeys.toAccount(p, state(userId));
+            Account saved = AccountKeys.toAccount(p, state(userId));
+            announcer.post(EmailEvents.ACCOUNT_SAVED, Map.of(EmailEvents.USER_ID, userId, EmailEvents.OAUTH,
+                    saved.usesOAuth()));
+            return saved;
         }
     }
 
