@@ -227,6 +227,9 @@ public class SettingsIT extends KarafTestSupport {
         settings.disconnect(user);
         await("SAVED event", Duration.ofSeconds(10), () -> saved.stream().anyMatch(e -> user.equals(e.getProperty("user.id"))));
         await("DISCONNECTED event", Duration.ofSeconds(10), () -> gone.stream().anyMatch(e -> user.equals(e.getProperty("user.id"))));
+        // It says how the account signs in, so the OAuth bundle need not look the account up (a reference cycle)
+        assertEquals("a password account", Boolean.FALSE, saved.stream().filter(e -> user.equals(
+                e.getProperty("user.id"))).findFirst().orElseThrow().getProperty(EmailEvents.OAUTH));
         for (Event e : saved) {
             for (String name : e.getPropertyNames()) {
                 assertFalse(name, String.valueOf(e.getProperty(name)).contains(password));
