@@ -129,6 +129,7 @@ public class ApiServlet extends HttpServlet {
 
     private Routes<Action> routes() {
         Routes<Action> r = new Routes<>();
+        Guard messageOwner = Guard.messageOwner(history);
         on(r, "GET", "me", Guard.ANY_CALLER, c -> c.caller().me());
         on(r, "GET", "presets", Guard.ANY_CALLER, c -> presets(c.req().getParameter("address")));
         on(r, "GET", "discover", Guard.ANY_CALLER, c -> discover(c.req().getParameter("address")));
@@ -144,8 +145,8 @@ public class ApiServlet extends HttpServlet {
         on(r, "GET", "accounts/{user}/messages", Guard.USER_IN_PATH,
                 c -> history.forUser(c.param("user"), Requests.page(c.req())));
         on(r, "POST", "messages", Guard.SENDER, this::send);
-        on(r, "GET", "messages/{id}", Guard.messageOwner(history), c -> message(c.param("id")));
-        on(r, "POST", "messages/{id}/retry", Guard.messageOwner(history), c -> retry(c.param("id")));
+        on(r, "GET", "messages/{id}", messageOwner, c -> message(c.param("id")));
+        on(r, "POST", "messages/{id}/retry", messageOwner, c -> retry(c.param("id")));
         on(r, "GET", "threads/{thread}/messages", Guard.threadOwner(history),
                 c -> history.forThread(c.param("thread"), Requests.page(c.req())));
         on(r, "GET", "triage", Guard.OPERATORS, c -> history.triage(Requests.page(c.req())));
