@@ -74,6 +74,8 @@ final class Lane {
     private MailAccount account;
     private PlatformSettings platform;
     private SendingLimiter limiter;
+    /** The send time the limiter gave the message being sent; moved to when the server accepted it. */
+    private Instant slot;
     private boolean markedUnhealthy;
     /** An XOAUTH2 login was refused once and the token handed back for a refresh; a second refusal is real. */
     private boolean tokenRejected;
@@ -198,7 +200,9 @@ final class Lane {
             limiter = ctx.rules().limiterFor(account, now);
         }
         Instant slot = limiter.reserve(now);
+        this.slot = slot;
         if (slot.isAfter(now.plusMillis(20))) {
+            this.slot = null;
             // It waits in the outbox and asks again when due; this slot stays free for others.
             limiter.cancel(slot);
             ctx.store().reschedule(m.id(), MessageStatus.QUEUED, slot, job.attempts(),
@@ -277,6 +281,10 @@ final class Lane {
         SentCopy copy = SentCopy.NONE;
         byte[] raw = null;
         if (route == Route.USER_SMTP) {
+            if (limiter != null && slot != null) {
+                limiter.accepted(slot, ctx.clock().instant());
+            }
+            slot = null;
             tokenRejected = false;
             if (markedUnhealthy) {
                 markedUnhealthy = false;

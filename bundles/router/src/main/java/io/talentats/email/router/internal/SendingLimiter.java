@@ -55,6 +55,26 @@ final class SendingLimiter {
         return Instant.ofEpochMilli(slot);
     }
 
+    /**
+     * The message sent in {@code slot} was accepted by the server at {@code at}: the limit counts it from then, as
+     * the provider does, so a slow send (a new connection, a TLS handshake) cannot bring the next ones closer to it
+     * than the window allows.
+     */
+    synchronized void accepted(Instant slot, Instant at) {
+        long t = at.toEpochMilli();
+        if (t <= slot.toEpochMilli() || !reserved.removeLastOccurrence(slot.toEpochMilli())) {
+            return;
+        }
+        List<Long> times = new ArrayList<>(reserved);
+        int i = times.size();
+        while (i > 0 && times.get(i - 1) > t) {
+            i--;
+        }
+        times.add(i, t);
+        reserved.clear();
+        reserved.addAll(times);
+    }
+
     /** Gives back a reserved time that will not be used (the message waits in the outbox instead). */
     synchronized void cancel(Instant slot) {
         reserved.removeLastOccurrence(slot.toEpochMilli());

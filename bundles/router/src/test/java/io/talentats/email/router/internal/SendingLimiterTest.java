@@ -44,6 +44,20 @@ class SendingLimiterTest {
     }
 
     @Test
+    void theWindowCountsFromWhenTheServerAcceptedTheMessage() {
+        SendingLimiter l = new SendingLimiter(List.of(new SendingLimit(2, Duration.ofSeconds(10))), List.of());
+        Instant first = l.reserve(T0);
+        Instant second = l.reserve(T0.plusMillis(100));
+        // The first send opened the connection and took 2 s; the second was accepted at once
+        l.accepted(first, T0.plusSeconds(2));
+        l.accepted(second, T0.plusMillis(150));
+        assertThat(l.reserve(T0.plusSeconds(3))).as("10 s after the earlier of the two acceptances")
+                .isEqualTo(T0.plusMillis(10_150));
+        assertThat(l.reserve(T0.plusSeconds(3))).as("10 s after the slow one's acceptance")
+                .isEqualTo(T0.plusSeconds(12));
+    }
+
+    @Test
     void noLimitsNoWaiting() {
         SendingLimiter l = new SendingLimiter(List.of(), List.of());
         for (int i = 0; i < 1000; i++) {
