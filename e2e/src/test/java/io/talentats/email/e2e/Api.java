@@ -62,19 +62,18 @@ final class Api {
     }
 
     /**
-     * A recruiter token as a host ATS makes one with any JWT library: HS256 over the secret shared with us, the
-     * ATS user id as {@code sub}.
+     * A recruiter token as a host ATS makes one with a JWT library (Nimbus JOSE+JWT): HS256 over the secret shared
+     * with us, the ATS user id as {@code sub}.
      */
     static String hostToken(String secret, String userId, Duration life) {
-        java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
-        String signed = b64.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8))
-                + "." + b64.encodeToString(("{\"sub\":\"" + userId + "\",\"aud\":\"talentats-email\",\"exp\":"
-                        + java.time.Instant.now().plus(life).getEpochSecond() + "}").getBytes(StandardCharsets.UTF_8));
         try {
-            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-            mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return signed + "." + b64.encodeToString(mac.doFinal(signed.getBytes(StandardCharsets.US_ASCII)));
-        } catch (java.security.GeneralSecurityException e) {
+            com.nimbusds.jwt.SignedJWT jwt = new com.nimbusds.jwt.SignedJWT(
+                    new com.nimbusds.jose.JWSHeader(com.nimbusds.jose.JWSAlgorithm.HS256),
+                    new com.nimbusds.jwt.JWTClaimsSet.Builder().subject(userId).audience("talentats-email")
+                            .expirationTime(java.util.Date.from(java.time.Instant.now().plus(life))).build());
+            jwt.sign(new com.nimbusds.jose.crypto.MACSigner(secret.getBytes(StandardCharsets.UTF_8)));
+            return jwt.serialize();
+        } catch (com.nimbusds.jose.JOSEException e) {
             throw new IllegalStateException(e);
         }
     }

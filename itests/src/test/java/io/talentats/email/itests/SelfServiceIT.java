@@ -179,6 +179,15 @@ public class SelfServiceIT extends MailTestSupport {
         Answer forever = web.bearer(token("sam", "talentats-email", Instant.now().plus(Duration.ofDays(365))))
                 .get("/accounts/sam");
         assertEquals(401, forever.status());
+        // Headers no library would write: a refusal (401) saying what is wrong, never a 500
+        String claims = "{\"sub\":\"sam\",\"aud\":\"talentats-email\",\"exp\":"
+                + Instant.now().plusSeconds(60).getEpochSecond() + "}";
+        for (String header : new String[] {"{\"alg\":null}", "{\"alg\":{}}", "{\"alg\":[\"HS256\"]}",
+                "{\"alg\":\"HS256\",\"crit\":[\"exp\"]}", "{\"alg\":\"HS256\",\"crit\":null}"}) {
+            Answer odd = web.bearer(Http.handSignedJwt(SECRET, header, claims)).get("/accounts/sam");
+            assertEquals(header + ": " + odd.body(), 401, odd.status());
+            assertTrue(odd.body(), odd.body().contains("The bearer token"));
+        }
 
         // A page on another site cannot use the browser's login to change anything; a token is not ambient
         Answer crossSite = rita.with("Origin", "https://evil.example").delete("/accounts/rita");

@@ -89,13 +89,27 @@ public final class Http {
     }
 
     /**
-     * A recruiter token as a host ATS makes one with any JWT library: HS256 over the shared secret.
+     * A recruiter token as a host ATS makes one, with a JWT library (Nimbus JOSE+JWT): HS256 over the shared secret.
      *
      * @param claims the payload's JSON, e.g. {@code {"sub":"rita","aud":"talentats-email","exp":1790000000}}
      */
     public static String jwt(String secret, String claims) {
+        try {
+            com.nimbusds.jwt.SignedJWT jwt = new com.nimbusds.jwt.SignedJWT(
+                    new com.nimbusds.jose.JWSHeader.Builder(com.nimbusds.jose.JWSAlgorithm.HS256)
+                            .type(com.nimbusds.jose.JOSEObjectType.JWT).build(),
+                    com.nimbusds.jwt.JWTClaimsSet.parse(claims));
+            jwt.sign(new com.nimbusds.jose.crypto.MACSigner(secret.getBytes(StandardCharsets.UTF_8)));
+            return jwt.serialize();
+        } catch (java.text.ParseException | com.nimbusds.jose.JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A token whose header is given as it is (right or wrong), signed by hand with HS256 over the shared secret. */
+    public static String handSignedJwt(String secret, String headerJson, String claims) {
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-        String signed = b64.encodeToString("{\"typ\":\"JWT\",\"alg\":\"HS256\"}".getBytes(StandardCharsets.UTF_8))
+        String signed = b64.encodeToString(headerJson.getBytes(StandardCharsets.UTF_8))
                 + "." + b64.encodeToString(claims.getBytes(StandardCharsets.UTF_8));
         try {
             Mac mac = Mac.getInstance("HmacSHA256");

@@ -242,30 +242,38 @@ public class SignIns implements OAuthSignIns {
             throw new OAuthException("The " + c.provider() + " sign-in gave no ID token: the client must ask for the "
                     + "openid and email scopes");
         }
-        Map<String, String> claims;
+        com.nimbusds.jwt.JWTClaimsSet claims;
         try {
             claims = TokenEndpoint.claims(t.idToken());
         } catch (IllegalArgumentException e) {
             throw new OAuthException("The " + c.provider() + " ID token cannot be read: " + e.getMessage());
         }
-        if (claims.get("aud") != null && !claims.get("aud").equals(c.clientId())) {
-            throw new OAuthException("The ID token was issued to another application (audience " + claims.get("aud")
-                    + ")");
+        // aud is one value or a list (OpenID Connect Core 2): our client must be among them
+        if (claims.getClaim("aud") != null && !claims.getAudience().contains(c.clientId())) {
+            throw new OAuthException("The ID token was issued to another application (audience "
+                    + String.join(", ", claims.getAudience()) + ")");
         }
-        if (nonce != null && claims.get("nonce") != null && !nonce.equals(claims.get("nonce"))) {
+        Object tokenNonce = claims.getClaim("nonce");
+        if (nonce != null && tokenNonce != null && !nonce.equals(tokenNonce)) {
             throw new OAuthException("The ID token does not belong to this sign-in (nonce differs)");
         }
-        String address = claims.get("email");
+        String address = text(claims, "email");
         if (address == null || address.isBlank()) {
-            address = claims.get("preferred_username");
+            address = text(claims, "preferred_username");
         }
         if (address == null || address.isBlank() || address.indexOf('@') < 1) {
             throw new OAuthException("The " + c.provider() + " sign-in did not say which address it is for");
         }
-        if ("false".equals(claims.get("email_verified"))) {
+        Object verified = claims.getClaim("email_verified");
+        if (Boolean.FALSE.equals(verified) || "false".equals(verified)) {
             throw new OAuthException("The provider has not verified the address " + address);
         }
         return address.trim();
+    }
+
+    private static String text(com.nimbusds.jwt.JWTClaimsSet claims, String name) {
+        Object v = claims.getClaim(name);
+        return v instanceof String s ? s : null;
     }
 
     /** The preset asked for, else the one that serves the address's domain, else the provider's domainless one. */

@@ -8,12 +8,18 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.StringJoiner;
 
 import io.talentats.email.oauth.internal.Clients.Client;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.JWTParser;
 
 /**
  * The provider's token, device authorization and revocation endpoints (RFC 6749, 7636, 8628, 7009) over the JDK's
@@ -85,14 +91,16 @@ class TokenEndpoint {
     DeviceAuthorization authorizeDevice(Client c) throws IOException, Refused, InterruptedException {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("scope", String.join(" ", c.scopes()));
-        Map<String, String> r = answer(post(c, c.deviceAuthorizationUrl(), form));
-        String uri = r.containsKey("verification_uri") ? r.get("verification_uri") : r.get("verification_url");
-        if (r.get("device_code") == null || r.get("user_code") == null || uri == null) {
+        HttpResponse<String> response = post(c, c.deviceAuthorizationUrl(), form);
+        JsonObject r = answer(response.statusCode(), response.body());
+        // Google answers verification_url, RFC 8628 says verification_uri
+        String uri = text(r, "verification_uri") != null ? text(r, "verification_uri") : text(r, "verification_url");
+        if (text(r, "device_code") == null || text(r, "user_code") == null || uri == null) {
             throw new Refused("invalid_response", "the device authorization answer has no device_code, user_code or "
                     + "verification_uri");
         }
-        return new DeviceAuthorization(r.get("device_code"), r.get("user_code"), uri,
-                Duration.ofSeconds(number(r.get("expires_in"), 900)), Duration.ofSeconds(number(r.get("interval"), 5)));
+        return new DeviceAuthorization(text(r, "device_code"), text(r, "user_code"), uri,
+                Duration.ofSeconds(number(r, "expires_in", 900)), Duration.ofSeconds(number(r, "interval", 5)));
     }
 
     Tokens pollDevice(Client c, String deviceCode) throws IOException, Refused, InterruptedException {
@@ -129,32 +137,48 @@ class TokenEndpoint {
     }
 
     private static Tokens tokens(HttpResponse<String> response) throws Refused {
-        Map<String, String> r = answer(response);
-        String access = r.get("access_token");
+        return tokens(response.statusCode(), response.body());
+    }
+
+    /** A token endpoint's answer (RFC 6749 5.1), or its refusal (5.2). */
+    static Tokens tokens(int status, String body) throws Refused {
+        JsonObject r = answer(status, body);
+        String access = text(r, "access_token");
         if (access == null || access.isEmpty()) {
             throw new Refused("invalid_response", "the token endpoint answered without an access_token");
         }
-        return new Tokens(access, r.get("refresh_token"), Duration.ofSeconds(number(r.get("expires_in"), 3600)),
-                r.get("id_token"));
+        return new Tokens(access, text(r, "refresh_token"), Duration.ofSeconds(number(r, "expires_in", 3600)),
+                text(r, "id_token"));
     }
 
-    private static Map<String, String> answer(HttpResponse<String> response) throws Refused {
-        Map<String, String> r;
+    private static JsonObject answer(int status, String body) throws Refused {
+        JsonObject r;
         try {
-            r = Json.object(response.body());
-        } catch (IllegalArgumentException e) {
-            throw new Refused("invalid_response", "HTTP " + response.statusCode() + " without a JSON answer");
+            JsonElement e = JsonParser.parseString(body == null ? "" : body);
+            if (!e.isJsonObject()) {
+                throw new JsonParseException("not an object");
+            }
+            r = e.getAsJsonObject();
+        } catch (JsonParseException | IllegalStateException e) {
+            throw new Refused("invalid_response", "HTTP " + status + " without a JSON object as answer");
         }
-        if (r.get("error") != null) {
-            throw new Refused(r.get("error"), r.get("error_description"));
+        if (text(r, "error") != null) {
+            throw new Refused(text(r, "error"), text(r, "error_description"));
         }
-        if (response.statusCode() / 100 != 2) {
-            throw new Refused("invalid_response", "HTTP " + response.statusCode());
+        if (status / 100 != 2) {
+            throw new Refused("invalid_response", "HTTP " + status);
         }
         return r;
     }
 
-    private static long number(String s, long dflt) {
+    /** A member given as a string, number or boolean, as text; {@code null} when absent, null or not a value. */
+    private static String text(JsonObject o, String name) {
+        JsonElement e = o.get(name);
+        return e != null && e.isJsonPrimitive() ? e.getAsString() : null;
+    }
+
+    private static long number(JsonObject o, String name, long dflt) {
+        String s = text(o, name);
         try {
             return s == null ? dflt : Long.parseLong(s.trim());
         } catch (NumberFormatException e) {
@@ -169,12 +193,17 @@ class TokenEndpoint {
         return j.toString();
     }
 
-    /** The claims of a JWT's payload; the ID token comes straight from the token endpoint over TLS. */
-    static Map<String, String> claims(String jwt) {
-        String[] parts = jwt == null ? new String[0] : jwt.split("\\.");
-        if (parts.length < 2) {
-            throw new IllegalArgumentException("the ID token is not a JWT");
+    /**
+     * The claims of an ID token. It comes straight from the token endpoint over TLS (OpenID Connect Core 3.1.3.7),
+     * so its signature is not checked here; its audience and nonce are, by the caller.
+     *
+     * @throws IllegalArgumentException when it is not a JWT with a JSON claims set
+     */
+    static JWTClaimsSet claims(String idToken) {
+        try {
+            return JWTParser.parse(idToken == null ? "" : idToken).getJWTClaimsSet();
+        } catch (java.text.ParseException | RuntimeException e) {
+            throw new IllegalArgumentException("the ID token is not a JWT with JSON claims");
         }
-        return Json.object(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
     }
 }

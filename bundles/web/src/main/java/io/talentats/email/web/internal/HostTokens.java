@@ -1,25 +1,28 @@
 package io.talentats.email.web.internal;
 
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
+import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
+import java.util.Date;
+import java.util.List;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.crypto.MACVerifier;
+import com.nimbusds.jose.util.JSONObjectUtils;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 
 /**
  * Short-lived tokens the host ATS signs for a recruiter: a JWT (RFC 7519) with HMAC-SHA256 ({@code HS256}) under the
  * secret shared with us, claims {@code sub} (the ATS user id), {@code aud} (our audience), {@code exp} (at most
  * {@code maxLifetime} ahead), optionally {@code iat}/{@code nbf}. Any JWT library makes one; nothing else is accepted
- * ({@code alg: none}, other algorithms, a wrong audience, an expired or too long-lived token).
+ * ({@code alg: none}, other algorithms, a {@code crit} header, a wrong audience, an expired or too long-lived token).
+ * Parsing and the signature check are Nimbus JOSE+JWT's; every way a token can be malformed is a {@link Refused}.
  */
 final class HostTokens {
 
@@ -37,16 +40,20 @@ final class HostTokens {
         }
     }
 
-    private final SecretKeySpec key;
+    private final MACVerifier verifier;
     private final String audience;
     private final Duration maxLifetime;
     private final Clock clock;
 
     HostTokens(String secret, String audience, Duration maxLifetime, Clock clock) {
-        if (secret == null || secret.length() < MIN_SECRET) {
+        if (secret == null || secret.getBytes(StandardCharsets.UTF_8).length < MIN_SECRET) {
             throw new IllegalArgumentException("token.secret must be at least " + MIN_SECRET + " characters");
         }
-        this.key = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+        try {
+            this.verifier = new MACVerifier(secret.getBytes(StandardCharsets.UTF_8));
+        } catch (JOSEException e) {
+            throw new IllegalArgumentException("token.secret cannot be used for HS256: " + e.getMessage());
+        }
         this.audience = audience;
         this.maxLifetime = maxLifetime;
         this.clock = clock;
@@ -54,27 +61,29 @@ final class HostTokens {
 
     /** @return the ATS user id the token is for */
     String verify(String token) throws Refused {
-        String[] parts = token.trim().split("\\.", -1);
-        if (parts.length != 3) {
-            throw new Refused("The bearer token is not a JWT (header.payload.signature)");
-        }
-        JsonObject header = json(parts[0], "header");
-        if (!header.has("alg") || !"HS256".equals(header.get("alg").getAsString())) {
+        SignedJWT jwt = parse(token);
+        JWSHeader header = jwt.getHeader();
+        if (!JWSAlgorithm.HS256.equals(header.getAlgorithm())) {
             throw new Refused("The bearer token must be signed with HS256");
         }
-        byte[] signature;
-        try {
-            signature = Base64.getUrlDecoder().decode(parts[2]);
-        } catch (IllegalArgumentException e) {
-            throw new Refused("The bearer token's signature is not base64url");
+        if (names(header).contains("crit")) {
+            // RFC 7515 4.1.11: a recipient that does not understand a critical extension must refuse the token
+            throw new Refused("The bearer token names critical header parameters (crit) this server does not "
+                    + "support: leave crit out");
         }
-        if (!MessageDigest.isEqual(signature, mac(parts[0] + "." + parts[1]))) {
+        boolean signed;
+        try {
+            signed = jwt.verify(verifier);
+        } catch (JOSEException | RuntimeException e) {
+            signed = false;
+        }
+        if (!signed) {
             throw new Refused("The bearer token's signature does not match: sign it with the configured "
                     + "token.secret");
         }
-        JsonObject claims = json(parts[1], "payload");
+        JWTClaimsSet claims = claims(jwt);
         Instant now = clock.instant();
-        Instant exp = seconds(claims, "exp");
+        Instant exp = instant(claims, "exp");
         if (exp == null) {
             throw new Refused("The bearer token has no exp claim: tokens must expire");
         }
@@ -85,80 +94,82 @@ final class HostTokens {
             throw new Refused("The bearer token lives too long: exp may be at most " + maxLifetime.toMinutes()
                     + " minutes ahead");
         }
-        Instant nbf = seconds(claims, "nbf");
+        Instant nbf = instant(claims, "nbf");
         if (nbf != null && nbf.isAfter(now.plus(SKEW))) {
             throw new Refused("The bearer token is not valid yet (nbf)");
         }
-        if (!audienceMatches(claims.get("aud"))) {
+        List<String> aud;
+        try {
+            aud = claims.getStringListClaim("aud");
+        } catch (ParseException e) {
+            aud = null;
+        }
+        if (aud == null || !aud.contains(audience)) {
             throw new Refused("The bearer token is for another audience: aud must be " + audience);
         }
-        JsonElement sub = claims.get("sub");
-        if (sub == null || !sub.isJsonPrimitive() || sub.getAsString().isBlank() || sub.getAsString().length() > 200) {
+        String sub;
+        try {
+            sub = claims.getStringClaim("sub");
+        } catch (ParseException e) {
+            sub = null;
+        }
+        if (sub == null || sub.isBlank() || sub.length() > 200) {
             throw new Refused("The bearer token has no sub claim: it must name the ATS user id");
         }
-        return sub.getAsString();
+        return sub;
     }
 
-    /** Makes a token; what the host ATS does, here for tests and for operators trying the API. */
+    /** Makes a token, as the host ATS does; for operators trying the API. */
     static String sign(String secret, String subject, String audience, Instant expires) {
-        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-        JsonObject claims = new JsonObject();
-        claims.addProperty("sub", subject);
-        claims.addProperty("aud", audience);
-        claims.addProperty("exp", expires.getEpochSecond());
-        String signed = b64.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8))
-                + "." + b64.encodeToString(claims.toString().getBytes(StandardCharsets.UTF_8));
-        HostTokens t = new HostTokens(secret, audience, Duration.ofDays(1), Clock.systemUTC());
-        return signed + "." + b64.encodeToString(t.mac(signed));
-    }
-
-    private boolean audienceMatches(JsonElement aud) {
-        if (aud == null) {
-            return false;
-        }
-        if (aud.isJsonArray()) {
-            for (JsonElement e : aud.getAsJsonArray()) {
-                if (e.isJsonPrimitive() && audience.equals(e.getAsString())) {
-                    return true;
-                }
-            }
-            return false;
-        }
-        return aud.isJsonPrimitive() && audience.equals(aud.getAsString());
-    }
-
-    private byte[] mac(String signed) {
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(key);
-            return mac.doFinal(signed.getBytes(StandardCharsets.US_ASCII));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is not available", e);
+            SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), new JWTClaimsSet.Builder()
+                    .subject(subject).audience(audience).expirationTime(Date.from(expires)).build());
+            jwt.sign(new MACSigner(secret.getBytes(StandardCharsets.UTF_8)));
+            return jwt.serialize();
+        } catch (JOSEException e) {
+            throw new IllegalArgumentException("cannot sign with this secret: " + e.getMessage(), e);
         }
     }
 
-    private static JsonObject json(String part, String what) throws Refused {
+    private static SignedJWT parse(String token) throws Refused {
+        String t = token == null ? "" : token.trim();
+        if (t.split("\\.", -1).length != 3) {
+            throw new Refused("The bearer token is not a JWT (header.payload.signature)");
+        }
         try {
-            JsonElement e = JsonParser.parseString(new String(Base64.getUrlDecoder().decode(part),
-                    StandardCharsets.UTF_8));
-            if (e.isJsonObject()) {
-                return e.getAsJsonObject();
-            }
-        } catch (RuntimeException e) {
-            // reported below
+            return SignedJWT.parse(t);
+        } catch (ParseException | RuntimeException e) {
+            // A header that is not base64url JSON, or whose alg is missing, null, an object or an array
+            throw new Refused("The bearer token's header must be base64url JSON with \"alg\": \"HS256\"");
         }
-        throw new Refused("The bearer token's " + what + " is not base64url JSON");
     }
 
-    private static Instant seconds(JsonObject claims, String name) throws Refused {
-        JsonElement e = claims.get(name);
-        if (e == null) {
+    /** The header's parameter names as sent, including those Nimbus reads as absent (a {@code null} value). */
+    private static java.util.Set<String> names(JWSHeader header) throws Refused {
+        try {
+            return JSONObjectUtils.parse(header.getParsedBase64URL().decodeToString()).keySet();
+        } catch (ParseException | RuntimeException e) {
+            throw new Refused("The bearer token's header must be base64url JSON with \"alg\": \"HS256\"");
+        }
+    }
+
+    private static JWTClaimsSet claims(SignedJWT jwt) throws Refused {
+        try {
+            return jwt.getJWTClaimsSet();
+        } catch (ParseException | RuntimeException e) {
+            throw new Refused("The bearer token's payload must be base64url JSON with JWT claims (exp, nbf and iat in "
+                    + "seconds since 1970, sub and aud as text)");
+        }
+    }
+
+    private static Instant instant(JWTClaimsSet claims, String name) throws Refused {
+        Object value = claims.getClaim(name);
+        if (value == null) {
             return null;
         }
-        try {
-            return Instant.ofEpochSecond(e.getAsLong());
-        } catch (RuntimeException ex) {
-            throw new Refused("The bearer token's " + name + " claim must be seconds since 1970");
+        if (value instanceof Date d) {
+            return d.toInstant();
         }
+        throw new Refused("The bearer token's " + name + " claim must be seconds since 1970");
     }
 }
