@@ -46,6 +46,7 @@ import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 
 import org.junit.Before;
+import org.ops4j.pax.exam.Option;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
@@ -82,6 +83,20 @@ public abstract class MailTestSupport extends KarafTestSupport {
     protected ConfigurationAdmin configAdmin;
 
     static TestCertificates certs;
+    /** System property naming the folder of a certificate made before Karaf started; see {@link #legacyTrust}. */
+    static final String LEGACY_CERTS = "talentats.test.legacy.certs";
+
+    /**
+     * Starts Karaf as after an upgrade from a version that read the mail connection keys from the product
+     * configuration: the test server's certificate trusted, and the connect timeout set, in etc/io.talentats.email.cfg.
+     */
+    protected static Option legacyTrust(String connectTimeoutMs) {
+        TestCertificates made = TestCertificates.create();
+        return org.ops4j.pax.exam.CoreOptions.composite(
+                productConfig("trusted.certificates", made.pem().toString()),
+                productConfig("connect.timeout.ms", connectTimeoutMs),
+                org.ops4j.pax.exam.CoreOptions.systemProperty(LEGACY_CERTS).value(made.pem().getParent().toString()));
+    }
     static GreenMailServer mail;
 
     @Before
@@ -91,8 +106,14 @@ public abstract class MailTestSupport extends KarafTestSupport {
             await("connectivity on", Duration.ofSeconds(10), connectivity::isEnabled);
         }
         if (mail == null) {
-            certs = TestCertificates.create();
-            setConfig("io.talentats.email.mail", "trusted.certificates", certs.pem().toString());
+            String madeBeforeStart = System.getProperty(LEGACY_CERTS);
+            if (madeBeforeStart != null) {
+                // Trusted in the product configuration, as before io.talentats.email.mail existed: carried over
+                certs = TestCertificates.in(java.nio.file.Paths.get(madeBeforeStart));
+            } else {
+                certs = TestCertificates.create();
+                setConfig("io.talentats.email.mail", "trusted.certificates", certs.pem().toString());
+            }
             await("trust configured", Duration.ofSeconds(10), () -> certs.pem().toString().equals(
                     context.getServiceReference(MailSessions.class).getProperty("trusted.certificates")));
             mail = GreenMailServer.start(certs, sessions.classLoader());

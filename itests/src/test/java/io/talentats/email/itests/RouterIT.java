@@ -68,9 +68,21 @@ public class RouterIT extends MailTestSupport {
             etcConfig("io.talentats.email.router", "retry.max.delay.ms", "2000"),
             etcConfig("io.talentats.email.router", "retry.max.attempts", "30"),
             etcConfig("io.talentats.email.router", "smtp.idle.close.ms", "1000"),
-            mailConfig("connect.timeout.ms", "2000"),
+            // The trust and the connect timeout in their place before an upgrade (etc/io.talentats.email.cfg)
+            legacyTrust("2000"),
             mailConfig("read.timeout.ms", "5000")
         };
+    }
+
+    @Test
+    public void keysLeftInTheirPlaceBeforeAnUpgradeStillApply() throws Exception {
+        // servers() waited for the mail sessions to trust the certificate named only in etc/io.talentats.email.cfg;
+        // every test here then sends over TLS to a server with that certificate
+        assertEquals(Duration.ofMillis(2000), sessions.connectTimeout());
+        assertEquals(Duration.ofMillis(5000), sessions.readTimeout());
+        assertEquals(certs.pem().toString(), config("io.talentats.email.mail").get("trusted.certificates"));
+        // The old place is left as the operator wrote it: the warning asks them to remove it
+        assertEquals(certs.pem().toString(), config("io.talentats.email").get("trusted.certificates"));
     }
 
     @Test

@@ -23,6 +23,11 @@ public final class TestCertificates {
         this.pem = pem;
     }
 
+    /** The certificate made earlier in {@code dir} by {@link #create()} (in the test runner, say, before Karaf starts). */
+    public static TestCertificates in(Path dir) {
+        return new TestCertificates(dir.resolve("server.p12"), dir.resolve("server.pem"));
+    }
+
     public static synchronized TestCertificates create() {
         try {
             Path dir = Files.createTempDirectory("talentats-certs");
