@@ -60,6 +60,13 @@ public interface MessageStore {
     /** Releases every lease {@code owner} holds (after a restart or on a clean stop). */
     int release(String owner);
 
+    /**
+     * Gives back {@code owner}'s claim of one message, due at once, if it still holds it and the message is still
+     * to be sent: for a claim the owner could not act on (the message was still being handled from an earlier
+     * claim). Queued behind every change submitted before it, so a send recorded just before wins.
+     */
+    void releaseClaim(String id, String owner);
+
     /** Puts a failed message back in the outbox, due now. */
     boolean requeue(String id);
 

@@ -27,6 +27,8 @@ final class Backlog {
     private final AtomicLong bytes = new AtomicLong();
     /** Jobs waiting or being processed, by message id (a rerouted message briefly has two). */
     private final Map<String, Integer> waiting = new ConcurrentHashMap<>();
+    /** Messages claimed again while waiting or being processed; changed only inside {@link #waiting}'s updates. */
+    private final java.util.Set<String> reclaimed = ConcurrentHashMap.newKeySet();
 
     Backlog() {
         this(MAX_MESSAGES, MAX_BYTES);
@@ -45,13 +47,25 @@ final class Backlog {
         return messages.get();
     }
 
-    /** Counts in a message claimed from the store; {@code false} if it is already waiting in a lane. */
+    /**
+     * Counts in a message claimed from the store; {@code false} if it is already waiting in a lane or being
+     * processed, and then remembered as claimed again (see {@link #remove}).
+     */
     boolean addClaimed(StoredOutbound m) {
-        if (waiting.containsKey(m.id())) {
-            return false;
+        boolean[] added = {false};
+        waiting.compute(m.id(), (id, n) -> {
+            if (n == null) {
+                added[0] = true;
+                return 1;
+            }
+            reclaimed.add(id);
+            return n;
+        });
+        if (added[0]) {
+            messages.incrementAndGet();
+            bytes.addAndGet(size(m));
         }
-        add(m);
-        return true;
+        return added[0];
     }
 
     /** Counts in another job for a message (one rerouted from the lane that holds it). */
@@ -61,11 +75,25 @@ final class Backlog {
         waiting.merge(m.id(), 1, Integer::sum);
     }
 
-    /** A job for the message was processed. */
-    void remove(StoredOutbound m) {
+    /**
+     * A job for the message was processed.
+     *
+     * @return whether it was its last job and the message was claimed again meanwhile: that claim was not acted on
+     *     and must be given back (the message may have been made due again while its job ran, say released from
+     *     HELD)
+     */
+    boolean remove(StoredOutbound m) {
         messages.decrementAndGet();
         bytes.addAndGet(-size(m));
-        waiting.computeIfPresent(m.id(), (id, n) -> n == 1 ? null : n - 1);
+        boolean[] claimedAgain = {false};
+        waiting.computeIfPresent(m.id(), (id, n) -> {
+            if (n > 1) {
+                return n - 1;
+            }
+            claimedAgain[0] = reclaimed.remove(id);
+            return null;
+        });
+        return claimedAgain[0];
     }
 
     /** The memory a waiting message holds, roughly: its text (two bytes a character) and attachments. */

@@ -96,7 +96,7 @@ public final class Outbox implements MessageRouter {
         LaneContext lanes = new LaneContext(store, sessions, vault, states, () -> platform, events,
                 RetryPolicy.of(config), Clock.systemUTC(), appender,
                 new ProviderRules(config.sending_limits(), presets, store), config.auth_failure_fallback());
-        this.workers = new OutboxWorkers(lanes, config.workers(), config.smtp_idle_close_ms());
+        this.workers = new OutboxWorkers(lanes, owner, config.workers(), config.smtp_idle_close_ms());
         this.dispatcher = new Dispatcher(store, workers, owner, lease, config.poll_interval_ms(), settings::get,
                 connectivity, () -> platform.ready(), sessions.threads("talentats-outbox-dispatcher"));
         if (connectivity.getAsBoolean()) {

@@ -28,14 +28,17 @@ final class OutboxWorkers implements Lane.Host {
     private static final long ABANDONED_MILLIS = 600_000;
 
     private final LaneContext context;
+    /** This node's name in the outbox's leases. */
+    private final String owner;
     private final ThreadPoolExecutor pool;
     private final ScheduledExecutorService timer;
     private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
     private final Backlog backlog = new Backlog();
     private volatile boolean stopping;
 
-    OutboxWorkers(LaneContext context, int workers, long smtpIdleCloseMillis) {
+    OutboxWorkers(LaneContext context, String owner, int workers, long smtpIdleCloseMillis) {
         this.context = context;
+        this.owner = owner;
         this.pool = new ThreadPoolExecutor(workers, workers, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 context.sessions().threads("talentats-outbox-worker"));
         this.pool.allowCoreThreadTimeOut(true);
@@ -59,7 +62,11 @@ final class OutboxWorkers implements Lane.Host {
 
     @Override
     public void done(Job job) {
-        backlog.remove(job.message());
+        if (backlog.remove(job.message())) {
+            // Claimed again while this job ran (released from HELD meanwhile, or its lease ran out): that claim was
+            // not handed over, so give it back rather than leave it leased until the lease runs out
+            context.store().releaseClaim(job.message().id(), owner);
+        }
     }
 
     /** Hands a message to its lane, unless it is already waiting there (claimed again after its lease ran out). */

@@ -39,6 +39,21 @@ class BacklogTest {
     }
 
     @Test
+    void aClaimThatCouldNotBeHandedOverIsReportedWhenTheLastJobIsDone() {
+        Backlog backlog = new Backlog();
+        StoredOutbound m = message("01A", 0);
+        backlog.addClaimed(m);
+        assertThat(backlog.remove(m)).as("not claimed again").isFalse();
+        backlog.addClaimed(m);
+        backlog.add(m);
+        assertThat(backlog.addClaimed(m)).as("released from HELD while its job ran, and claimed").isFalse();
+        assertThat(backlog.remove(m)).as("the rerouted job still runs").isFalse();
+        assertThat(backlog.remove(m)).as("the claim to give back").isTrue();
+        assertThat(backlog.addClaimed(m)).isTrue();
+        assertThat(backlog.remove(m)).as("reported once").isFalse();
+    }
+
+    @Test
     void aReroutedMessageHoldsItsPlaceUntilBothJobsAreDone() {
         Backlog backlog = new Backlog();
         StoredOutbound m = message("01A", 0);

@@ -168,6 +168,11 @@ public class JdbcMessageStore
     }
 
     @Override
+    public void releaseClaim(String id, String owner) {
+        outbox.releaseClaim(id, owner);
+    }
+
+    @Override
     public boolean requeue(String id) {
         return outbox.requeue(id);
     }

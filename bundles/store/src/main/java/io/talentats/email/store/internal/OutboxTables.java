@@ -265,6 +265,17 @@ final class OutboxTables {
                 }));
     }
 
+    void releaseClaim(String id, String owner) {
+        jdbc.writeLater(c -> Jdbc.update(c, "UPDATE email_delivery SET lease_owner = NULL, lease_until = NULL, "
+                + "next_attempt_at = ? WHERE message_id = ? AND lease_owner = ? AND next_attempt_at BETWEEN 0 AND ?",
+                ps -> {
+                    ps.setLong(1, clock.millis());
+                    ps.setString(2, id);
+                    ps.setString(3, owner);
+                    ps.setLong(4, HELD - 1);
+                }));
+    }
+
     boolean requeue(String id) {
         long now = clock.millis();
         return jdbc.write("requeue a message", c -> {

@@ -198,6 +198,25 @@ class JdbcMessageStoreTest {
         assertThat(store.claimDue("node-c", 10, Duration.ofMinutes(5))).as("expired lease").hasSize(1);
     }
 
+    /** A claim the node could not act on is given back due at once; one of a message sent meanwhile is not. */
+    @Test
+    void aClaimGivenBackIsDueAtOnceUnlessTheMessageWasSentMeanwhile() {
+        EnqueueResult held = store.enqueue(message("u1", null, null));
+        EnqueueResult sent = store.enqueue(message("u1", null, null));
+        assertThat(store.claimDue("node-a", 10, Duration.ofMinutes(5))).hasSize(2);
+        store.markSent(new Delivery(sent.id(), Route.USER_SMTP, "connected", "Jane <jane@example.com>", null, 1,
+                "250 2.0.0 OK", SentCopy.NONE));
+        store.releaseClaim(sent.id(), "node-a");
+        store.releaseClaim(held.id(), "node-b");
+        store.releaseHeld(); // a synchronous write: everything queued before it is committed
+        assertThat(store.claimDue("node-a", 10, Duration.ofMinutes(5))).as("another node's claim stays").isEmpty();
+        store.releaseClaim(held.id(), "node-a");
+        store.releaseHeld(); // a synchronous write: everything queued before it is committed
+        assertThat(store.claimDue("node-a", 10, Duration.ofMinutes(5))).extracting(StoredOutbound::id)
+                .containsExactly(held.id());
+        assertThat(store.find(sent.id()).orElseThrow().status()).isEqualTo(MessageStatus.SENT);
+    }
+
     @Test
     void sentRetriedFailedAndRequeuedAreRecordedWithTheirTimeline() {
         EnqueueResult r = store.enqueue(message("u1", null, "t1"));
