@@ -58,7 +58,8 @@ public final class BounceAcceptance {
             BenchAccount account = new BenchAccount(user, address, "bench",
                     new Endpoint("localhost", 2588, Security.STARTTLS), ReplyBenchmark.IMAP);
             RouterConfig config = Converters.standardConverter().convert(Map.of()).to(RouterConfig.class);
-            Outbox outbox = new Outbox(config, "acceptance-node", store, sessions, account, account, store,
+            Outbox outbox = new Outbox(config, "acceptance-node", store, sessions, account,
+                    new io.talentats.email.mail.internal.SmtpImapAccess(sessions, account, store, java.time.Clock.systemUTC()),
                     () -> true, Announcer.to(() -> null), () -> null, store);
             long t0 = System.nanoTime();
             String id = outbox.submit(OutboundMessage.builder().senderUserId(user).kind(MessageKind.CUSTOM)

@@ -323,7 +323,9 @@ public final class ReplyBenchmark {
                 counter.event(new Event(topic, properties));
             }
         };
-        WatchEngine engine = new WatchEngine(config, store, new BenchVault(IMAP), store, sessions, announcer, store,
+        WatchEngine engine = new WatchEngine(config, store,
+                new io.talentats.email.mail.internal.SmtpImapAccess(sessions, new BenchVault(IMAP), store, java.time.Clock.systemUTC()),
+                sessions, announcer, store,
                 "bench-node");
         engine.connectivityOn(on);
         return engine;

@@ -254,7 +254,8 @@ public final class RouterBenchmark {
                         Converters.standardConverter().convert(mailProps).to(MailConfig.class));
                 io.talentats.email.runtime.CredentialVault credentials = vault != null ? vault
                         : vaultOfStore.apply(store);
-                outboxes.add(new Outbox(config, "bench-node-" + k, store, sessions, settings, credentials, store,
+                outboxes.add(new Outbox(config, "bench-node-" + k, store, sessions, settings,
+                    new io.talentats.email.mail.internal.SmtpImapAccess(sessions, credentials, store, java.time.Clock.systemUTC()),
                         () -> true, io.talentats.email.runtime.Announcer.to(() -> counter), () -> null, store));
             }
             // Submitted as an ATS does: from several request threads at once (to every node in turn).

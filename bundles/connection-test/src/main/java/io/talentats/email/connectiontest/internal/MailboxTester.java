@@ -32,6 +32,8 @@ import io.talentats.email.api.StepResult.Outcome;
 import io.talentats.email.api.TestOptions;
 import io.talentats.email.api.TestStep;
 import io.talentats.email.api.Verification;
+import io.talentats.email.mail.AccountLogin;
+import io.talentats.email.mail.MailAccess;
 import io.talentats.email.mail.MailSessions;
 import io.talentats.email.mail.MailSessions.Protocol;
 import io.talentats.email.runtime.AccountStates;
@@ -63,6 +65,7 @@ public class MailboxTester implements ConnectionTester {
     private final MailSessions sessions;
     private final AccountSettingsService settings;
     private final CredentialVault vault;
+    private final MailAccess access;
     private final ExecutorService workers;
     private final Clock clock = Clock.systemUTC();
 
@@ -77,10 +80,11 @@ public class MailboxTester implements ConnectionTester {
 
     @Activate
     public MailboxTester(@Reference MailSessions sessions, @Reference AccountSettingsService settings,
-            @Reference CredentialVault vault) {
+            @Reference CredentialVault vault, @Reference(target = "(mail.access=smtp-imap)") MailAccess access) {
         this.sessions = sessions;
         this.settings = settings;
         this.vault = vault;
+        this.access = access;
         ThreadPoolExecutor pool = new ThreadPoolExecutor(8, 8, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 sessions.threads("talentats-connection-test"));
         pool.allowCoreThreadTimeOut(true);
@@ -105,7 +109,7 @@ public class MailboxTester implements ConnectionTester {
         }
         Secret password = draft.password() != null && !draft.password().isEmpty()
                 ? draft.password()
-                : vault.open(userId).map(MailAccount::password).orElseThrow(() -> new InvalidSettingsException(
+                : access.login(userId).account().map(MailAccount::password).orElseThrow(() -> new InvalidSettingsException(
                         List.of(new FieldError("password", "Enter the password to test the connection"))));
         String address = draft.emailAddress().trim();
         Target target = new Target(address,
@@ -120,16 +124,17 @@ public class MailboxTester implements ConnectionTester {
 
     @Override
     public ConnectionReport testStored(String userId, TestOptions options) {
-        MailAccount a = vault.open(userId)
+        AccountLogin login = access.login(userId);
+        MailAccount a = login.account()
                 .orElseThrow(() -> new NoSuchElementException("User " + userId + " has no email account"));
         ConnectionReport report = run(new Target(a.emailAddress(), a.username(), a.password(), a.displayName(),
                 a.smtp(), a.imap(), a.presetId(), a.oauth()), options);
         AccountStates s = states;
         if (s != null) {
             s.recordVerification(userId, new Verification(report.testedAt(), report.passed(), report.summary()));
-            if (report.passed()) {
-                s.recordHealth(userId, AccountHealth.healthy());
-            }
+        }
+        if (report.passed()) {
+            login.record(AccountHealth.healthy());
         }
         return report;
     }

@@ -6,15 +6,15 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.talentats.email.api.AccountHealth;
 import io.talentats.email.api.WatcherStatus;
 import io.talentats.email.api.WatcherStatus.Mode;
+import io.talentats.email.mail.AccountLogin;
 import io.talentats.email.mail.Diagnosis;
+import io.talentats.email.mail.MailAccess;
 import io.talentats.email.mail.MailFailures;
 import io.talentats.email.mail.MailSessions.Protocol;
 import io.talentats.email.runtime.Backoff;
@@ -27,7 +27,6 @@ import io.talentats.email.store.WatchLeases;
 
 import jakarta.mail.Folder;
 import jakarta.mail.MessagingException;
-import jakarta.mail.Session;
 import jakarta.mail.Store;
 
 import org.eclipse.angus.mail.imap.IMAPFolder;
@@ -52,16 +51,13 @@ final class Mailbox {
     static final Duration FIRST_BACKOFF = Duration.ofMillis(500);
     /** How soon after a read that found mail (or a reconnect) the mailbox is read once more. */
     static final Duration SETTLE = Duration.ofSeconds(1);
-    /**
-     * How long before an access token expires the watcher logs in again with a new one; less than the token
-     * service renews ahead (a quarter of the life, at most a minute), so the new one is there by then.
-     */
-    static final Duration TOKEN_SKEW = Duration.ofSeconds(3);
 
     private final String userId;
     private final MailboxContext ctx;
     private final SerialExecutor serial;
     private final FolderReader reader;
+    /** The way into the mailbox: credentials, a refused token tried again, health recorded. */
+    private final AccountLogin login;
     private final AtomicBoolean syncQueued = new AtomicBoolean();
     private volatile boolean stopped;
     /** Which connection is current: events of a connection we replaced or closed ourselves are ignored. */
@@ -76,9 +72,6 @@ final class Mailbox {
     private ScheduledFuture<?> recycle;
     /** The token expiry the watcher last logged in again for. */
     private Instant recycledFor;
-    private boolean markedUnhealthy;
-    /** An XOAUTH2 login was refused once and the token handed back for a refresh; a second refusal is real. */
-    private boolean tokenRejected;
 
     /** The fencing token of the lease it is watched under; -1 without a lease. */
     private final long fencing;
@@ -100,6 +93,7 @@ final class Mailbox {
         this.ctx = ctx;
         this.serial = new SerialExecutor(ctx.workers());
         this.reader = new FolderReader(userId, ctx, ctx.announce(), lease);
+        this.login = ctx.logins().apply(userId);
         this.fencing = lease == null ? -1 : lease.fencing();
     }
 
@@ -155,20 +149,17 @@ final class Mailbox {
         LOG.debug("Connecting to the mailbox of user {} (attempt {})", userId, attempt + 1);
         int gen = ++generation;
         try {
-            Optional<MailAccount> a = ctx.vault().open(userId);
+            Optional<MailAccount> a = login.account();
             if (a.isEmpty()) {
                 stopped = true;
                 enter(Mode.STOPPED);
                 return;
             }
             account = a.get();
-            // An OAuth account: the folder's own connection logs in later with the token current then.
-            Session session = ctx.sessions().session(sessionProperties(account), account.oauth()
-                    ? () -> ctx.vault().open(userId).map(x -> x.password().reveal()).orElse(null) : null);
+            store = login.openStore(session -> new WatchedStore(session, signals(gen)), true);
+            // The login may have opened the account again (a refused token): read with the one it logged in with
+            account = login.account().orElse(account);
             ctx.sessions().call(() -> {
-                store = new WatchedStore(session, signals(gen));
-                store.connect(account.imap().host(), account.imap().port(), account.username(),
-                        account.password().reveal());
                 for (String name : ctx.folders()) {
                     IMAPFolder f = (IMAPFolder) store.getFolder(name);
                     if (!f.exists() || neverRead(f)) {
@@ -179,10 +170,7 @@ final class Mailbox {
                 }
                 return null;
             });
-            if (markedUnhealthy) {
-                markedUnhealthy = false;
-                ctx.states().recordHealth(userId, AccountHealth.healthy());
-            }
+            login.worked();
             syncAndWatch();
         } catch (CredentialUnavailableException e) {
             if (e.needsSignIn()) {
@@ -191,14 +179,9 @@ final class Mailbox {
                 failed(e);
             }
         } catch (MessagingException | RuntimeException e) {
-            Diagnosis d = MailFailures.classify(e, null);
-            if (d.loginRefused() && account != null && account.oauth() && !tokenRejected) {
-                // The access token may have been revoked early: refresh it and try once more at once.
-                tokenRejected = true;
-                ctx.vault().rejected(userId, account.password());
-                close(true);
-                serial.execute(this::connect);
-            } else if (d.loginRefused()) {
+            // A refused access token was already tried again with a fresh one; the login records a refusal
+            Diagnosis d = login.failed(Protocol.IMAP, e, null);
+            if (d.loginRefused()) {
                 loginRefused(d);
             } else {
                 failed(e);
@@ -223,7 +206,7 @@ final class Mailbox {
             // Logged in again and got the same token (it could not be renewed): let the server say when it ends.
             return;
         }
-        long in = Duration.between(Instant.now(), account.secretExpiresAt().minus(TOKEN_SKEW)).toMillis();
+        long in = Duration.between(Instant.now(), account.secretExpiresAt().minus(MailAccess.TOKEN_SKEW)).toMillis();
         int gen = generation;
         recycle = ctx.scheduler().schedule(() -> serial.execute(() -> {
             if (gen == generation && !stopped) {
@@ -234,14 +217,6 @@ final class Mailbox {
                 connect();
             }
         }), Math.max(0, in), TimeUnit.MILLISECONDS);
-    }
-
-    private Properties sessionProperties(MailAccount a) {
-        Properties props = ctx.sessions().properties(Protocol.IMAP, a.imap(), a.oauth());
-        // IdleManager needs socket channels: no plain socket factory (TLS is still layered by ours).
-        props.remove("mail.imap.socketFactory");
-        props.put("mail.imap.usesocketchannels", "true");
-        return props;
     }
 
     /**
@@ -300,7 +275,6 @@ final class Mailbox {
             lastCheckAt = Instant.now();
             attempt = 0;
             lastError = null;
-            tokenRejected = false;
             watch();
             if (fresh > 0 || reconnected) {
                 // Mail that arrives between the read and the start of IDLE may not be announced by the server
@@ -379,9 +353,6 @@ final class Mailbox {
     /** The server refused the login: the recruiter must act; try again much later, not with backoff. */
     private void loginRefused(Diagnosis d) {
         lastError = "the IMAP server refused the login" + (d.serverReply() == null ? "" : ": " + d.serverReply());
-        ctx.states().recordHealth(userId, new AccountHealth(AccountHealth.State.AUTHENTICATION_FAILING, lastError,
-                Instant.now()));
-        markedUnhealthy = true;
         attempt++;
         retryLater(Mode.AUTH_FAILING, Duration.ofMinutes(ctx.config().auth_retry_minutes()));
     }

@@ -1,13 +1,13 @@
 package io.talentats.email.replies.internal;
 
 import java.util.List;
+import java.util.function.Function;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 
+import io.talentats.email.mail.AccountLogin;
 import io.talentats.email.mail.MailSessions;
-import io.talentats.email.runtime.AccountStates;
-import io.talentats.email.runtime.CredentialVault;
 import io.talentats.email.store.ReplyStore;
 
 /**
@@ -17,8 +17,7 @@ import io.talentats.email.store.ReplyStore;
  * @param config the collector's settings
  * @param folders the folders to watch
  * @param store checkpoints and recorded replies
- * @param vault the recruiters' decrypted credentials
- * @param states where accounts' health is recorded
+ * @param logins the way into a user's mailbox (the platform's bounce mailbox included)
  * @param sessions mail sessions
  * @param workers the threads that read mailboxes (each mailbox in turn on its own serial executor)
  * @param scheduler the one timer: reconnects, polls, refreshes
@@ -28,7 +27,7 @@ import io.talentats.email.store.ReplyStore;
  * @param parser reads a reply's text and attachments
  * @param announce posts the events of what was recorded (replies, bounces)
  */
-record MailboxContext(CollectorConfig config, List<String> folders, ReplyStore store, CredentialVault vault,
-        AccountStates states, MailSessions sessions, ExecutorService workers, ScheduledExecutorService scheduler,
+record MailboxContext(CollectorConfig config, List<String> folders, ReplyStore store,
+        Function<String, AccountLogin> logins, MailSessions sessions, ExecutorService workers, ScheduledExecutorService scheduler,
         Executor recorder, IdleSelector idleSelector, ReplyCorrelator correlator, ReplyParser parser,
         Outcomes announce) {}

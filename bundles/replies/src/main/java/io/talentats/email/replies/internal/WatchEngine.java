@@ -23,11 +23,13 @@ import io.talentats.email.api.Connectivity;
 import io.talentats.email.api.EmailEvents;
 import io.talentats.email.api.ReplyCollector;
 import io.talentats.email.api.WatcherStatus;
+import io.talentats.email.mail.AccountLogin;
+import io.talentats.email.mail.MailAccess;
 import io.talentats.email.mail.MailSessions;
-import io.talentats.email.runtime.AccountStates;
+
 import io.talentats.email.runtime.Announcer;
 import io.talentats.email.runtime.ConfigValues;
-import io.talentats.email.runtime.CredentialVault;
+
 import io.talentats.email.runtime.MailAccount;
 import io.talentats.email.runtime.NodeName;
 import io.talentats.email.runtime.PlatformMailbox;
@@ -74,7 +76,9 @@ public class WatchEngine implements ReplyCollector, Watchers, PlatformMailbox {
 
     private final IdleSelector idleSelector;
     private final MailboxContext context;
-    private final PlatformVault vault;
+    private final MailAccess access;
+    /** The platform's bounce mailbox, from the router's platform configuration; watched as {@link #USER_ID}. */
+    private volatile Optional<MailAccount> platform = Optional.empty();
     private final ReplyStore store;
     /** The accounts to watch, whether connectivity is on or not. */
     private final Set<String> accounts = new HashSet<>();
@@ -93,15 +97,15 @@ public class WatchEngine implements ReplyCollector, Watchers, PlatformMailbox {
     private final java.util.concurrent.ScheduledFuture<?> keeper;
 
     @Activate
-    public WatchEngine(CollectorConfig config, @Reference ReplyStore store, @Reference CredentialVault vault,
-            @Reference AccountStates states, @Reference MailSessions sessions, @Reference Announcer announcer,
-            @Reference WatchLeases leases, BundleContext bundle) throws IOException {
-        this(config, store, vault, states, sessions, announcer, leases, NodeName.of(bundle));
+    public WatchEngine(CollectorConfig config, @Reference ReplyStore store,
+            @Reference(target = "(mail.access=smtp-imap)") MailAccess access, @Reference MailSessions sessions,
+            @Reference Announcer announcer, @Reference WatchLeases leases, BundleContext bundle) throws IOException {
+        this(config, store, access, sessions, announcer, leases, NodeName.of(bundle));
     }
 
     /** For plain Java (benchmarks, tests). @param node this node's name in the watch leases */
-    public WatchEngine(CollectorConfig config, ReplyStore store, CredentialVault vault, AccountStates states,
-            MailSessions sessions, Announcer announcer, WatchLeases leases, String node) throws IOException {
+    public WatchEngine(CollectorConfig config, ReplyStore store, MailAccess access, MailSessions sessions,
+            Announcer announcer, WatchLeases leases, String node) throws IOException {
         this.announcer = announcer;
         this.store = store;
         this.leases = leases;
@@ -124,8 +128,8 @@ public class WatchEngine implements ReplyCollector, Watchers, PlatformMailbox {
         this.recorder.allowCoreThreadTimeOut(true);
         Session quiet = sessions.session(new java.util.Properties());
         this.idleSelector = new IdleSelector(quiet, selector);
-        this.vault = new PlatformVault(vault);
-        this.context = new MailboxContext(config, ConfigValues.list(config.folders()), store, this.vault, states,
+        this.access = access;
+        this.context = new MailboxContext(config, ConfigValues.list(config.folders()), store, this::login,
                 sessions,
                 workers, scheduler, recorder, idleSelector,
                 new ReplyCorrelator(store, Duration.ofDays(config.recent_thread_days())),
@@ -328,14 +332,20 @@ public class WatchEngine implements ReplyCollector, Watchers, PlatformMailbox {
      */
     @Override
     public void platformMailbox(Optional<MailAccount> account) {
-        boolean had = vault.open(PlatformMailbox.USER_ID).isPresent();
-        vault.platform(account);
+        boolean had = platform.isPresent();
+        platform = account;
         if (had) {
             unwatch(PlatformMailbox.USER_ID);
         }
         if (account.isPresent()) {
             watch(PlatformMailbox.USER_ID);
         }
+    }
+
+    /** The way into a user's mailbox; the platform's with the credentials its configuration gave. */
+    private AccountLogin login(String userId) {
+        Optional<MailAccount> p = platform;
+        return PlatformMailbox.USER_ID.equals(userId) && p.isPresent() ? access.login(p.get()) : access.login(userId);
     }
 
     @Override

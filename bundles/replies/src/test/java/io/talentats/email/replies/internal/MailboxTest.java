@@ -63,7 +63,9 @@ class MailboxTest {
                 .convert(Map.of("connect.timeout.ms", 1000, "read.timeout.ms", 2000)).to(MailConfig.class));
         CollectorConfig config = Converters.standardConverter().convert(Map.of("max.backoff.s", 1, "workers", 2,
                 "liveness.interval.s", 1)).to(CollectorConfig.class);
-        engine = new WatchEngine(config, store, new Vault(), store, sessions, Announcer.to(() -> null), store,
+        engine = new WatchEngine(config, store,
+                new io.talentats.email.mail.internal.SmtpImapAccess(sessions, new Vault(), store, java.time.Clock.systemUTC()),
+                sessions, Announcer.to(() -> null), store,
                 "node-test");
         engine.connectivityOn(new Connectivity() {
             @Override

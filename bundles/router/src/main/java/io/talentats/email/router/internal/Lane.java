@@ -9,12 +9,12 @@ import java.util.Properties;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.talentats.email.api.AccountHealth;
 import io.talentats.email.api.EmailEvents;
 import io.talentats.email.api.Endpoint;
 import io.talentats.email.api.MessageRecord.SentCopy;
 import io.talentats.email.api.MessageStatus;
 import io.talentats.email.api.Route;
+import io.talentats.email.mail.AccountLogin;
 import io.talentats.email.mail.MailSessions.Protocol;
 import io.talentats.email.router.internal.RoutingPolicy.Decision;
 import io.talentats.email.runtime.CredentialUnavailableException;
@@ -69,19 +69,17 @@ final class Lane {
     private volatile boolean invalid;
 
     // Used only by tasks on the serial executor (or after the workers stopped).
+    /** The recruiter's mailbox (route USER_SMTP): the login, its connection and what it learned of the account. */
+    private final AccountLogin login;
+    /** Messages are built in this session. */
     private Session session;
+    /** The platform's connection (route PLATFORM). */
     private Transport transport;
     private MailAccount account;
     private PlatformSettings platform;
     private SendingLimiter limiter;
     /** The send time the limiter gave the message being sent; moved to when the server accepted it. */
     private Instant slot;
-    private boolean markedUnhealthy;
-    /** An XOAUTH2 login was refused once and the token handed back for a refresh; a second refusal is real. */
-    private boolean tokenRejected;
-
-    /** How long before its expiry an access token is no longer used for a new connection. */
-    static final java.time.Duration TOKEN_SKEW = java.time.Duration.ofSeconds(5);
 
     Lane(String key, Route route, String userId, Host host, LaneContext ctx, Executor workers) {
         this.key = key;
@@ -90,6 +88,7 @@ final class Lane {
         this.host = host;
         this.ctx = ctx;
         this.serial = new SerialExecutor(workers, TURN);
+        this.login = route == Route.USER_SMTP ? ctx.access().login(userId) : null;
     }
 
     void offer(Job job) {
@@ -162,6 +161,9 @@ final class Lane {
         if (invalid) {
             invalid = false;
             closeTransport();
+            if (login != null) {
+                login.forget();
+            }
             account = null;
             platform = null;
             limiter = null;
@@ -181,20 +183,18 @@ final class Lane {
     /** From the recruiter's own address; {@code null} when the job was handled otherwise (rerouted, limited). */
     private MimeBuilder.Envelope recruiterEnvelope(Job job) {
         StoredOutbound m = job.message();
-        if (account == null || expiring(account)) {
-            Optional<MailAccount> a;
-            try {
-                a = ctx.vault().open(userId);
-            } catch (CredentialUnavailableException e) {
-                credentialUnavailable(job, e);
-                return null;
-            }
-            if (a.isEmpty()) {
-                host.reroute(job, "the email account was disconnected before the message was sent");
-                return null;
-            }
-            account = a.get();
+        Optional<MailAccount> a;
+        try {
+            a = login.account();
+        } catch (CredentialUnavailableException e) {
+            credentialUnavailable(job, e);
+            return null;
         }
+        if (a.isEmpty()) {
+            host.reroute(job, "the email account was disconnected before the message was sent");
+            return null;
+        }
+        account = a.get();
         Instant now = ctx.clock().instant();
         if (limiter == null) {
             limiter = ctx.rules().limiterFor(account, now);
@@ -211,12 +211,6 @@ final class Lane {
         }
         return new MimeBuilder.Envelope(address(account.emailAddress(),
                 account.displayName() != null ? account.displayName() : m.mail().senderName()), null);
-    }
-
-    /** Whether an OAuth account's token expires too soon to log in with. */
-    private boolean expiring(MailAccount a) {
-        return a.secretExpiresAt() != null
-                && !a.secretExpiresAt().isAfter(ctx.clock().instant().plus(TOKEN_SKEW));
     }
 
     /**
@@ -258,17 +252,29 @@ final class Lane {
         MimeMessage mime;
         String reply;
         try {
-            mime = ctx.sessions().call(() -> {
-                connect();
-                MimeMessage built = MimeBuilder.build(session, job.message(), envelope);
-                transport.sendMessage(built, built.getAllRecipients());
-                return built;
-            });
-            reply = transport instanceof SMTPTransport s ? s.getLastServerResponse() : null;
+            if (session == null) {
+                session = ctx.sessions().session(new Properties());
+            }
+            mime = ctx.sessions().call(() -> MimeBuilder.build(session, job.message(), envelope));
+            if (login != null) {
+                reply = login.send(mime, mime.getAllRecipients());
+            } else {
+                reply = ctx.sessions().call(() -> {
+                    connectPlatform();
+                    transport.sendMessage(mime, mime.getAllRecipients());
+                    return transport instanceof SMTPTransport s ? s.getLastServerResponse() : null;
+                });
+            }
+            connected = true;
         } catch (MessagingException | RuntimeException e) {
-            String last = transport instanceof SMTPTransport s ? s.getLastServerResponse() : null;
+            String last = login != null ? login.lastServerReply()
+                    : transport instanceof SMTPTransport s ? s.getLastServerResponse() : null;
             closeTransport();
-            failed(job, attempt, SendFailure.of(e, last));
+            SendFailure f = SendFailure.of(e, last);
+            if (login != null && f.kind() == SendFailure.Kind.AUTHENTICATION) {
+                login.failed(Protocol.SMTP, e, f.serverReply());
+            }
+            failed(job, attempt, f);
             return;
         }
         sent(job, attempt, envelope, mime, reply);
@@ -285,11 +291,7 @@ final class Lane {
                 limiter.accepted(slot, ctx.clock().instant());
             }
             slot = null;
-            tokenRejected = false;
-            if (markedUnhealthy) {
-                markedUnhealthy = false;
-                ctx.states().recordHealth(userId, AccountHealth.healthy());
-            }
+            login.worked();
             copy = ctx.rules().wantsSentCopy(account) ? SentCopy.PENDING : SentCopy.SKIPPED;
             if (copy == SentCopy.PENDING) {
                 try {
@@ -325,10 +327,8 @@ final class Lane {
             case AUTHENTICATION -> loginRefused(job, attempt, f);
             case PERMANENT -> fail(job, attempt, reason, f.serverReply());
             case TRANSIENT -> {
-                if (route == Route.USER_SMTP && f.serverReply() == null && !markedUnhealthy) {
-                    markedUnhealthy = true;
-                    ctx.states().recordHealth(userId, new AccountHealth(AccountHealth.State.UNREACHABLE, f.reason(),
-                            ctx.clock().instant()));
+                if (login != null && f.serverReply() == null) {
+                    login.unreachable(f.reason());
                 }
                 retryLater(job, attempt, reason, f.serverReply());
             }
@@ -342,19 +342,7 @@ final class Lane {
             retryLater(job, attempt, "the platform SMTP server refused the platform login", f.serverReply());
             return;
         }
-        if (account != null && account.oauth() && !tokenRejected) {
-            // The token may have been revoked early: refresh it and try once more at once.
-            tokenRejected = true;
-            ctx.vault().rejected(userId, account.password());
-            account = null;
-            ctx.store().reschedule(job.message().id(), MessageStatus.RETRYING, ctx.clock().instant(), attempt,
-                    "the SMTP server refused the access token; trying again with a new one", f.serverReply());
-            return;
-        }
-        ctx.states().recordHealth(userId, new AccountHealth(AccountHealth.State.AUTHENTICATION_FAILING,
-                "the SMTP server refused the login" + (f.serverReply() == null ? "" : ": " + f.serverReply()),
-                ctx.clock().instant()));
-        markedUnhealthy = true;
+        // The login recorded the account's health (a refused token was already tried again with a fresh one)
         account = null;
         if (!job.message().kind().requiresOwnMailbox() && ctx.authFailureFallback()) {
             host.reroute(new Job(job.message(), job.decision(), job.account(), attempt),
@@ -383,37 +371,29 @@ final class Lane {
         LOG.info("Message {} of user {} failed: {}", job.message().id(), job.message().userId(), reason);
     }
 
-    private void connect() throws MessagingException {
+    /** The platform's connection, with the platform's own login (not a recruiter's: that is the login's). */
+    private void connectPlatform() throws MessagingException {
         if (transport != null && transport.isConnected()) {
             return;
         }
         closeTransport();
-        Endpoint ep;
-        String user;
-        String password;
-        if (route == Route.USER_SMTP) {
-            ep = account.smtp();
-            user = account.username();
-            password = user == null || account.password() == null ? null : account.password().reveal();
-        } else {
-            ep = platform.endpoint();
-            user = platform.username();
-            password = user == null || platform.password() == null ? null : platform.password().reveal();
-        }
+        Endpoint ep = platform.endpoint();
+        String user = platform.username();
         // Without a login name, no password either: Jakarta Mail would otherwise log in as the OS user.
-        boolean oauth = route == Route.USER_SMTP && account.oauth();
-        Properties props = ctx.sessions().properties(Protocol.SMTP, ep, oauth);
+        String password = user == null || platform.password() == null ? null : platform.password().reveal();
+        Properties props = ctx.sessions().properties(Protocol.SMTP, ep, false);
         props.put("mail.smtp.auth", Boolean.toString(user != null));
-        session = Session.getInstance(props);
-        transport = session.getTransport("smtp");
+        transport = Session.getInstance(props).getTransport("smtp");
         transport.connect(ep.host(), ep.port(), user, password);
-        connected = true;
     }
 
     private void closeTransport() {
         Transport t = transport;
         transport = null;
         connected = false;
+        if (login != null) {
+            login.close();
+        }
         if (t != null) {
             try {
                 t.close();

@@ -3,9 +3,8 @@ package io.talentats.email.router.internal;
 import java.time.Clock;
 import java.util.function.Supplier;
 
+import io.talentats.email.mail.MailAccess;
 import io.talentats.email.mail.MailSessions;
-import io.talentats.email.runtime.AccountStates;
-import io.talentats.email.runtime.CredentialVault;
 import io.talentats.email.store.MessageStore;
 
 /**
@@ -13,8 +12,7 @@ import io.talentats.email.store.MessageStore;
  *
  * @param store the outbox
  * @param sessions mail sessions
- * @param vault the recruiters' decrypted credentials
- * @param states where accounts' health is recorded
+ * @param access the way into the recruiters' mailboxes (credentials, retries, health)
  * @param platform the platform transport as configured now
  * @param events the router's events
  * @param retry when to try again and when to give up
@@ -23,6 +21,6 @@ import io.talentats.email.store.MessageStore;
  * @param rules sending limits and Sent-folder rules of the providers
  * @param authFailureFallback whether system mail falls back to the platform when the recruiter's login is refused
  */
-record LaneContext(MessageStore store, MailSessions sessions, CredentialVault vault, AccountStates states,
+record LaneContext(MessageStore store, MailSessions sessions, MailAccess access,
         Supplier<PlatformSettings> platform, Events events, RetryPolicy retry, Clock clock,
         SentFolderAppender appender, ProviderRules rules, boolean authFailureFallback) {}

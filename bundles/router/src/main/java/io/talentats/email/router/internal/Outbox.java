@@ -29,11 +29,10 @@ import io.talentats.email.api.Route;
 import io.talentats.email.api.SubmitReceipt;
 import io.talentats.email.api.Suppression;
 import io.talentats.email.api.Suppressions;
+import io.talentats.email.mail.MailAccess;
 import io.talentats.email.mail.MailSessions;
 import io.talentats.email.router.internal.RoutingPolicy.Decision;
-import io.talentats.email.runtime.AccountStates;
 import io.talentats.email.runtime.Announcer;
-import io.talentats.email.runtime.CredentialVault;
 import io.talentats.email.runtime.PlatformMailbox;
 import io.talentats.email.store.EnqueueResult;
 import io.talentats.email.store.MessageStore;
@@ -75,7 +74,7 @@ public final class Outbox implements MessageRouter {
      * @param owner this node's stable name in the outbox's leases
      */
     public Outbox(RouterConfig config, String owner, MessageStore store, MailSessions sessions,
-            AccountSettingsService settings, CredentialVault vault, AccountStates states,
+            AccountSettingsService settings, MailAccess access,
             BooleanSupplier connectivity, Announcer announcer, Supplier<ProviderPresets> presets,
             Suppressions suppressions) {
         this.maxAttachmentBytes = config.max_attachment_bytes();
@@ -92,8 +91,8 @@ public final class Outbox implements MessageRouter {
             LOG.info("Took back {} outbox entries this node was sending when it stopped; they are sent again", released);
         }
         this.sentCopies = Executors.newSingleThreadExecutor(sessions.threads("talentats-sent-copy"));
-        SentFolderAppender appender = new SentFolderAppender(sessions, store, vault, sentCopies);
-        LaneContext lanes = new LaneContext(store, sessions, vault, states, () -> platform, events,
+        SentFolderAppender appender = new SentFolderAppender(sessions, store, access, sentCopies);
+        LaneContext lanes = new LaneContext(store, sessions, access, () -> platform, events,
                 RetryPolicy.of(config), Clock.systemUTC(), appender,
                 new ProviderRules(config.sending_limits(), presets, store), config.auth_failure_fallback());
         this.workers = new OutboxWorkers(lanes, owner, config.workers(), config.smtp_idle_close_ms());

@@ -14,10 +14,9 @@ import io.talentats.email.api.OutboxStats;
 import io.talentats.email.api.ProviderPresets;
 import io.talentats.email.api.SubmitReceipt;
 import io.talentats.email.api.Suppressions;
+import io.talentats.email.mail.MailAccess;
 import io.talentats.email.mail.MailSessions;
-import io.talentats.email.runtime.AccountStates;
 import io.talentats.email.runtime.Announcer;
-import io.talentats.email.runtime.CredentialVault;
 import io.talentats.email.runtime.NodeName;
 import io.talentats.email.store.MessageStore;
 
@@ -59,9 +58,9 @@ public class OutboxRouter implements MessageRouter, EventHandler, PlatformTransp
     @Activate
     public OutboxRouter(RouterConfig config, BundleContext context, @Reference MessageStore store,
             @Reference MailSessions sessions, @Reference AccountSettingsService settings,
-            @Reference CredentialVault vault, @Reference AccountStates states, @Reference Connectivity connectivity,
+            @Reference(target = "(mail.access=smtp-imap)") MailAccess access, @Reference Connectivity connectivity,
             @Reference Announcer announcer, @Reference Suppressions suppressions) {
-        this.outbox = new Outbox(config, NodeName.of(context), store, sessions, settings, vault, states,
+        this.outbox = new Outbox(config, NodeName.of(context), store, sessions, settings, access,
                 connectivity::isEnabled, announcer, () -> presets, suppressions);
     }
 

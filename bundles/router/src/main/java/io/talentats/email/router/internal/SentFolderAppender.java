@@ -14,9 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 
 import io.talentats.email.api.MessageRecord.SentCopy;
+import io.talentats.email.mail.AccountLogin;
+import io.talentats.email.mail.MailAccess;
 import io.talentats.email.mail.MailSessions;
-import io.talentats.email.mail.MailSessions.Protocol;
-import io.talentats.email.runtime.CredentialVault;
 import io.talentats.email.runtime.MailAccount;
 import io.talentats.email.store.MessageStore;
 import io.talentats.email.store.StoredOutbound;
@@ -49,15 +49,15 @@ final class SentFolderAppender {
 
     private final MailSessions sessions;
     private final MessageStore store;
-    private final CredentialVault vault;
+    private final MailAccess access;
     private final ExecutorService executor;
     private final Map<String, Deque<Copy>> waiting = new ConcurrentHashMap<>();
     private final Map<String, String> sentFolderByUser = new ConcurrentHashMap<>();
 
-    SentFolderAppender(MailSessions sessions, MessageStore store, CredentialVault vault, ExecutorService executor) {
+    SentFolderAppender(MailSessions sessions, MessageStore store, MailAccess access, ExecutorService executor) {
         this.sessions = sessions;
         this.store = store;
-        this.vault = vault;
+        this.access = access;
         this.executor = executor;
     }
 
@@ -66,7 +66,7 @@ final class SentFolderAppender {
         executor.execute(() -> {
             try {
                 for (StoredOutbound m : store.pendingSentCopies(1000)) {
-                    Optional<MailAccount> a = vault.open(m.userId());
+                    Optional<MailAccount> a = access.login(m.userId()).account();
                     if (a.isEmpty()) {
                         store.recordSentCopy(m.id(), SentCopy.FAILED, "the account was disconnected");
                         continue;
@@ -121,13 +121,9 @@ final class SentFolderAppender {
                 }
                 try {
                     if (imap == null) {
-                        // An OAuth account's token may have expired since the message went: ask for the current one.
-                        MailAccount login = account.oauth() ? vault.open(account.userId()).orElse(account) : account;
-                        Session session = sessions.session(sessions.properties(Protocol.IMAP, login.imap(),
-                                login.oauth()));
-                        imap = session.getStore("imap");
-                        imap.connect(login.imap().host(), login.imap().port(), login.username(),
-                                login.password().reveal());
+                        // Logged in as the account is now (an OAuth token may have expired since the message went)
+                        AccountLogin login = access.login(account.userId());
+                        imap = login.openStore(session -> session.getStore("imap"), false);
                         sent = sentFolder(account.userId(), imap);
                     }
                     MimeMessage m = new MimeMessage((Session) null, new ByteArrayInputStream(next.raw()));

@@ -34,6 +34,7 @@ import io.talentats.email.api.Secret;
 import io.talentats.email.api.Security;
 import io.talentats.email.api.Verification;
 import io.talentats.email.mail.internal.AngusMailSessions;
+import io.talentats.email.mail.internal.SmtpImapAccess;
 import io.talentats.email.mail.internal.MailConfig;
 import io.talentats.email.runtime.Announcer;
 import io.talentats.email.runtime.CredentialVault;
@@ -73,7 +74,8 @@ class OutboxTest {
         RouterConfig config = Converters.standardConverter().convert(Map.of(
                 "workers", 3, "retry.initial.delay.ms", 200, "retry.max.delay.ms", 400, "retry.max.attempts", 50,
                 "smtp.idle.close.ms", 500, "poll.interval.ms", 50, "lease.ms", 60_000)).to(RouterConfig.class);
-        outbox = new Outbox(config, "test-node", store, sessions, new Settings(), new Vault(), store, () -> true,
+        outbox = new Outbox(config, "test-node", store, sessions, new Settings(),
+                new SmtpImapAccess(sessions, new Vault(), store, java.time.Clock.systemUTC()), () -> true,
                 Announcer.to(() -> null), () -> null, store);
     }
 

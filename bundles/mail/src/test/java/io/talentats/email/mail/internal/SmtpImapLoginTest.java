@@ -1,0 +1,242 @@
+package io.talentats.email.mail.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedDeque;
+
+import io.talentats.email.api.AccountDraft;
+import io.talentats.email.api.AccountHealth;
+import io.talentats.email.api.Endpoint;
+import io.talentats.email.api.Secret;
+import io.talentats.email.api.Security;
+import io.talentats.email.api.Verification;
+import io.talentats.email.mail.AccountLogin;
+import io.talentats.email.mail.MailAccess;
+import io.talentats.email.mail.MailSessions.Protocol;
+import io.talentats.email.runtime.AccountState;
+import io.talentats.email.runtime.AccountStates;
+import io.talentats.email.runtime.CredentialVault;
+import io.talentats.email.runtime.MailAccount;
+
+import jakarta.mail.MessagingException;
+import jakarta.mail.Store;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.osgi.util.converter.Converters;
+
+/**
+ * The one way into a mailbox against GreenMail: a refused access token is handed back once and the login tried
+ * again at once with a fresh one, a second refusal is real and recorded once as the account's health, recovery is
+ * recorded once, and an access token near its expiry is not used.
+ */
+class SmtpImapLoginTest {
+
+    private static final String ADDRESS = "rita@corp.test";
+    private static final Instant NOW = Instant.parse("2026-12-07T10:00:00Z");
+
+    private GreenMail mail;
+    private AngusMailSessions sessions;
+    private final Vault vault = new Vault();
+    private final States states = new States();
+
+    @BeforeEach
+    void start() {
+        mail = new GreenMail(new ServerSetup[] {
+            new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP).dynamicPort(),
+            new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort()});
+        mail.start();
+        sessions = new AngusMailSessions(Converters.standardConverter()
+                .convert(Map.of("connect.timeout.ms", 2000, "read.timeout.ms", 3000)).to(MailConfig.class));
+    }
+
+    @AfterEach
+    void stop() {
+        mail.stop();
+    }
+
+    private MailAccess access() {
+        return new SmtpImapAccess(sessions, vault, states, Clock.fixed(NOW, ZoneOffset.UTC));
+    }
+
+    private MailAccount account(String secret, boolean oauth, Instant expires) {
+        return new MailAccount("rita", ADDRESS, ADDRESS, Secret.of(secret), "Rita",
+                new Endpoint("127.0.0.1", mail.getSmtp().getPort(), Security.NONE),
+                new Endpoint("127.0.0.1", mail.getImap().getPort(), Security.NONE), null, false, true, oauth, expires);
+    }
+
+    @Test
+    void aRefusedTokenIsHandedBackOnceAndTheLoginTriedAgainWithAFreshOne() throws Exception {
+        mail.setUser(ADDRESS, ADDRESS, "token-2");
+        vault.next.add(account("token-1", true, NOW.plusSeconds(3600)));
+        vault.afterRejection.add(account("token-2", true, NOW.plusSeconds(3600)));
+        AccountLogin login = access().login("rita");
+        Store store = login.openStore(s -> s.getStore("imap"), false);
+        try {
+            assertThat(store.isConnected()).isTrue();
+        } finally {
+            store.close();
+        }
+        assertThat(vault.rejected).containsExactly("token-1");
+        assertThat(states.recorded).isEmpty();
+    }
+
+    @Test
+    void aSecondRefusalIsRealAndRecordedOnceUntilTheAccountWorksAgain() throws Exception {
+        mail.setUser(ADDRESS, ADDRESS, "the-real-token");
+        vault.next.add(account("stale-1", true, NOW.plusSeconds(3600)));
+        vault.afterRejection.add(account("stale-2", true, NOW.plusSeconds(3600)));
+        AccountLogin login = access().login("rita");
+        MessagingException refused = null;
+        try {
+            login.openStore(s -> s.getStore("imap"), false).close();
+        } catch (MessagingException e) {
+            refused = e;
+        }
+        assertThat(refused).as("the second token was refused too").isNotNull();
+        assertThat(vault.rejected).containsExactly("stale-1");
+        assertThat(login.failed(Protocol.IMAP, refused, null).loginRefused()).isTrue();
+        assertThat(states.recorded).singleElement().satisfies(h -> {
+            assertThat(h.state()).isEqualTo(AccountHealth.State.AUTHENTICATION_FAILING);
+            assertThat(h.reason()).startsWith("the IMAP server refused the login");
+        });
+        // The recruiter signs in again: the next login opens the account again, works, and says so once
+        vault.next.add(account("the-real-token", true, NOW.plusSeconds(3600)));
+        login.openStore(s -> s.getStore("imap"), false).close();
+        login.worked();
+        login.worked();
+        assertThat(states.recorded).hasSize(2).last().satisfies(h -> assertThat(h.isHealthy()).isTrue());
+    }
+
+    @Test
+    void aServerOutOfReachIsRecordedOnceAndAPasswordIsNeverHandedBack() throws Exception {
+        mail.setUser(ADDRESS, ADDRESS, "pw");
+        vault.next.add(account("pw", false, null));
+        AccountLogin login = access().login("rita");
+        MimeMessage m = new MimeMessage(sessions.session(new java.util.Properties()));
+        m.setFrom(new InternetAddress(ADDRESS));
+        m.setRecipients(MimeMessage.RecipientType.TO, "carl@candidates.test");
+        m.setSubject("Hello");
+        m.setText("Hi Carl");
+        assertThat(login.send(m, m.getAllRecipients())).startsWith("250");
+        assertThat(login.connected()).isTrue();
+        login.unreachable("the SMTP server could not be reached");
+        login.unreachable("the SMTP server could not be reached");
+        assertThat(states.recorded).singleElement()
+                .satisfies(h -> assertThat(h.state()).isEqualTo(AccountHealth.State.UNREACHABLE));
+        login.close();
+        assertThat(login.connected()).isFalse();
+        mail.setUser("other@corp.test", "other@corp.test", "pw");
+        vault.next.add(account("wrong", false, null));
+        AccountLogin refused = access().login("rita");
+        assertThatThrownBy(() -> refused.openStore(s -> s.getStore("imap"), false))
+                .isInstanceOf(MessagingException.class);
+        assertThat(vault.rejected).as("a password is not handed back").isEmpty();
+    }
+
+    @Test
+    void aTokenWithinTheSkewOfItsExpiryIsNotUsedAgain() {
+        vault.next.add(account("t1", true, NOW.plus(MailAccess.TOKEN_SKEW).plusSeconds(1)));
+        vault.next.add(account("t2", true, NOW.plus(MailAccess.TOKEN_SKEW)));
+        vault.next.add(account("t3", true, NOW.plus(Duration.ofHours(1))));
+        AccountLogin login = access().login("rita");
+        assertThat(login.account().orElseThrow().password().reveal()).isEqualTo("t1");
+        assertThat(login.account().orElseThrow().password().reveal()).isEqualTo("t1");
+        login.forget();
+        assertThat(login.account().orElseThrow().password().reveal()).isEqualTo("t2");
+        assertThat(login.account().orElseThrow().password().reveal()).as("t2 expires within the skew").isEqualTo("t3");
+    }
+
+    @Test
+    void thePlatformsOwnCredentialsAreUsedAsGivenWithoutHealth() throws Exception {
+        mail.setUser(ADDRESS, ADDRESS, "platform-pw");
+        AccountLogin login = access().login(account("platform-pw", false, null));
+        login.openStore(s -> s.getStore("imap"), false).close();
+        login.unreachable("down");
+        assertThat(vault.opened).isZero();
+        assertThat(states.recorded).isEmpty();
+    }
+
+    /**
+     * As the token service behaves: the current account until its token is handed back, then the next of {@link
+     * #afterRejection}; {@link #next} replaces it at each open instead (a new token per look).
+     */
+    private static final class Vault implements CredentialVault {
+        final Deque<MailAccount> next = new ConcurrentLinkedDeque<>();
+        final Deque<MailAccount> afterRejection = new ConcurrentLinkedDeque<>();
+        final List<String> rejected = new ArrayList<>();
+        int opened;
+        private MailAccount current;
+
+        @Override
+        public synchronized Optional<MailAccount> open(String userId) {
+            opened++;
+            MailAccount a = next.poll();
+            current = a != null ? a : current;
+            return Optional.ofNullable(current);
+        }
+
+        @Override
+        public synchronized void rejected(String userId, Secret secret) {
+            rejected.add(secret.reveal());
+            MailAccount a = afterRejection.poll();
+            current = a != null ? a : current;
+        }
+
+        @Override
+        public void recordPassedTest(String userId, AccountDraft draft, Verification verification) {}
+    }
+
+    private static final class States implements AccountStates {
+        final List<AccountHealth> recorded = new ArrayList<>();
+
+        @Override
+        public boolean recordHealth(String userId, AccountHealth health) {
+            recorded.add(health);
+            return true;
+        }
+
+        @Override
+        public AccountState get(String userId) {
+            return AccountState.unknown(userId);
+        }
+
+        @Override
+        public Map<String, AccountState> all() {
+            return Map.of();
+        }
+
+        @Override
+        public void recordVerification(String userId, Verification verification) {}
+
+        @Override
+        public void forget(String userId) {}
+
+        @Override
+        public void recordPassedTest(String userId, PassedTest test) {}
+
+        @Override
+        public Optional<PassedTest> passedTest(String userId) {
+            return Optional.empty();
+        }
+
+        @Override
+        public void forgetPassedTest(String userId) {}
+    }
+}
