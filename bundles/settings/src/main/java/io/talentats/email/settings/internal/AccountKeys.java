@@ -21,7 +21,7 @@ import org.osgi.service.cm.ConfigurationAdmin;
 
 /**
  * The stable layout of one account's factory configuration: factory PID {@value #FACTORY_PID}, named after the user
- * id, so the PID of a user's account is {@code io.talentats.email.account~USERID}. Documented in the README; change
+ * id, so the PID of a user's account is {@code io.talentats.email.account~USERID}. Documented in docs/configuration.md; change
  * only with a migration.
  */
 final class AccountKeys {

@@ -201,7 +201,7 @@ public class ApiServlet extends HttpServlet {
         Optional<Object> found = routes.find(req.getMethod(), path);
         if (found.isEmpty()) {
             throw new ApiException(404, "No such resource: " + String.join("/", path)
-                    + ". See README.md, \"REST API\", for the routes.");
+                    + ". See docs/operators.md, \"REST API\", for the routes.");
         }
         if (found.get() instanceof Routes.NotAllowed na) {
             throw new ApiException(HttpServletResponse.SC_METHOD_NOT_ALLOWED, req.getMethod()

@@ -45,15 +45,15 @@ import org.osgi.service.metatype.MetaTypeService;
 import org.osgi.service.metatype.ObjectClassDefinition;
 
 /**
- * The configuration examples of README.md, read from the file itself: every key is one the product knows (its
+ * The configuration examples of docs/configuration.md, read from the file itself: every key is one the product knows (its
  * metatype), every value is valid for it, every setting of a configuration is documented, and applying the examples
  * to a running Karaf works.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class ReadmeConfigIT extends KarafTestSupport {
+public class ConfigExamplesIT extends KarafTestSupport {
 
-    /** Keys the README leaves out on purpose: a secret has no business in an example. */
+    /** Keys the examples leave out on purpose: a secret has no business in an example. */
     private static final Set<String> UNDOCUMENTED = Set.of("password", "client.secret", "token.secret");
 
     @Inject
@@ -77,27 +77,27 @@ public class ReadmeConfigIT extends KarafTestSupport {
             karaf("talentats-email", "talentats-email-sandbox"),
             etcConfig("io.talentats.email.sandbox", "smtp.port", freePort()),
             etcConfig("io.talentats.email.sandbox", "imap.port", freePort()),
-            systemProperty("readme").value(new File("../README.md").getAbsolutePath()),
+            systemProperty("config.examples").value(new File("../docs/configuration.md").getAbsolutePath()),
         };
     }
 
     /** The ```properties blocks whose first line names a file under etc/: PID → key → value, in order. */
     static Map<String, Map<String, String>> examples() throws Exception {
-        List<String> lines = Files.readAllLines(Paths.get(System.getProperty("readme")), StandardCharsets.UTF_8);
+        List<String> lines = Files.readAllLines(Paths.get(System.getProperty("config.examples")), StandardCharsets.UTF_8);
         Map<String, Map<String, String>> out = new LinkedHashMap<>();
         for (int i = 0; i < lines.size(); i++) {
             if (!lines.get(i).trim().equals("```properties")) {
                 continue;
             }
             String first = lines.get(++i).trim();
-            assertTrue("a properties block of README.md must start with '# etc/PID.cfg', not: " + first,
+            assertTrue("a properties block of docs/configuration.md must start with '# etc/PID.cfg', not: " + first,
                     first.matches("# etc/[\\w.-]+\\.cfg"));
             String pid = first.substring("# etc/".length(), first.length() - ".cfg".length());
             Map<String, String> values = new LinkedHashMap<>();
             for (i++; !lines.get(i).trim().equals("```"); i++) {
                 String line = lines.get(i);
                 int eq = line.indexOf('=');
-                assertTrue("not key = value in the README example of " + pid + ": " + line, eq > 0);
+                assertTrue("not key = value in the example of " + pid + ": " + line, eq > 0);
                 values.put(line.substring(0, eq).trim(), line.substring(eq + 1).trim());
             }
             out.put(pid, values);
@@ -123,7 +123,7 @@ public class ReadmeConfigIT extends KarafTestSupport {
     @Test
     public void everyExampleKeyIsKnownValidAndEverySettingIsDocumented() throws Exception {
         Map<String, Map<String, String>> examples = examples();
-        assertTrue("README examples: " + examples.keySet(), examples.keySet().containsAll(List.of(
+        assertTrue("configuration examples: " + examples.keySet(), examples.keySet().containsAll(List.of(
                 "io.talentats.email", "io.talentats.email.mail", "io.talentats.email.platform", "io.talentats.email.router",
                 "io.talentats.email.replies", "io.talentats.email.web", "io.talentats.email.health",
                 "io.talentats.email.sandbox",
@@ -135,23 +135,23 @@ public class ReadmeConfigIT extends KarafTestSupport {
                 continue; // pax-jdbc-config has no metatype; checked against the feature below
             }
             ObjectClassDefinition ocd = ocd(pid);
-            assertNotNull("no metatype for " + pid + " (README example)", ocd);
+            assertNotNull("no metatype for " + pid + " (configuration example)", ocd);
             Map<String, AttributeDefinition> ads = new LinkedHashMap<>();
             for (AttributeDefinition ad : ocd.getAttributeDefinitions(ObjectClassDefinition.ALL)) {
                 ads.put(ad.getID(), ad);
             }
             for (Map.Entry<String, String> kv : e.getValue().entrySet()) {
                 AttributeDefinition ad = ads.get(kv.getKey());
-                assertNotNull("README: " + pid + " has no setting " + kv.getKey() + " (known: " + ads.keySet() + ")",
+                assertNotNull("docs/configuration.md: " + pid + " has no setting " + kv.getKey() + " (known: " + ads.keySet() + ")",
                         ad);
                 String problem = ad.validate(kv.getValue());
-                assertTrue("README: " + pid + " " + kv.getKey() + " = " + kv.getValue() + ": " + problem,
+                assertTrue("docs/configuration.md: " + pid + " " + kv.getKey() + " = " + kv.getValue() + ": " + problem,
                         problem == null || problem.isEmpty());
             }
             Set<String> missing = new HashSet<>(ads.keySet());
             missing.removeAll(e.getValue().keySet());
             missing.removeAll(UNDOCUMENTED);
-            assertTrue("README: settings of " + pid + " not in its example: " + missing, missing.isEmpty());
+            assertTrue("docs/configuration.md: settings of " + pid + " not in its example: " + missing, missing.isEmpty());
         }
     }
 
@@ -166,7 +166,7 @@ public class ReadmeConfigIT extends KarafTestSupport {
         for (Map.Entry<String, String> kv : example.entrySet()) {
             String value = String.valueOf(actual.get(kv.getKey()));
             String resolved = kv.getValue().replace("${karaf.data}", System.getProperty("karaf.data"));
-            assertTrue("README: " + kv.getKey() + " = " + kv.getValue() + ", installed: " + value,
+            assertTrue("docs/configuration.md: " + kv.getKey() + " = " + kv.getValue() + ", installed: " + value,
                     value.equals(kv.getValue()) || value.equals(resolved));
         }
     }
@@ -184,7 +184,7 @@ public class ReadmeConfigIT extends KarafTestSupport {
             configAdmin.getConfiguration(pid, "?").update(p);
             applied.add(pid);
         }
-        await("the router and the collector running with the README's settings", Duration.ofSeconds(30), () -> {
+        await("the router and the collector running with the documented settings", Duration.ofSeconds(30), () -> {
             // Each looked up once: while the update re-registers them, a second lookup may find none
             org.osgi.framework.ServiceReference<MessageRouter> router = context.getServiceReference(MessageRouter.class);
             org.osgi.framework.ServiceReference<ReplyCollector> collector =
@@ -201,9 +201,9 @@ public class ReadmeConfigIT extends KarafTestSupport {
         assertFalse(settings.validate(null, AccountDraft.builder().emailAddress("jane@example.com").password("x")
                 .smtp("smtp.example.com", 25, Security.NONE).imap("imap.example.com", 143, Security.NONE).build())
                 .stream().noneMatch(f -> f.field().equals("smtp.security")));
-        // The health watch runs with the README's settings
+        // The health watch runs with the documented settings
         String pageUrl = examples.get("io.talentats.email.health").get("page.url");
-        await("the health watch configured as the README says", Duration.ofSeconds(30), () -> {
+        await("the health watch configured as documented", Duration.ofSeconds(30), () -> {
             try {
                 org.osgi.framework.ServiceReference<?>[] refs = context.getServiceReferences((String) null,
                         "(&(service.pid=io.talentats.email.health)(page.url=" + pageUrl + "))");
