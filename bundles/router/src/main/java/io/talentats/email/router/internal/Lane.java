@@ -266,6 +266,11 @@ final class Lane {
                 });
             }
             connected = true;
+        } catch (CredentialUnavailableException e) {
+            // The access token was refused and the grant cannot give another (withdrawn, say)
+            closeTransport();
+            credentialUnavailable(job, e);
+            return;
         } catch (MessagingException | RuntimeException e) {
             String last = login != null ? login.lastServerReply()
                     : transport instanceof SMTPTransport s ? s.getLastServerResponse() : null;
