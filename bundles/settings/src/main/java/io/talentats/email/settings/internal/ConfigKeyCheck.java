@@ -9,8 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import io.talentats.email.runtime.Threads;
@@ -61,9 +61,12 @@ public class ConfigKeyCheck implements ConfigurationListener {
     private final ConfigurationAdmin configAdmin;
     private final MetaTypeService metaType;
     private final BundleContext context;
-    /** ConfigAdmin calls do not belong on its own event thread or on SCR's activation thread. */
-    private final ExecutorService worker =
-            Executors.newSingleThreadExecutor(Threads.daemon("talentats-email-config-check", null));
+    /**
+     * ConfigAdmin calls do not belong on its own event thread or on SCR's activation thread; the thread exists only
+     * while there is something to check.
+     */
+    private final ThreadPoolExecutor worker = new ThreadPoolExecutor(1, 1, 2, TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(), Threads.daemon("talentats-email-config-check", null));
     /** What was last said per PID, so a configuration saved again unchanged is not warned about twice. */
     private final Map<String, String> said = Collections.synchronizedMap(new HashMap<>());
 
@@ -73,6 +76,7 @@ public class ConfigKeyCheck implements ConfigurationListener {
         this.context = context;
         this.configAdmin = configAdmin;
         this.metaType = metaType;
+        worker.allowCoreThreadTimeOut(true);
         worker.execute(() -> checkAll(null));
     }
 
