@@ -90,11 +90,9 @@ public class WatchEngine implements ReplyCollector, Watchers, PlatformMailbox {
 
     /** The watch leases: a mailbox is watched here only while this node holds its lease. */
     private final WatchLeases leases;
-    private final String node;
-    private final Duration leaseLength;
-    /** The leases this node holds, by mailbox: exactly the mailboxes in {@link #mailboxes}. */
-    private final Map<String, Lease> held = new ConcurrentHashMap<>();
-    private final java.util.concurrent.ScheduledFuture<?> keeper;
+    /** Which mailboxes this node holds: exactly the mailboxes in {@link #mailboxes}. */
+    private final LeaseKeeper keeper;
+    private final java.util.concurrent.ScheduledFuture<?> renewals;
 
     @Activate
     public WatchEngine(CollectorConfig config, @Reference ReplyStore store,
@@ -109,8 +107,7 @@ public class WatchEngine implements ReplyCollector, Watchers, PlatformMailbox {
         this.announcer = announcer;
         this.store = store;
         this.leases = leases;
-        this.node = node;
-        this.leaseLength = Duration.ofSeconds(Math.max(3, config.lease_s()));
+        this.keeper = new LeaseKeeper(leases, node, Duration.ofSeconds(Math.max(3, config.lease_s())));
         this.workers = new ThreadPoolExecutor(config.workers(), config.workers(), 60, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), sessions.threads("talentats-replies-worker"));
         this.workers.allowCoreThreadTimeOut(true);
@@ -147,11 +144,11 @@ public class WatchEngine implements ReplyCollector, Watchers, PlatformMailbox {
         // Leases are renewed every third of their length on the timer itself (two short statements): on a worker
         // the renewal would wait behind every queued connect, and with thousands of mailboxes starting that is
         // longer than a lease. Spreading the mailboxes, which may take many leases, then runs on a worker.
-        long every = Math.max(1000, leaseLength.toMillis() / 3);
-        this.keeper = scheduler.scheduleWithFixedDelay(this::keepLeases, every, every, TimeUnit.MILLISECONDS);
+        long every = Math.max(1000, keeper.length().toMillis() / 3);
+        this.renewals = scheduler.scheduleWithFixedDelay(this::keepLeases, every, every, TimeUnit.MILLISECONDS);
         LOG.info("Reply collector started on node {}: {} workers, IDLE {}, poll every {} s, watch leases of {} s",
                 node, config.workers(), config.idle() ? "on" : "off", config.poll_interval_s(),
-                leaseLength.toSeconds());
+                keeper.length().toSeconds());
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -170,27 +167,17 @@ public class WatchEngine implements ReplyCollector, Watchers, PlatformMailbox {
     }
 
     /** Watches the mailbox here if this node holds, or can take, its lease; else another node watches it. */
-    private void start(String userId) {
-        Lease lease = held.get(userId);
+    private boolean start(String userId) {
+        Lease lease = keeper.take(userId).orElse(null);
         if (lease == null) {
-            try {
-                lease = leases.acquire(userId, node, leaseLength).orElse(null);
-            } catch (RuntimeException e) {
-                LOG.warn("Cannot take the watch lease of user {}'s mailbox now ({}); trying again at the next "
-                        + "renewal round", userId, e.getMessage());
-                return;
-            }
-            if (lease == null) {
-                LOG.debug("The mailbox of user {} is watched by another node", userId);
-                return;
-            }
-            held.put(userId, lease);
+            return false;
         }
         Mailbox old = mailboxes.put(userId, new Mailbox(userId, context, lease));
         if (old != null) {
             old.stop();
         }
         mailboxes.get(userId).start();
+        return true;
     }
 
     /** Stops watching the mailbox here and gives its lease up, so that another node may take it at once. */
@@ -199,97 +186,35 @@ public class WatchEngine implements ReplyCollector, Watchers, PlatformMailbox {
         if (m != null) {
             m.stop();
         }
-        Lease lease = held.remove(userId);
-        if (lease != null) {
-            try {
-                leases.release(lease);
-            } catch (RuntimeException e) {
-                LOG.info("Cannot give up the watch lease of user {}'s mailbox ({}); it runs out by itself", userId,
-                        e.getMessage());
-            }
-        }
+        keeper.giveBack(userId);
     }
 
     private void stopAll() {
         new ArrayList<>(mailboxes.keySet()).forEach(this::stopHere);
-        new ArrayList<>(held.keySet()).forEach(this::stopHere);
+        keeper.mailboxes().forEach(this::stopHere);
     }
 
     /**
-     * One renewal round: says this node is alive, renews the leases it holds (a mailbox whose lease could not be
-     * renewed is stopped at once: another node may have it), then, on a worker, spreads the mailboxes over the
-     * nodes alive — gives back what is above this node's share, takes free or run-out leases up to it.
+     * One renewal round, on the timer itself: says this node is alive and renews its leases (a mailbox whose lease
+     * could not be renewed is stopped at once: another node may have it); then, on a worker, spreads the mailboxes
+     * over the nodes alive. Renewing takes no monitor, so a large takeover never keeps it waiting.
      */
     void keepLeases() {
-        List<WatchLeases.Node> alive = renewLeases();
+        List<WatchLeases.Node> alive = keeper.renew((user, had) -> {
+            Mailbox m = mailboxes.get(user);
+            if (m != null && m.watchesUnder(had) && mailboxes.remove(user, m)) {
+                m.stop();
+            }
+        });
         if (alive != null) {
             workers.execute(() -> spread(alive));
         }
     }
 
-    /**
-     * Says this node is alive and renews its leases; the nodes alive, or {@code null} if the database is away.
-     * It takes no monitor: {@link #spread} may hold it for the many acquisitions of a large takeover, and a renewal
-     * kept waiting behind them would let this node's other leases run out. What it changes it changes only where
-     * nothing else did meanwhile (a lease taken again or given up since the snapshot is left as it is).
-     */
-    private List<WatchLeases.Node> renewLeases() {
-        List<WatchLeases.Node> alive;
-        try {
-            alive = leases.heartbeat(node, leaseLength);
-        } catch (RuntimeException e) {
-            LOG.warn("Watch leases not renewed: {}", e.getMessage());
-            return null; // the renewals below would fail the same way; a lease lost meanwhile is refused at write time
-        }
-        Map<String, Lease> before = new java.util.HashMap<>(held);
-        Map<String, Lease> renewed = new java.util.HashMap<>();
-        try {
-            // All of this node's leases in one statement: a round costs the same for ten mailboxes or ten thousand
-            for (Lease l : leases.renewAll(node, leaseLength)) {
-                renewed.put(l.mailboxId(), l);
-            }
-        } catch (RuntimeException ex) {
-            LOG.warn("Watch leases not renewed: {}", ex.getMessage());
-            return null; // the database is away: writes under a lease lost meanwhile are refused anyway
-        }
-        for (Map.Entry<String, Lease> e : before.entrySet()) {
-            String user = e.getKey();
-            Lease had = e.getValue();
-            Lease now = renewed.get(user);
-            if (now != null && now.fencing() == had.fencing()) {
-                held.replace(user, had, now);
-            } else if (held.remove(user, had)) {
-                LOG.warn("Lost the watch lease of user {}'s mailbox: another node watches it now", user);
-                Mailbox m = mailboxes.get(user);
-                if (m != null && m.watchesUnder(had) && mailboxes.remove(user, m)) {
-                    m.stop();
-                }
-            }
-        }
-        return alive;
-    }
-
     /** Gives back the mailboxes above this node's share of those alive and takes free ones up to it. */
     private synchronized void spread(List<WatchLeases.Node> alive) {
-        if (!connectivityOn) {
-            return;
-        }
-        int share = (int) Math.ceil((double) accounts.size() / Math.max(1, alive.size()));
-        if (held.size() > share) {
-            List<String> extra = new ArrayList<>(held.keySet());
-            java.util.Collections.sort(extra);
-            for (String user : extra.subList(share, extra.size())) {
-                LOG.info("Giving the mailbox of user {} to another node ({} nodes alive)", user, alive.size());
-                stopHere(user);
-            }
-        }
-        for (String user : new ArrayList<>(accounts)) {
-            if (held.size() >= share) {
-                break;
-            }
-            if (!held.containsKey(user)) {
-                start(user);
-            }
+        if (connectivityOn) {
+            keeper.spread(new ArrayList<>(accounts), alive.size(), this::stopHere, this::start);
         }
     }
 
@@ -300,16 +225,12 @@ public class WatchEngine implements ReplyCollector, Watchers, PlatformMailbox {
 
     @Deactivate
     public void deactivate() {
-        keeper.cancel(false);
+        renewals.cancel(false);
         synchronized (this) {
             connectivityOn = false;
             stopAll();
         }
-        try {
-            leases.leave(node);
-        } catch (RuntimeException e) {
-            LOG.debug("Cannot say node {} stopped: {}", node, e.getMessage());
-        }
+        keeper.leave();
         idleSelector.stop();
         scheduler.shutdownNow();
         recorder.shutdown();
@@ -380,12 +301,12 @@ public class WatchEngine implements ReplyCollector, Watchers, PlatformMailbox {
         List<WatcherStatus> all = new ArrayList<>();
         for (String user : users) {
             Mailbox m = mailboxes.get(user);
-            Lease mine = held.get(user);
+            Lease mine = keeper.held(user);
             Lease row = rows.get(user);
             MailboxStats stats = store.stats(user);
             if (m != null) {
-                all.add(m.status(stats).on(node, mine == null ? null : mine.until()));
-            } else if (row != null && row.live(now) && !node.equals(row.owner())) {
+                all.add(m.status(stats).on(keeper.node(), mine == null ? null : mine.until()));
+            } else if (row != null && row.live(now) && !keeper.node().equals(row.owner())) {
                 all.add(new WatcherStatus(user, WatcherStatus.Mode.ELSEWHERE, row.acquiredAt(), 0, null,
                         stats.lastReplyAt(), stats.repliesRecorded(), null, row.owner(), row.until()));
             } else {
@@ -418,7 +339,7 @@ public class WatchEngine implements ReplyCollector, Watchers, PlatformMailbox {
         }
         List<ClusterNode> out = new ArrayList<>();
         for (WatchLeases.Node n : known) {
-            out.add(new ClusterNode(n.nodeId(), n.nodeId().equals(node), n.aliveUntil().isAfter(now), n.startedAt(),
+            out.add(new ClusterNode(n.nodeId(), n.nodeId().equals(keeper.node()), n.aliveUntil().isAfter(now), n.startedAt(),
                     n.seenAt(), n.aliveUntil(), watching.getOrDefault(n.nodeId(), 0)));
         }
         return out;
