@@ -97,9 +97,7 @@ public interface MailSessions {
     ClassLoader classLoader();
 
     /** Daemon threads named {@code prefix-N} with {@link #classLoader()} as context class loader. */
-    default java.util.concurrent.ThreadFactory threads(String prefix) {
-        return io.talentats.email.runtime.Threads.daemon(prefix, classLoader());
-    }
+    java.util.concurrent.ThreadFactory threads(String prefix);
 
     /** How long to wait for a connection to open. */
     Duration connectTimeout();

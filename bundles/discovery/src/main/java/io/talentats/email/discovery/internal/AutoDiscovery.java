@@ -24,7 +24,7 @@ import io.talentats.email.api.ProviderPreset;
 import io.talentats.email.api.ProviderPresets;
 import io.talentats.email.api.Security;
 import io.talentats.email.mail.GreetingProbe;
-import io.talentats.email.runtime.Threads;
+import io.talentats.email.support.Threads;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;

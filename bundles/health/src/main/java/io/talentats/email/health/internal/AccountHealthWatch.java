@@ -33,7 +33,7 @@ import io.talentats.email.api.Route;
 import io.talentats.email.api.TestOptions;
 import io.talentats.email.runtime.AccountStates;
 import io.talentats.email.runtime.CredentialUnavailableException;
-import io.talentats.email.runtime.Threads;
+import io.talentats.email.support.Threads;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;

@@ -68,6 +68,11 @@ public class AngusMailSessions implements MailSessions {
     }
 
     @Override
+    public java.util.concurrent.ThreadFactory threads(String prefix) {
+        return io.talentats.email.support.Threads.daemon(prefix, classLoader);
+    }
+
+    @Override
     public Properties properties(Protocol protocol, Endpoint endpoint) {
         Settings s = settings;
         String p = "mail." + protocol.protocolName() + ".";

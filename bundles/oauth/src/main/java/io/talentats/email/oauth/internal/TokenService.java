@@ -22,7 +22,7 @@ import io.talentats.email.runtime.AccessTokens;
 import io.talentats.email.runtime.AccountStates;
 import io.talentats.email.runtime.CredentialUnavailableException;
 import io.talentats.email.runtime.SecretCipher;
-import io.talentats.email.runtime.Threads;
+import io.talentats.email.support.Threads;
 import io.talentats.email.store.OAuthGrants;
 import io.talentats.email.store.OAuthGrants.Grant;
 

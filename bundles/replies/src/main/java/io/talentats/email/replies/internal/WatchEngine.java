@@ -28,10 +28,10 @@ import io.talentats.email.mail.MailAccess;
 import io.talentats.email.mail.MailSessions;
 
 import io.talentats.email.runtime.Announcer;
-import io.talentats.email.runtime.ConfigValues;
+import io.talentats.email.support.ConfigValues;
 
 import io.talentats.email.runtime.MailAccount;
-import io.talentats.email.runtime.NodeName;
+import io.talentats.email.support.NodeName;
 import io.talentats.email.runtime.PlatformMailbox;
 import io.talentats.email.store.MailboxStats;
 import io.talentats.email.store.OutboundRef;

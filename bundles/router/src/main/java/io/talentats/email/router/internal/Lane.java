@@ -19,7 +19,7 @@ import io.talentats.email.mail.MailSessions.Protocol;
 import io.talentats.email.router.internal.RoutingPolicy.Decision;
 import io.talentats.email.runtime.CredentialUnavailableException;
 import io.talentats.email.runtime.MailAccount;
-import io.talentats.email.runtime.SerialExecutor;
+import io.talentats.email.support.SerialExecutor;
 import io.talentats.email.store.Delivery;
 import io.talentats.email.store.StoredOutbound;
 

@@ -17,7 +17,7 @@ import io.talentats.email.api.Suppressions;
 import io.talentats.email.mail.MailAccess;
 import io.talentats.email.mail.MailSessions;
 import io.talentats.email.runtime.Announcer;
-import io.talentats.email.runtime.NodeName;
+import io.talentats.email.support.NodeName;
 import io.talentats.email.store.MessageStore;
 
 import org.osgi.framework.BundleContext;

@@ -12,7 +12,7 @@ import java.util.function.Supplier;
 import io.talentats.email.api.ProviderPreset;
 import io.talentats.email.api.ProviderPresets;
 import io.talentats.email.api.SendingLimit;
-import io.talentats.email.runtime.ConfigValues;
+import io.talentats.email.support.ConfigValues;
 import io.talentats.email.runtime.MailAccount;
 import io.talentats.email.store.MessageStore;
 

@@ -2,7 +2,7 @@ package io.talentats.email.router.internal;
 
 import java.time.Duration;
 
-import io.talentats.email.runtime.Backoff;
+import io.talentats.email.support.Backoff;
 
 /**
  * When a message that failed for a passing reason is tried again: after an exponential backoff, at most

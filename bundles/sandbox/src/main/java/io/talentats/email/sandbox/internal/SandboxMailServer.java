@@ -10,7 +10,7 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 
 import io.talentats.email.mail.MailSessions;
-import io.talentats.email.runtime.ConfigValues;
+import io.talentats.email.support.ConfigValues;
 
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;

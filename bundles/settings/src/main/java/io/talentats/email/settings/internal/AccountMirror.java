@@ -16,7 +16,7 @@ import io.talentats.email.runtime.Announcer;
 import io.talentats.email.runtime.KeyRotation;
 import io.talentats.email.runtime.SharedAccounts;
 import io.talentats.email.runtime.SharedAccounts.Change;
-import io.talentats.email.runtime.Threads;
+import io.talentats.email.support.Threads;
 
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;

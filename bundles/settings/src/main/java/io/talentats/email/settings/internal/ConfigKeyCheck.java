@@ -13,7 +13,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
-import io.talentats.email.runtime.Threads;
+import io.talentats.email.support.Threads;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeoutException;
 
 import javax.sql.DataSource;
 
-import io.talentats.email.runtime.Threads;
+import io.talentats.email.support.Threads;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
-import io.talentats.email.runtime.ConfigValues;
+import io.talentats.email.support.ConfigValues;
 import io.talentats.email.runtime.SecretCipher;
 
 import org.osgi.service.component.annotations.Activate;

@@ -1,4 +1,4 @@
-package io.talentats.email.runtime;
+package io.talentats.email.support;
 
 import java.util.ArrayDeque;
 import java.util.Deque;

@@ -1,4 +1,4 @@
-package io.talentats.email.runtime;
+package io.talentats.email.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

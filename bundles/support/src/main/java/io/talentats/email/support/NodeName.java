@@ -1,4 +1,4 @@
-package io.talentats.email.runtime;
+package io.talentats.email.support;
 
 import java.io.IOException;
 import java.net.InetAddress;

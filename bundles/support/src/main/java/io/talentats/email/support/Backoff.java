@@ -1,4 +1,4 @@
-package io.talentats.email.runtime;
+package io.talentats.email.support;
 
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
