@@ -462,12 +462,32 @@ public class OAuthIT extends MailTestSupport {
         }
         String printed = bytes.toString(StandardCharsets.UTF_8);
         assertTrue(printed, printed.contains("Signed in: " + address));
+        // As after the browser's sign-in, the connection is tested and the result printed; no command to look up
+        assertTrue(printed, printed.matches("(?s).*SMTP\\s+PASSED.*IMAP\\s+PASSED.*Connection works\\..*"));
+        assertFalse(printed, printed.contains("email:test"));
         for (String t : oauth.issued()) {
             assertFalse("no token printed", printed.contains(t));
         }
         Account a = settings.get(user).orElseThrow();
         assertEquals("microsoft", a.oauthProvider());
         assertEquals("greenmail-microsoft", a.presetId());
+        assertNotNull("the test recorded", a.lastVerification());
+
+        // The account as the console shows it: the sign-in method, the provider and whether the grant works
+        java.io.ByteArrayOutputStream shown = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream showOut = new java.io.PrintStream(shown, true, StandardCharsets.UTF_8);
+        org.apache.karaf.shell.api.console.Session show = shells.create(
+                new java.io.ByteArrayInputStream(new byte[0]), showOut, showOut);
+        try {
+            javax.security.auth.Subject.doAs(admin, (java.security.PrivilegedExceptionAction<Object>) () ->
+                    show.execute("email:account-show " + user));
+        } finally {
+            show.close();
+        }
+        String table = shown.toString(StandardCharsets.UTF_8);
+        assertTrue(table, table.matches("(?s).*Sign-in\\s*\\|\\s*OAuth with microsoft: the grant works.*"));
+        assertTrue(table, table.matches("(?s).*Password\\s*\\|\\s*none \\(signs in with OAuth\\).*"));
+        assertFalse(table, table.contains("not set"));
     }
 
     /** The ciphertext of the user's refresh token as stored. */

@@ -1,6 +1,9 @@
 package io.talentats.email.shell.internal;
 
 import io.talentats.email.api.Account;
+import io.talentats.email.api.ConnectionReport;
+import io.talentats.email.api.ConnectionTester;
+import io.talentats.email.api.TestOptions;
 import io.talentats.email.api.OAuthSignIns;
 import io.talentats.email.api.OAuthSignIns.DeviceCode;
 import io.talentats.email.api.OAuthSignIns.OAuthException;
@@ -26,6 +29,9 @@ public class AccountOAuthCommand extends UserCommand {
     @Reference(optional = true)
     OAuthSignIns signIns;
 
+    @Reference(optional = true)
+    ConnectionTester tester;
+
     @Override
     public Object execute() throws Exception {
         if (signIns == null) {
@@ -43,11 +49,23 @@ public class AccountOAuthCommand extends UserCommand {
         System.out.flush();
         try {
             Account a = signIns.awaitDevice(code);
-            System.out.println("Signed in: " + a.emailAddress() + " (" + a.presetId() + "). Run email:test " + user
-                    + " to check the connection.");
+            System.out.println("Signed in: " + a.emailAddress() + " (" + a.presetId() + ").");
         } catch (OAuthException e) {
             throw refused(e.getMessage());
         }
+        // As after the browser's sign-in: the operator learns at once whether sending and reading work
+        ConnectionTester t = tester;
+        if (t == null) {
+            System.out.println("Test Connection is not installed; check the account later with email:account-test "
+                    + user + ".");
+            return null;
+        }
+        ConnectionReport r = t.testStored(user, TestOptions.loginOnly());
+        AccountTestCommand.print(r);
+        if (!r.passed()) {
+            throw refused("Signed in, but the connection does not work yet: " + r.summary());
+        }
+        System.out.println("Connection works.");
         return null;
     }
 }

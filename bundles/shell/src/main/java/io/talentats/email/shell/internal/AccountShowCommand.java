@@ -1,6 +1,7 @@
 package io.talentats.email.shell.internal;
 
 import io.talentats.email.api.Account;
+import io.talentats.email.api.AccountHealth;
 import io.talentats.email.api.AccountSettingsService;
 
 import org.apache.karaf.shell.api.action.Command;
@@ -28,7 +29,15 @@ public class AccountShowCommand extends UserCommand {
         t.addRow().addContent("SMTP", a.smtp());
         t.addRow().addContent("IMAP", a.imap());
         t.addRow().addContent("Preset", a.presetId() == null ? "" : a.presetId());
-        t.addRow().addContent("Password", a.passwordSet() ? "set (encrypted)" : "not set");
+        if (a.oauthProvider() != null) {
+            t.addRow().addContent("Sign-in", "OAuth with " + a.oauthProvider() + ": " + (a.health().state()
+                    == AccountHealth.State.NEEDS_REAUTHORIZATION ? "the grant stopped working; sign in again"
+                            : "the grant works (tokens renewed ahead of expiry)"));
+            t.addRow().addContent("Password", "none (signs in with OAuth)");
+        } else {
+            t.addRow().addContent("Sign-in", "password");
+            t.addRow().addContent("Password", a.passwordSet() ? "set (encrypted)" : "not set");
+        }
         t.addRow().addContent("Enabled", a.enabled() ? "yes" : "no");
         t.addRow().addContent("Saved", a.savedAt());
         t.addRow().addContent("Last test", a.lastVerification() == null ? "never"

@@ -31,6 +31,16 @@ public class AccountTestCommand extends UserCommand {
         } catch (NoSuchElementException e) {
             throw noAccount();
         }
+        print(r);
+        if (!r.passed()) {
+            throw refused("Connection does not work yet: " + r.summary());
+        }
+        System.out.println("Connection works.");
+        return null;
+    }
+
+    /** Each step of a Test Connection with its time, what it found and, for a failure, the advice. */
+    static void print(ConnectionReport r) {
         for (StepResult s : r.steps()) {
             System.out.printf("%-20s %-8s %5d ms  %s%n", s.step(), s.outcome(), s.duration().toMillis(), s.detail());
             if (s.failure() != null) {
@@ -43,10 +53,5 @@ public class AccountTestCommand extends UserCommand {
                 }
             }
         }
-        if (!r.passed()) {
-            throw refused("Connection does not work yet: " + r.summary());
-        }
-        System.out.println("Connection works.");
-        return null;
     }
 }
