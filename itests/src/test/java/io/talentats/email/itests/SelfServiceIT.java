@@ -116,6 +116,22 @@ public class SelfServiceIT extends MailTestSupport {
         String sams = id(samSent);
         assertEquals(200, rita.get("/messages/" + ritas).status());
         assertEquals(200, rita.get("/threads/t-rita/messages").status());
+        // Another recruiter's thread shows nothing of theirs
+        Answer samsThread = rita.get("/threads/t-sam/messages");
+        assertEquals(200, samsThread.status());
+        assertFalse(samsThread.body(), samsThread.body().contains(sams));
+        // A thread a hiring team shares: sam writes into rita's; neither locks the other out or sees the other's
+        Answer samInRitas = sam.post("/messages", send("sam", "t-rita"));
+        assertEquals(samInRitas.body(), 202, samInRitas.status());
+        String samsInRitas = id(samInRitas);
+        Answer ritaSees = rita.get("/threads/t-rita/messages");
+        assertEquals(ritaSees.body(), 200, ritaSees.status());
+        assertTrue(ritaSees.body(), ritaSees.body().contains(ritas) && !ritaSees.body().contains(samsInRitas));
+        Answer samSees = sam.get("/threads/t-rita/messages");
+        assertEquals(samSees.body(), 200, samSees.status());
+        assertTrue(samSees.body(), samSees.body().contains(samsInRitas) && !samSees.body().contains(ritas));
+        Answer operatorSees = admin.get("/threads/t-rita/messages");
+        assertTrue(operatorSees.body(), operatorSees.body().contains(ritas) && operatorSees.body().contains(samsInRitas));
         Answer own = rita.get("/accounts/rita/messages");
         assertEquals(200, own.status());
         assertTrue(own.body(), own.body().contains(ritas) && !own.body().contains(sams));
@@ -132,7 +148,6 @@ public class SelfServiceIT extends MailTestSupport {
         refused.put("send as", rita.post("/messages", send("sam", "t-x")));
         refused.put("message", rita.get("/messages/" + sams));
         refused.put("retry", rita.post("/messages/" + sams + "/retry", null));
-        refused.put("thread", rita.get("/threads/t-sam/messages"));
         refused.put("suppressions", rita.get("/suppressions?user=sam"));
         refused.put("unsuppress", rita.delete("/suppressions/sam/a@b.test"));
         refused.put("token: account", sam.get("/accounts/rita"));

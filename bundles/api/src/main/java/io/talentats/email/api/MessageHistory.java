@@ -16,6 +16,12 @@ public interface MessageHistory {
 
     Page<MessageRecord> forThread(String threadId, PageRequest page);
 
+    /**
+     * One recruiter's part of a thread that a hiring team shares: the messages they sent into it and the replies
+     * collected from their mailbox, newest first. Another recruiter's messages in the same thread are not in it.
+     */
+    Page<MessageRecord> forThread(String threadId, String userId, PageRequest page);
+
     Page<MessageRecord> forUser(String userId, PageRequest page);
 
     /** Inbound messages that could belong to more than one thread, left for a person to assign, newest first. */

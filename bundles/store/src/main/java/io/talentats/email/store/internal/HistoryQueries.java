@@ -53,6 +53,10 @@ final class HistoryQueries {
         return page("thread_id = ?", threadId, page);
     }
 
+    Page<MessageRecord> forThread(String threadId, String userId, PageRequest page) {
+        return page("thread_id = ? AND user_id = ?", page, threadId, userId);
+    }
+
     Page<MessageRecord> forUser(String userId, PageRequest page) {
         return page("user_id = ?", userId, page);
     }
@@ -98,15 +102,24 @@ final class HistoryQueries {
     }
 
     private Page<MessageRecord> page(String where, String value, PageRequest page) {
+        return page(where, page, value);
+    }
+
+    private Page<MessageRecord> page(String where, PageRequest page, String... values) {
         return jdbc.read("read the message history", c -> {
-            long total = Jdbc.query(c, "SELECT COUNT(*) FROM " + MESSAGES + " WHERE " + where,
-                    ps -> ps.setString(1, value), rs -> rs.getLong(1)).get(0);
+            long total = Jdbc.query(c, "SELECT COUNT(*) FROM " + MESSAGES + " WHERE " + where, ps -> {
+                for (int i = 0; i < values.length; i++) {
+                    ps.setString(i + 1, values[i]);
+                }
+            }, rs -> rs.getLong(1)).get(0);
             List<MessageRecord> items = MessageRows.records(c, "SELECT " + RECORD_COLUMNS + " FROM " + MESSAGES
                     + " WHERE " + where + " ORDER BY created_at DESC, id DESC OFFSET ? ROWS FETCH NEXT ? ROWS ONLY",
                     ps -> {
-                        ps.setString(1, value);
-                        ps.setInt(2, page.offset());
-                        ps.setInt(3, page.limit());
+                        for (int i = 0; i < values.length; i++) {
+                            ps.setString(i + 1, values[i]);
+                        }
+                        ps.setInt(values.length + 1, page.offset());
+                        ps.setInt(values.length + 2, page.limit());
                     });
             return new Page<>(items, page, total);
         });

@@ -267,6 +267,11 @@ public class JdbcMessageStore
     }
 
     @Override
+    public Page<MessageRecord> forThread(String threadId, String userId, PageRequest page) {
+        return history.forThread(threadId, userId, page);
+    }
+
+    @Override
     public Page<MessageRecord> forUser(String userId, PageRequest page) {
         return history.forUser(userId, page);
     }

@@ -198,6 +198,25 @@ class JdbcMessageStoreTest {
         assertThat(store.claimDue("node-c", 10, Duration.ofMinutes(5))).as("expired lease").hasSize(1);
     }
 
+    /** A thread a hiring team shares: each recruiter's part of it is their own messages, paged as the whole. */
+    @Test
+    void aRecruitersPartOfASharedThreadIsTheirOwnMessages() {
+        EnqueueResult rita1 = store.enqueue(message("rita", null, "shared"));
+        EnqueueResult sam = store.enqueue(message("sam", null, "shared"));
+        now.addAndGet(1000);
+        EnqueueResult rita2 = store.enqueue(message("rita", null, "shared"));
+        store.enqueue(message("rita", null, "another"));
+        assertThat(store.forThread("shared", PageRequest.first(10)).total()).isEqualTo(3);
+        var ritas = store.forThread("shared", "rita", new PageRequest(0, 1));
+        assertThat(ritas.total()).isEqualTo(2);
+        assertThat(ritas.items()).extracting(MessageRecord::id).containsExactly(rita2.id());
+        assertThat(store.forThread("shared", "rita", new PageRequest(1, 1)).items()).extracting(MessageRecord::id)
+                .containsExactly(rita1.id());
+        assertThat(store.forThread("shared", "sam", PageRequest.first(10)).items()).extracting(MessageRecord::id)
+                .containsExactly(sam.id());
+        assertThat(store.forThread("shared", "nobody", PageRequest.first(10)).total()).isZero();
+    }
+
     /** A claim the node could not act on is given back due at once; one of a message sent meanwhile is not. */
     @Test
     void aClaimGivenBackIsDueAtOnceUnlessTheMessageWasSentMeanwhile() {

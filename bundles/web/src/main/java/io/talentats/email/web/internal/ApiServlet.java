@@ -147,8 +147,9 @@ public class ApiServlet extends HttpServlet {
         on(r, "POST", "messages", Guard.SENDER, this::send);
         on(r, "GET", "messages/{id}", messageOwner, c -> message(c.param("id")));
         on(r, "POST", "messages/{id}/retry", messageOwner, c -> retry(c.param("id")));
-        on(r, "GET", "threads/{thread}/messages", Guard.threadOwner(history),
-                c -> history.forThread(c.param("thread"), Requests.page(c.req())));
+        on(r, "GET", "threads/{thread}/messages", Guard.SCOPED_TO_CALLER, c -> c.caller().operator()
+                ? history.forThread(c.param("thread"), Requests.page(c.req()))
+                : history.forThread(c.param("thread"), c.caller().userId(), Requests.page(c.req())));
         on(r, "GET", "triage", Guard.OPERATORS, c -> history.triage(Requests.page(c.req())));
         on(r, "POST", "triage/{id}/assign", Guard.OPERATORS, c -> assignTriage(c.param("id"), c.req()));
         on(r, "POST", "triage/{id}/dismiss", Guard.OPERATORS, c -> dismissTriage(c.param("id")));

@@ -203,6 +203,8 @@ class ApiServletTest {
     /** The routes any caller may use: nothing in them belongs to a user. A route added here is a decision. */
     private static final java.util.Set<String> OPEN_TO_ANY_CALLER = java.util.Set.of("GET me", "GET presets",
             "GET discover", "GET oauth/providers", "POST oauth/complete");
+    /** Routes any caller may use, answered with the caller's part only. */
+    private static final java.util.Set<String> SCOPED_TO_CALLER = java.util.Set.of("GET threads/{thread}/messages");
 
     @Test
     void aRecruiterIsRefusedEveryRouteThatReachesAnotherUser() throws Exception {
@@ -214,7 +216,10 @@ class ApiServletTest {
         MessageHistory history = (MessageHistory) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {MessageHistory.class}, (p, m, a) -> switch (m.getName()) {
                     case "find" -> java.util.Optional.of(alices);
-                    case "forThread" -> new Page<>(List.of(alices), (PageRequest) a[1], 1);
+                    // The whole thread; or one recruiter's part of it, which is alice's message for alice only
+                    case "forThread" -> a.length == 2 ? new Page<>(List.of(alices), (PageRequest) a[1], 1)
+                            : "alice".equals(a[1]) ? new Page<>(List.of(alices), (PageRequest) a[2], 1)
+                            : new Page<MessageRecord>(List.of(), (PageRequest) a[2], 0);
                     default -> throw new AssertionError("the handler ran: " + m.getName());
                 });
         // Every other service: a handler that runs at all fails the test
@@ -227,6 +232,15 @@ class ApiServletTest {
             String route = e.method() + " " + e.pattern();
             if (OPEN_TO_ANY_CALLER.contains(route)) {
                 assertThat(e.handler().guard()).as(route).isSameAs(Guard.ANY_CALLER);
+                continue;
+            }
+            if (SCOPED_TO_CALLER.contains(route)) {
+                // A shared thread: another recruiter is not refused, and sees nothing of alice's in it
+                assertThat(e.handler().guard()).as(route).isSameAs(Guard.SCOPED_TO_CALLER);
+                Answer a = call(servlet, mallory, e.method(), "/threads/t-alice/messages", Map.of(), null, null);
+                assertThat(a.status()).as(route + ": " + a.body()).isEqualTo(200);
+                assertThat(a.body()).as(route).doesNotContain("m-alice").contains("\"total\":0");
+                checked.add(route);
                 continue;
             }
             assertThat(e.handler().guard()).as(route + " needs a guard other than ANY_CALLER")
