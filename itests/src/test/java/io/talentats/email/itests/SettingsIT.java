@@ -3,6 +3,7 @@ package io.talentats.email.itests;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotEquals;
+import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
@@ -235,6 +236,41 @@ public class SettingsIT extends KarafTestSupport {
                 assertFalse(name, String.valueOf(e.getProperty(name)).contains(password));
             }
         }
+    }
+
+    /** Saving settings that fix a failing account ends its incident: the host hears HEALTHY once. */
+    @Test
+    public void aFailingAccountFixedBySavingAnnouncesItsRecoveryOnce() throws Exception {
+        List<Event> health = collect(EmailEvents.ACCOUNT_HEALTH);
+        String user = "fix-" + UUID.randomUUID();
+        settings.save(user, draft("fix@example.com", "old-password").build());
+        ServiceReference<io.talentats.email.runtime.AccountStates> ref =
+                context.getServiceReference(io.talentats.email.runtime.AccountStates.class);
+        assertNotNull("the store is installed", ref);
+        io.talentats.email.runtime.AccountStates states = context.getService(ref);
+        states.recordHealth(user, new io.talentats.email.api.AccountHealth(
+                io.talentats.email.api.AccountHealth.State.AUTHENTICATION_FAILING, "the SMTP server refused the login",
+                java.time.Instant.now()));
+        await("the failure announced", Duration.ofSeconds(10), () -> healthEvents(health, user, "AUTHENTICATION_FAILING") == 1);
+
+        settings.save(user, draft("fix@example.com", "new-password").build());
+        await("the recovery announced", Duration.ofSeconds(10), () -> healthEvents(health, user, "HEALTHY") == 1);
+        assertTrue(settings.get(user).orElseThrow().health().isHealthy());
+        // Saving again announces nothing more. Each save posts its health event before its SAVED event from the
+        // same thread, and EventAdmin delivers one thread's events in order: once the SAVED events are in, so is
+        // any health event of those saves.
+        List<Event> saved = collect(EmailEvents.ACCOUNT_SAVED);
+        settings.save(user, draft("fix@example.com", "newer-password").build());
+        settings.save(user, draft("fix@example.com", null).displayName("Fix").build());
+        await("both saves announced", Duration.ofSeconds(10),
+                () -> saved.stream().filter(e -> user.equals(e.getProperty(EmailEvents.USER_ID))).count() == 2);
+        assertEquals(1, healthEvents(health, user, "HEALTHY"));
+        assertEquals(1, healthEvents(health, user, "AUTHENTICATION_FAILING"));
+    }
+
+    private static long healthEvents(List<Event> events, String user, String state) {
+        return events.stream().filter(e -> user.equals(e.getProperty(EmailEvents.USER_ID))
+                && state.equals(e.getProperty(EmailEvents.HEALTH))).count();
     }
 
     @Test

@@ -175,6 +175,10 @@ public class ConfigAdminAccounts implements AccountSettingsService, CredentialVa
             AccountStates s = states;
             if (s != null) {
                 if (!sameConnection) {
+                    // The incident (if any) ends with the settings it was learnt with: say so once, then forget
+                    if (!s.get(userId).health().isHealthy()) {
+                        s.recordHealth(userId, AccountHealth.healthy());
+                    }
                     s.forget(userId);
                 }
                 if (tested) {
