@@ -60,12 +60,29 @@ final class Classifier {
     private static final Pattern SMTP_CODE = Pattern.compile("(?m)^\\s*([45])\\d\\d[ -]");
     private static final Pattern ID = Pattern.compile("<[^<>\\s@]+@[^<>\\s]+>");
     private static final Pattern ADDRESS = Pattern.compile("[A-Za-z0-9._%+'=-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}");
-    /** Subjects auto-responders use, in the languages recruiters meet most. Anchored at the start. */
-    private static final Pattern OOO_SUBJECT = Pattern.compile("^\\s*(automatic reply|auto(matic)?[- ]?reply|"
-            + "out of (the )?office|autoreply|abwesenheitsnotiz|automatische antwort|r[ée]ponse automatique|"
-            + "absence du bureau|respuesta autom[áa]tica|fuera de la oficina|risposta automatica|fuori sede|"
-            + "automatisch antwoord|afwezig|resposta autom[áa]tica|odpowied[zź] automatyczna|"
-            + "autosvar|automatisk svar|fr[åa]nvarande|out-of-office)\\b", Pattern.CASE_INSENSITIVE);
+    /** What auto-responders start their subject with, in the languages recruiters meet most. */
+    private static final String OOO_PHRASES = "(automatic reply|auto(matic)?[- ]?reply|out[- ]of[- ](the[- ])?office|"
+            + "autoreply|abwesenheitsnotiz|automatische antwort|abwesend|r[ée]ponse automatique|absence du bureau|"
+            + "absent\\(e\\)|respuesta autom[áa]tica|fuera de la oficina|ausente|risposta automatica|fuori sede|"
+            + "fuori ufficio|automatisch antwoord|afwezig|niet aanwezig|resposta autom[áa]tica|fora do escrit[óo]rio|"
+            + "aus[êe]ncia|odpowied[zź] automatyczna|poza biurem|autosvar|automatisk svar|fr[åa]nvarande|"
+            + "frav[æa]rende|ikke til stede)";
+    /**
+     * The prefixes mail programs put before a subject they answer or forward, in those languages, repeated or not,
+     * with the French space before the colon ({@code RE :}): a responder that answers keeps them.
+     */
+    private static final String PREFIXES = "(?:\\s*(?:re|aw|antw|antwort|sv|vs|r|ref|réf|rif|res|odp|fw|fwd|wg|tr|rv"
+            + "|enc|doorst)\\s*(?:\\[\\d+\\])?\\s*:)*";
+    /** A subject that starts (after reply prefixes) with an auto-responder's phrase. */
+    private static final Pattern OOO_SUBJECT = Pattern.compile("^" + PREFIXES + "\\s*" + OOO_PHRASES + "\\b",
+            Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+    /**
+     * The same phrase standing as the subject's label (followed by a colon, a dash, a bracket, or nothing): what
+     * script responders (PHP mail(), simple autoresponders) send with no automatic header at all. A person who
+     * mentions the words ("Re: I was out of office last week") writes on after them.
+     */
+    private static final Pattern OOO_LABEL = Pattern.compile("^" + PREFIXES + "\\s*" + OOO_PHRASES
+            + "\\s*([:：\\-–—(\\[]|$)", Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
     private static final Pattern DAEMON = Pattern.compile("^(mailer-daemon|postmaster|mail-daemon|"
             + "mail delivery subsystem|mailer_daemon)(@.*)?$", Pattern.CASE_INSENSITIVE);
     private static final Pattern BOUNCE_SUBJECT = Pattern.compile("(undeliver|delivery status notification|"
@@ -83,7 +100,7 @@ final class Classifier {
         String from = fromAddress(m);
         String returnPath = header(m, "Return-Path");
         boolean nullSender = nullSender(returnPath);
-        String subject = m.getSubject() == null ? "" : m.getSubject();
+        String subject = m.getSubject() == null ? "" : Utf8Headers.repair(m.getSubject());
 
         // 1. Delivery status
         if (m.isMimeType("multipart/report") && "delivery-status".equalsIgnoreCase(reportType)) {
@@ -100,10 +117,9 @@ final class Classifier {
             return new Result(Type.DELAY, r.status() != null && r.status().startsWith("4") ? r.status() : "4.0.0",
                     r.recipient(), r.diagnostic(), r.originalIds(), r.why());
         }
-        // 2. Read receipt
+        // 2. Disposition notification: what it says depends on its disposition (RFC 8098 3.2.6)
         if (m.isMimeType("multipart/report") && "disposition-notification".equalsIgnoreCase(reportType)) {
-            return new Result(Type.READ_RECEIPT, null, null, null, originalIdsIn(m), "a disposition notification "
-                    + "(RFC 8098)");
+            return dispositionNotification(m);
         }
         // 3. Automatic reply
         String autoSubmitted = header(m, "Auto-Submitted");
@@ -139,8 +155,7 @@ final class Classifier {
             return new Result(Type.OUT_OF_OFFICE, null, null, null, Set.of(), "an out-of-office subject ("
                     + subject.trim() + ") from a responder");
         }
-        if (oooSubject && subject.trim().matches("(?i)^(automatic reply|automatische antwort|r[ée]ponse automatique|"
-                + "respuesta autom[áa]tica|risposta automatica|abwesenheitsnotiz|out of (the )?office)\\s*:.*")) {
+        if (oooSubject && OOO_LABEL.matcher(subject.trim()).find()) {
             return new Result(Type.OUT_OF_OFFICE, null, null, null, Set.of(), "an out-of-office subject ("
                     + subject.trim() + ")");
         }
@@ -235,6 +250,68 @@ final class Classifier {
                     .getBytes(StandardCharsets.UTF_8))));
         }
         return groups;
+    }
+
+    /**
+     * An MDN (RFC 8098). {@code deleted} after an automatic action is a refusal by the recipient's system (a Sieve
+     * {@code reject}, RFC 5429): a hard failure of that recipient, status 5.7.1 (refused by policy), with the
+     * notification's own words as the reason. Anything else is a receipt whose {@code diagnostic} is the disposition
+     * in words: displayed, deleted without being read, processed or dispatched without being displayed, or failed.
+     */
+    private static Result dispositionNotification(MimeMessage m) throws MessagingException, IOException {
+        String disposition = null;
+        String recipient = null;
+        Set<String> originals = new LinkedHashSet<>(originalIdsIn(m));
+        if (m.getContent() instanceof Multipart mp) {
+            for (int i = 0; i < mp.getCount(); i++) {
+                BodyPart p = mp.getBodyPart(i);
+                if (p.isMimeType("message/disposition-notification")
+                        || p.isMimeType("message/global-disposition-notification")) {
+                    for (InternetHeaders fields : deliveryStatusFields(p)) {
+                        disposition = disposition != null ? disposition : trim(fields.getHeader("Disposition", null));
+                        recipient = recipient != null ? recipient : address(fields.getHeader("Final-Recipient", null));
+                        // An MDN need not carry the original; this field names it (RFC 8098 3.2.5)
+                        String original = fields.getHeader("Original-Message-ID", null);
+                        if (original != null) {
+                            originals.addAll(Envelope.ids(original));
+                        }
+                    }
+                }
+            }
+        }
+        String d = disposition == null ? "" : disposition.toLowerCase(Locale.ROOT);
+        // disposition-mode ";" disposition-type ["/" modifier]: "automatic-action/MDN-sent-automatically; deleted"
+        int semi = d.indexOf(';');
+        String mode = semi < 0 ? "" : d.substring(0, semi).trim();
+        String type = (semi < 0 ? d : d.substring(semi + 1)).trim().replaceFirst("[/\\s].*", "");
+        boolean automatic = mode.startsWith("automatic-action");
+        if ("deleted".equals(type) && automatic) {
+            String words = firstText(m, 0);
+            return new Result(Type.BOUNCE, "5.7.1", recipient, words == null ? "refused by the recipient's mail system"
+                    : oneParagraph(words), originals, "a disposition notification (RFC 8098): deleted by an automatic "
+                            + "action, a refusal");
+        }
+        String said = switch (type) {
+            case "displayed" -> "displayed";
+            case "deleted" -> "deleted without being read";
+            case "processed" -> "processed without being displayed";
+            case "dispatched" -> "dispatched without being displayed";
+            case "failed" -> "could not be processed";
+            default -> type.isEmpty() ? "received" : type;
+        };
+        return new Result(Type.READ_RECEIPT, null, recipient, said, originals, "a disposition notification (RFC 8098): "
+                + (disposition == null ? "no disposition" : disposition));
+    }
+
+    /** The first paragraph of a notification's text with words in it, on one line, at most 300 characters. */
+    private static String oneParagraph(String text) {
+        for (String para : text.replace("\r\n", "\n").split("\n\\s*\n")) {
+            String line = para.replaceAll("\\s+", " ").trim();
+            if (!line.isEmpty()) {
+                return line.length() > 300 ? line.substring(0, 300) + "…" : line;
+            }
+        }
+        return text.trim();
     }
 
     /** A bounce without the report format (qmail, older Exim and Sendmail set-ups): read its text. */

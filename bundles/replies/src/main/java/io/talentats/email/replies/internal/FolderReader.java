@@ -309,7 +309,9 @@ final class FolderReader {
             case READ_RECEIPT -> {
                 OutboundRef o = d != null && d.answers() != null ? d.answers() : reported(c, e);
                 if (o != null) {
-                    ctx.store().recordReadReceipt(userId, o.id(), "displayed by " + e.from());
+                    // displayed, deleted without being read, … (a refusal by an automatic action is a bounce)
+                    ctx.store().recordReadReceipt(userId, o.id(), (c.diagnostic() == null ? "displayed"
+                            : c.diagnostic()) + " by " + (c.recipient() != null ? c.recipient() : e.from()));
                 }
                 return null;
             }
@@ -404,7 +406,7 @@ final class FolderReader {
         boolean report = Classifier.mayBeReport(contentType, header(mm, "X-Failed-Recipients"), returnPath, sender);
         return new Envelope(f.getUID(m), messageId == null ? null : messageId.trim(), Envelope.ids(inReplyTo),
                 Envelope.ids(references), (inReplyTo == null ? "" : inReplyTo) + " " + (references == null ? "" : references),
-                sender, List.copyOf(recipients), safe(mm::getSubject), report);
+                sender, List.copyOf(recipients), Utf8Headers.repair(safe(mm::getSubject)), report);
     }
 
     private static String header(MimeMessage m, String name) {

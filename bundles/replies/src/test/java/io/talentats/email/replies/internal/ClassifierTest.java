@@ -69,4 +69,47 @@ class ClassifierTest {
             assertThat(r.diagnostic()).as(name + " diagnostic").isNotBlank();
         }
     }
+
+    /** What a disposition notification says is its disposition's, never "displayed" for all of them (RFC 8098). */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', textBlock = """
+        receipt-thunderbird          | displayed
+        mdn-manual-deleted-not-read  | deleted without being read
+        mdn-automatic-dispatched     | dispatched without being displayed
+        mdn-automatic-processed      | processed without being displayed
+        """)
+    void aReceiptSaysItsDisposition(String name, String said) throws Exception {
+        Classifier.Result r = Classifier.classify(load(name));
+        assertThat(r.type()).isEqualTo(Classifier.Type.READ_RECEIPT);
+        assertThat(r.diagnostic()).isEqualTo(said);
+    }
+
+    @Test
+    void aSieveRejectIsARefusalWithTheRejectionsWords() throws Exception {
+        Classifier.Result r = Classifier.classify(load("mdn-sieve-reject"));
+        assertThat(r.diagnostic()).isEqualTo("Your message to <nobody@candidates.example> was automatically rejected: "
+                + "This mailbox does not take mail from recruiters.");
+    }
+
+    /** Raw UTF-8 in a header (RFC 6532; PHP mail() sends it so) is read as UTF-8, and only when it is UTF-8. */
+    @Test
+    void rawUtf8HeadersAreReadAsUtf8() throws Exception {
+        assertThat(load("reply-raw-utf8-subject").getSubject()).as("as Jakarta Mail reads it")
+                .isEqualTo(new String("Re: Entrevista el miércoles".getBytes(StandardCharsets.UTF_8),
+                        StandardCharsets.ISO_8859_1));
+        assertThat(Utf8Headers.repair(load("reply-raw-utf8-subject").getSubject()))
+                .isEqualTo("Re: Entrevista el miércoles");
+        assertThat(Utf8Headers.repair("Odpowied\u00c5\u00ba automatyczna")).isEqualTo("Odpowiedź automatyczna");
+        // Latin-1 that is no UTF-8, decoded encoded words, plain ASCII and null stay as they are
+        assertThat(Utf8Headers.repair("Caf\u00e9 cr\u00e8me")).isEqualTo("Café crème");
+        assertThat(Utf8Headers.repair("Odpowied\u017a")).isEqualTo("Odpowiedź");
+        assertThat(Utf8Headers.repair("Re: Interview")).isEqualTo("Re: Interview");
+        assertThat(Utf8Headers.repair(null)).isNull();
+    }
+
+    private static MimeMessage load(String name) throws Exception {
+        try (InputStream in = Files.newInputStream(DIR.resolve(name + ".eml"))) {
+            return new MimeMessage(Session.getInstance(new Properties()), in);
+        }
+    }
 }
