@@ -2,6 +2,7 @@ package io.talentats.email.itests;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
@@ -517,6 +518,16 @@ public class OAuthIT extends MailTestSupport {
     public void disconnectRevokesTheGrantAndTokensAppearNowhere() throws Exception {
         String address = "ann-" + UUID.randomUUID().toString().substring(0, 8) + "@oauth.test";
         String user = signIn("google", "greenmail-google", address);
+        // Signing in again replaces the grant and revokes the one it replaces (RFC 7009), as a disconnect does
+        int revokedBefore = oauth.revoked().size();
+        long version = grantVersion(user);
+        Map<String, String> again = callback(authorize(user, "google", "greenmail-google", address, "karaf:karaf"),
+                "karaf:karaf");
+        assertEquals(again.toString(), "connected", again.get("oauth"));
+        await("the replaced grant revoked", Duration.ofSeconds(10), () -> oauth.revoked().size() == revokedBefore + 1);
+        assertNotEquals("a new grant", version, grantVersion(user));
+        assertEquals("the new grant works", Route.USER_SMTP, awaitStatus(router().submit(message(user,
+                MessageKind.CUSTOM, "again@candidates.test").build()).messageId(), MessageStatus.SENT).route());
         String answers = http("GET", api("/accounts"), "karaf:karaf", null).body()
                 + http("GET", api("/accounts/" + user), "karaf:karaf", null).body()
                 + http("GET", api("/status"), "karaf:karaf", null).body()

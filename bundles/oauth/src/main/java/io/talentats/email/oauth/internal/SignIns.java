@@ -209,6 +209,7 @@ public class SignIns implements OAuthSignIns {
             throws OAuthException {
         String address = address(c, t, nonce);
         ProviderPreset preset = preset(c, presetId, address);
+        Optional<Grant> replaced = grants.grant(userId);
         Grant g = grants.putGrant(TokenService.issued(userId, c.provider(),
                 t.refreshToken() == null ? null : cipher.encrypt(t.refreshToken(), TokenService.context(userId,
                         "refresh")),
@@ -230,6 +231,8 @@ public class SignIns implements OAuthSignIns {
         try {
             Account saved = settings.save(userId, draft);
             LOG.info("User {} signed in with {} as {}", userId, c.provider(), address);
+            // The grant this sign-in replaced would otherwise stay valid at the provider, unused and unrevocable
+            replaced.ifPresent(tokens::revokeReplaced);
             return saved;
         } catch (InvalidSettingsException e) {
             grants.deleteGrant(userId);

@@ -343,22 +343,37 @@ public class TokenService implements AccessTokens, EventHandler {
         }
         forget(userId);
         broken.remove(userId);
-        Optional<Client> client = clients.find(g.get().provider());
-        if (client.isPresent() && client.get().revocationUrl() != null) {
-            String token = g.get().refreshToken() != null ? g.get().refreshToken() : g.get().accessToken();
-            try {
-                boolean done = endpoint.revoke(client.get(), cipher.decrypt(token, context(userId,
-                        g.get().refreshToken() != null ? "refresh" : "access")));
-                LOG.info("Revoked the {} sign-in of user {} at the provider: {}", g.get().provider(), userId,
-                        done ? "confirmed" : "not confirmed");
-            } catch (IOException | RuntimeException e) {
-                LOG.warn("Could not revoke the {} sign-in of user {} at the provider ({}); its tokens are removed "
-                        + "here", g.get().provider(), userId, e.toString());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        revoke(g.get());
         grants.deleteGrant(userId);
         LOG.info("Removed the OAuth tokens of user {}", userId);
+    }
+
+    /**
+     * A new sign-in replaced {@code replaced}: revokes it at the provider (RFC 7009) as a disconnect does, so the
+     * tokens it gave stop working everywhere; the new grant is already in its place.
+     */
+    void revokeReplaced(Grant replaced) {
+        revoke(replaced);
+    }
+
+    /** Revokes the grant's refresh token (or its access token) at the provider where it can. */
+    private void revoke(Grant g) {
+        String userId = g.userId();
+        Optional<Client> client = clients.find(g.provider());
+        if (client.isEmpty() || client.get().revocationUrl() == null) {
+            return;
+        }
+        String token = g.refreshToken() != null ? g.refreshToken() : g.accessToken();
+        try {
+            boolean done = endpoint.revoke(client.get(), cipher.decrypt(token, context(userId,
+                    g.refreshToken() != null ? "refresh" : "access")));
+            LOG.info("Revoked the {} sign-in of user {} at the provider: {}", g.provider(), userId,
+                    done ? "confirmed" : "not confirmed");
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Could not revoke the {} sign-in of user {} at the provider ({}); its tokens are removed "
+                    + "here", g.provider(), userId, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
