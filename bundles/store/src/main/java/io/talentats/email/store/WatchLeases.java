@@ -67,6 +67,12 @@ public interface WatchLeases {
      */
     List<Node> heartbeat(String nodeId, Duration ttl);
 
+    /**
+     * Says {@code nodeId} has started (again) now: as {@link #heartbeat}, and its start time is now, so that a node
+     * killed and started again shows as a new start rather than as the process that died.
+     */
+    List<Node> started(String nodeId, Duration ttl);
+
     /** The node stops: it is no longer counted among the nodes alive. */
     void leave(String nodeId);
 

@@ -33,6 +33,8 @@ final class LeaseKeeper {
     private final Duration length;
     /** The leases this node holds, by mailbox. */
     private final Map<String, Lease> held = new ConcurrentHashMap<>();
+    /** Whether this start of the node was recorded (its first round says it started, later ones that it lives). */
+    private volatile boolean startRecorded;
 
     LeaseKeeper(WatchLeases leases, String node, Duration length) {
         this.leases = leases;
@@ -114,7 +116,8 @@ final class LeaseKeeper {
         Map<String, Lease> renewed = new HashMap<>();
         Map<String, Lease> before = new HashMap<>(held);
         try {
-            alive = leases.heartbeat(node, length);
+            alive = startRecorded ? leases.heartbeat(node, length) : leases.started(node, length);
+            startRecorded = true;
             // All of this node's leases in one statement: a round costs the same for ten mailboxes or ten thousand
             for (Lease l : leases.renewAll(node, length)) {
                 renewed.put(l.mailboxId(), l);

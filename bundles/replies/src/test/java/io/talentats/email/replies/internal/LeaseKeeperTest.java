@@ -228,6 +228,13 @@ class LeaseKeeperTest {
         }
 
         @Override
+        public List<Node> started(String nodeId, Duration ttl) {
+            check();
+            nodes.remove(nodeId);
+            return heartbeat(nodeId, ttl);
+        }
+
+        @Override
         public void leave(String nodeId) {
             check();
             nodes.remove(nodeId);

@@ -425,6 +425,11 @@ public class JdbcMessageStore
     }
 
     @Override
+    public List<Node> started(String nodeId, Duration ttl) {
+        return leases.started(nodeId, ttl);
+    }
+
+    @Override
     public List<Node> heartbeat(String nodeId, Duration ttl) {
         return leases.heartbeat(nodeId, ttl);
     }

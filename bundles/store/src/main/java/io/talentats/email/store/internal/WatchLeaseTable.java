@@ -139,12 +139,24 @@ final class WatchLeaseTable {
     }
 
     List<Node> heartbeat(String nodeId, Duration ttl) {
+        return heartbeat(nodeId, ttl, false);
+    }
+
+    List<Node> started(String nodeId, Duration ttl) {
+        return heartbeat(nodeId, ttl, true);
+    }
+
+    private List<Node> heartbeat(String nodeId, Duration ttl, boolean started) {
         long now = clock.millis();
         return jdbc.isolated("say this node is alive", c -> {
-            int n = Jdbc.update(c, "UPDATE email_node SET seen_at = ?, alive_until = ? WHERE node_id = ?", ps -> {
+            int n = Jdbc.update(c, "UPDATE email_node SET seen_at = ?, alive_until = ?"
+                    + (started ? ", started_at = ?" : "") + " WHERE node_id = ?", ps -> {
                 ps.setLong(1, now);
                 ps.setLong(2, now + ttl.toMillis());
-                ps.setString(3, nodeId);
+                if (started) {
+                    ps.setLong(3, now);
+                }
+                ps.setString(started ? 4 : 3, nodeId);
             });
             if (n == 0) {
                 // Only this node writes its row: no other inserts it meanwhile

@@ -209,6 +209,17 @@ class ClusterTest {
         now.addAndGet(LEASE.toMillis() + 1);
         assertThat(b.heartbeat("node-b", LEASE)).as("node-a went silent")
                 .extracting(n -> n.nodeId()).containsExactly("node-b");
+        // node-a is killed and starts again: a new start, not the process that died
+        Instant firstStart = a.nodes().stream().filter(n -> n.nodeId().equals("node-a")).findFirst().orElseThrow()
+                .startedAt();
+        now.addAndGet(5_000);
+        assertThat(a.started("node-a", LEASE)).extracting(n -> n.nodeId()).containsExactly("node-a", "node-b");
+        assertThat(b.nodes()).filteredOn(n -> n.nodeId().equals("node-a")).singleElement()
+                .satisfies(n -> assertThat(n.startedAt()).isAfter(firstStart).isEqualTo(Instant.ofEpochMilli(now.get())));
+        now.addAndGet(1_000);
+        a.heartbeat("node-a", LEASE);
+        assertThat(b.nodes()).filteredOn(n -> n.nodeId().equals("node-a")).singleElement()
+                .satisfies(n -> assertThat(n.startedAt()).as("kept by heartbeats").isBefore(Instant.ofEpochMilli(now.get())));
     }
 
     @Test
