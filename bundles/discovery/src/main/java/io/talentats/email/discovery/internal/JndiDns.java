@@ -69,7 +69,9 @@ final class JndiDns implements Dns {
         Hashtable<String, String> env = new Hashtable<>();
         env.put("java.naming.factory.initial", "com.sun.jndi.dns.DnsContextFactory");
         env.put("java.naming.provider.url", server.isEmpty() ? "dns:" : "dns://" + server);
-        env.put("com.sun.jndi.dns.timeout.initial", Integer.toString(Math.max(100, timeoutMs / 2)));
+        // One try that waits the whole configured timeout: the JDK's resolver would otherwise give up at the first
+        // try's timeout (it doubles it for each retry), dropping an answer that comes within source.timeout.ms
+        env.put("com.sun.jndi.dns.timeout.initial", Integer.toString(Math.max(100, timeoutMs)));
         env.put("com.sun.jndi.dns.timeout.retries", "1");
         Thread t = Thread.currentThread();
         ClassLoader before = t.getContextClassLoader();
