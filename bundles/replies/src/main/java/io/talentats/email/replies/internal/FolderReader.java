@@ -250,13 +250,23 @@ final class FolderReader {
             byte[] raw = b.raw().get(e.uid());
             MimeMessage m = null;
             Classifier.Result c = null;
+            String unreadable = raw == null ? "it could not be fetched or is too large" : null;
             if (raw != null) {
                 try {
                     m = new MimeMessage((Session) null, new java.io.ByteArrayInputStream(raw));
                     c = Classifier.classify(m);
                 } catch (MessagingException | IOException | RuntimeException ex) {
-                    m = null; // read() quarantines it with the reason
+                    m = null; // read() quarantines a reply with the reason
+                    unreadable = ex.toString();
                 }
+            }
+            if (c == null && !reply) {
+                // A delivery report we cannot read: an operator must see it, as any unreadable mail
+                LOG.warn("Delivery report {} in {} of user {} cannot be read and is quarantined: {}", e.uid(),
+                        b.folder(), userId, unreadable);
+                inbound.add(quarantine(e, dedupe(b, e), b.received().get(e.uid()),
+                        "a delivery report that cannot be read: " + unreadable));
+                continue;
             }
             if (c != null && c.automatic()) {
                 MessageKind kind = machine(e, platform ? null : d, c);
@@ -347,8 +357,7 @@ final class FolderReader {
 
     /** Reads a reply whole; a message that cannot be read is quarantined with the reason instead. */
     private InboundMessage read(Batch b, Envelope e, Decision d, MimeMessage parsed, MessageKind kind) {
-        String dedupe = e.messageId() != null ? "in:" + e.messageId()
-                : "in:" + b.folder() + "/" + b.uidValidity() + "/" + e.uid();
+        String dedupe = dedupe(b, e);
         MessageStatus status = d.kind() == ReplyCorrelator.Kind.TRIAGE ? MessageStatus.TRIAGE : MessageStatus.RECEIVED;
         Instant received = b.received().get(e.uid());
         byte[] raw = b.raw().get(e.uid());
@@ -371,6 +380,12 @@ final class FolderReader {
                     userId, ex.toString());
             return quarantine(e, dedupe, received, "cannot be read: " + ex);
         }
+    }
+
+    /** What makes a message recorded once, however often it is read: its Message-ID, else its place. */
+    private static String dedupe(Batch b, Envelope e) {
+        return e.messageId() != null ? "in:" + e.messageId()
+                : "in:" + b.folder() + "/" + b.uidValidity() + "/" + e.uid();
     }
 
     private InboundMessage quarantine(Envelope e, String dedupe, Instant received, String why) {

@@ -162,6 +162,31 @@ class MailboxTest {
         assertThat(store.get("rita").health().state().name()).isEqualTo("AUTHENTICATION_FAILING");
     }
 
+    /** A delivery report too broken to read is quarantined with the reason, never dropped without a trace. */
+    @Test
+    void aDeliveryReportThatCannotBeReadIsQuarantined() throws Exception {
+        engine.watch("rita");
+        await("IDLE", Duration.ofSeconds(20), () -> watcher().mode() == Mode.IDLE);
+        String broken = """
+                From: Mail Delivery System <MAILER-DAEMON@mx.candidates.example>
+                To: rita@corp.test
+                Subject: Undelivered Mail Returned to Sender
+                Message-ID: <broken-report@mx.candidates.example>
+                MIME-Version: 1.0
+                Content-Type: multipart/report; report-type=delivery-status; boundary="never-there"
+
+                The parts of this report were cut off on the way.
+                """.replace("\n", "\r\n");
+        jakarta.mail.internet.MimeMessage m = new jakarta.mail.internet.MimeMessage(
+                jakarta.mail.Session.getInstance(new java.util.Properties()),
+                new java.io.ByteArrayInputStream(broken.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        imap.getUserManager().getUserByEmail(ADDRESS).deliver(m);
+        await("quarantined", Duration.ofSeconds(20), () -> !store.quarantined(
+                new io.talentats.email.api.PageRequest(0, 10)).items().isEmpty());
+        assertThat(store.quarantined(new io.talentats.email.api.PageRequest(0, 10)).items()).singleElement()
+                .satisfies(r -> assertThat(r.failureReason()).startsWith("a delivery report that cannot be read"));
+    }
+
     private static void await(String what, Duration timeout, BooleanSupplier condition) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
