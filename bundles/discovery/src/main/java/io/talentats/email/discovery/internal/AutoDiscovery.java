@@ -155,8 +155,13 @@ public class AutoDiscovery implements Discovery {
                 null, null, null, false);
     }
 
-    /** Runs every step at once and answers the first one, in list order, that found something by the deadline. */
+    /**
+     * Runs every step at once and answers the first one, in list order, that found something by the deadline. A
+     * step gets at most the source timeout (and a little for its own work): one that overruns it is abandoned and
+     * the next step's answer, which may be in already, still counts.
+     */
     private Optional<Found> firstInOrder(List<Step> steps, long deadline) {
+        long budget = TimeUnit.MILLISECONDS.toNanos(settings.config().source_timeout_ms() + STEP_SLACK_MS);
         List<CompletableFuture<Optional<Found>>> running = new ArrayList<>();
         for (Step step : steps) {
             running.add(CompletableFuture.supplyAsync(step::run, probes));
@@ -168,12 +173,12 @@ public class AutoDiscovery implements Discovery {
                     return Optional.empty();
                 }
                 try {
-                    Optional<Found> r = f.get(left, TimeUnit.NANOSECONDS);
+                    Optional<Found> r = f.get(Math.min(left, budget), TimeUnit.NANOSECONDS);
                     if (r.isPresent()) {
                         return r;
                     }
                 } catch (java.util.concurrent.TimeoutException e) {
-                    return Optional.empty();
+                    LOG.debug("A discovery source did not answer within its timeout; the next one counts");
                 } catch (java.util.concurrent.ExecutionException e) {
                     LOG.debug("A discovery source failed: {}", e.getCause().toString());
                 } catch (InterruptedException e) {
@@ -186,6 +191,9 @@ public class AutoDiscovery implements Discovery {
             running.forEach(f -> f.cancel(true));
         }
     }
+
+    /** What a step may take beyond the source timeout for its own work (parsing, a DNS answer's checks). */
+    static final long STEP_SLACK_MS = 500;
 
     @FunctionalInterface
     private interface Step {

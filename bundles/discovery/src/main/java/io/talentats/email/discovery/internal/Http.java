@@ -1,5 +1,14 @@
 package io.talentats.email.discovery.internal;
 
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -43,29 +52,80 @@ class Http {
         return out;
     }
 
-    /** The body of a 200 answer, or empty (not found, refused, too large, too slow). */
+    /**
+     * The body of a 200 answer, or empty (not found, refused, too large, too slow). {@code timeout} bounds the whole
+     * exchange, body included: a server that sends its headers and then stalls is abandoned at the deadline and its
+     * connection closed, so no thread waits on it and no socket stays open.
+     */
     Optional<String> get(String url, Duration timeout) {
-        URI uri = URI.create(rewrite(url));
+        URI uri;
         try {
-            HttpResponse<InputStream> r = client.send(HttpRequest.newBuilder(uri).timeout(timeout)
-                    .header("Accept", "application/xml, text/xml").GET().build(),
-                    HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream in = r.body()) {
-                if (r.statusCode() != 200) {
-                    return Optional.empty();
-                }
-                byte[] b = in.readNBytes(MAX_BYTES + 1);
-                if (b.length > MAX_BYTES) {
-                    return Optional.empty();
-                }
-                return Optional.of(new String(b, java.nio.charset.StandardCharsets.UTF_8));
+            uri = URI.create(rewrite(url));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        CompletableFuture<HttpResponse<byte[]>> exchange = client.sendAsync(HttpRequest.newBuilder(uri)
+                .timeout(timeout).header("Accept", "application/xml, text/xml").GET().build(),
+                info -> info.statusCode() == 200 ? limited(MAX_BYTES)
+                        : HttpResponse.BodySubscribers.replacing(new byte[0]));
+        try {
+            HttpResponse<byte[]> r = exchange.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            if (r.statusCode() != 200 || r.body().length > MAX_BYTES) {
+                return Optional.empty();
             }
-        } catch (IOException | IllegalArgumentException e) {
+            return Optional.of(new String(r.body(), java.nio.charset.StandardCharsets.UTF_8));
+        } catch (TimeoutException | ExecutionException | RuntimeException e) {
             return Optional.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.empty();
+        } finally {
+            // Cancelling ends the exchange and closes its connection (a no-op once it completed)
+            exchange.cancel(true);
         }
+    }
+
+    /** Collects a body up to {@code max} bytes; one more byte and it stops reading (the caller refuses it). */
+    static HttpResponse.BodySubscriber<byte[]> limited(int max) {
+        return new HttpResponse.BodySubscriber<>() {
+            private final CompletableFuture<byte[]> body = new CompletableFuture<>();
+            private final java.io.ByteArrayOutputStream read = new java.io.ByteArrayOutputStream();
+            private Flow.Subscription subscription;
+
+            @Override
+            public CompletionStage<byte[]> getBody() {
+                return body;
+            }
+
+            @Override
+            public void onSubscribe(Flow.Subscription s) {
+                subscription = s;
+                s.request(Long.MAX_VALUE);
+            }
+
+            @Override
+            public void onNext(List<ByteBuffer> items) {
+                for (ByteBuffer b : items) {
+                    byte[] chunk = new byte[b.remaining()];
+                    b.get(chunk);
+                    read.writeBytes(chunk);
+                }
+                if (read.size() > max) {
+                    subscription.cancel();
+                    body.complete(read.toByteArray());
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                body.completeExceptionally(t);
+            }
+
+            @Override
+            public void onComplete() {
+                body.complete(read.toByteArray());
+            }
+        };
     }
 
     /** The URL with its scheme and host replaced by an override's base URL, if one names the host. */
