@@ -209,7 +209,7 @@ class SettingsPageE2E {
                         + "\"sam@gmail.com\",\"aud\":\"page-client\",\"nonce\":\"" + expected[1] + "\"}")
                         .getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 body = "{\"access_token\":\"at-page\",\"refresh_token\":\"rt-page\",\"expires_in\":3600,"
-                        + "\"id_token\":\"e30." + claims + ".\"}";
+                        + "\"id_token\":\"eyJhbGciOiJub25lIn0." + claims + ".\"}"; // {"alg":"none"}: a JWT
                 status = 200;
             } else {
                 body = "{\"error\":\"invalid_grant\"}";
