@@ -225,9 +225,15 @@ public class AutoDiscovery implements Discovery {
 
     private Optional<Found> fetch(Settings s, String url, long deadline, Source source, String detail,
             boolean unauthenticated) {
-        Optional<String> body = s.http().get(url, timeout(s, deadline));
-        return body.flatMap(ClientConfig::parse).map(v -> new Found(source, detail, unauthenticated, null, v.smtp(),
-                v.imap(), v.username(), v.oauth()));
+        Optional<Http.Page> page = s.http().get(url, timeout(s, deadline));
+        if (page.isEmpty()) {
+            return Optional.empty();
+        }
+        String elsewhere = page.get().redirectedTo();
+        // A file another host answered (a redirect) is that host's word, not the one asked: say so, and ask to confirm
+        String from = elsewhere == null ? detail : detail + ", but answered by " + elsewhere + " after a redirect";
+        return ClientConfig.parse(page.get().body()).map(v -> new Found(source, from,
+                unauthenticated || elsewhere != null, null, v.smtp(), v.imap(), v.username(), v.oauth()));
     }
 
     private Optional<Found> srv(Settings s, String domain, long deadline) {

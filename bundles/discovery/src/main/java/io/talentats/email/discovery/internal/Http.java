@@ -26,6 +26,12 @@ import java.util.Optional;
  */
 class Http {
 
+    /**
+     * A fetched document and where it really came from: {@code redirectedTo} is the host a redirect led to when that
+     * is not the host asked, else {@code null}.
+     */
+    record Page(String body, String redirectedTo) {}
+
     /** An autoconfig file is a few kilobytes; anything this large is not one. */
     static final int MAX_BYTES = 256 * 1024;
 
@@ -55,9 +61,10 @@ class Http {
     /**
      * The body of a 200 answer, or empty (not found, refused, too large, too slow). {@code timeout} bounds the whole
      * exchange, body included: a server that sends its headers and then stalls is abandoned at the deadline and its
-     * connection closed, so no thread waits on it and no socket stays open.
+     * connection closed, so no thread waits on it and no socket stays open. Redirects are followed (never from
+     * HTTPS to HTTP), and a page that another host answered says which.
      */
-    Optional<String> get(String url, Duration timeout) {
+    Optional<Page> get(String url, Duration timeout) {
         URI uri;
         try {
             uri = URI.create(rewrite(url));
@@ -73,7 +80,10 @@ class Http {
             if (r.statusCode() != 200 || r.body().length > MAX_BYTES) {
                 return Optional.empty();
             }
-            return Optional.of(new String(r.body(), java.nio.charset.StandardCharsets.UTF_8));
+            String asked = uri.getHost() == null ? "" : uri.getHost();
+            String answered = r.uri().getHost() == null ? "" : r.uri().getHost();
+            return Optional.of(new Page(new String(r.body(), java.nio.charset.StandardCharsets.UTF_8),
+                    answered.equalsIgnoreCase(asked) ? null : answered.toLowerCase(java.util.Locale.ROOT)));
         } catch (TimeoutException | ExecutionException | RuntimeException e) {
             return Optional.empty();
         } catch (InterruptedException e) {

@@ -52,8 +52,11 @@ class AutoDiscoveryTest {
             super(Map.of(), Duration.ofSeconds(1));
         }
 
+        /** Pages another host answers after a redirect: asked URL → that host. */
+        final Map<String, String> redirects = new ConcurrentHashMap<>();
+
         @Override
-        Optional<String> get(String url, Duration timeout) {
+        Optional<Page> get(String url, Duration timeout) {
             asked.add(url);
             if (delayMillis > 0) {
                 try {
@@ -63,7 +66,7 @@ class AutoDiscoveryTest {
                 }
                 return Optional.empty();
             }
-            return Optional.ofNullable(pages.get(url));
+            return Optional.ofNullable(pages.get(url)).map(body -> new Page(body, redirects.get(url)));
         }
     }
 
@@ -162,6 +165,18 @@ class AutoDiscoveryTest {
         assertThat(d.oauth()).isTrue();
         assertThat(d.sourceDetail()).contains("published configuration");
         assertThat(d.notes()).anyMatch(n -> n.startsWith("mail.hoster.test is not in acme.test"));
+    }
+
+    @Test
+    void aFileAnotherHostAnsweredSaysWhereItCameFromAndNeedsConfirmation() {
+        String url = "https://autoconfig.moved.test/mail/config-v1.1.xml?emailaddress=jane%40moved.test";
+        http.pages.put(url, config("imap.moved.test", 993, "SSL", "smtp.moved.test", 465, "SSL", "%EMAILADDRESS%"));
+        http.redirects.put(url, "parked-domains.example");
+        Discovered d = discovery(Map.of()).discover("jane@moved.test");
+        assertThat(d.source()).isEqualTo(Source.AUTOCONFIG);
+        assertThat(d.sourceDetail()).contains("autoconfig.moved.test").contains("answered by parked-domains.example");
+        assertThat(d.confirmationNeeded()).isTrue();
+        assertThat(d.notes()).anyMatch(n -> n.contains("confirm"));
     }
 
     @Test
