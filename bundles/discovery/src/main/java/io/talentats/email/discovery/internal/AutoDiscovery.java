@@ -25,12 +25,16 @@ import io.talentats.email.api.ProviderPresets;
 import io.talentats.email.api.Security;
 import io.talentats.email.mail.GreetingProbe;
 import io.talentats.email.support.Threads;
+import io.talentats.email.runtime.TlsTrust;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,6 +90,11 @@ public class AutoDiscovery implements Discovery {
         this.settings = settings(config, http, dns);
     }
 
+    /** The operator's TLS trust (trusted.certificates), for the HTTPS sources; the JVM's while it is absent. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile TlsTrust trust;
+
     @Modified
     void modified(DiscoveryConfig config) {
         settings = settings(config, null, null);
@@ -97,9 +106,12 @@ public class AutoDiscovery implements Discovery {
         probes.shutdownNow();
     }
 
-    private static Settings settings(DiscoveryConfig c, Http http, Dns dns) {
+    private Settings settings(DiscoveryConfig c, Http http, Dns dns) {
         Duration source = Duration.ofMillis(c.source_timeout_ms());
-        return new Settings(c, http != null ? http : new Http(Http.overrides(c.host_overrides()), source),
+        return new Settings(c, http != null ? http : new Http(Http.overrides(c.host_overrides()), source, () -> {
+            TlsTrust t = trust;
+            return t == null ? null : t.context();
+        }),
                 dns != null ? dns : new JndiDns(c.dns_server(), c.source_timeout_ms()));
     }
 

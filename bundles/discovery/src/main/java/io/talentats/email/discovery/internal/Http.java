@@ -35,13 +35,19 @@ class Http {
     /** An autoconfig file is a few kilobytes; anything this large is not one. */
     static final int MAX_BYTES = 256 * 1024;
 
-    private final HttpClient client;
     private final Map<String, String> overrides;
+    private final io.talentats.email.support.TrustedHttpClient client;
 
     Http(Map<String, String> overrides, Duration connectTimeout) {
+        this(overrides, connectTimeout, () -> null);
+    }
+
+    /** @param trust the TLS trust to use (the operator's trusted certificates); {@code null} for the JVM's */
+    Http(Map<String, String> overrides, Duration connectTimeout,
+            java.util.function.Supplier<javax.net.ssl.SSLContext> trust) {
         this.overrides = new LinkedHashMap<>(overrides);
-        this.client = HttpClient.newBuilder().connectTimeout(connectTimeout)
-                .followRedirects(HttpClient.Redirect.NORMAL).build();
+        this.client = new io.talentats.email.support.TrustedHttpClient(trust, b -> b.connectTimeout(connectTimeout)
+                .followRedirects(HttpClient.Redirect.NORMAL));
     }
 
     /** {@code HOST=BASE-URL} entries as a map. */
@@ -71,7 +77,7 @@ class Http {
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
-        CompletableFuture<HttpResponse<byte[]>> exchange = client.sendAsync(HttpRequest.newBuilder(uri)
+        CompletableFuture<HttpResponse<byte[]>> exchange = client.get().sendAsync(HttpRequest.newBuilder(uri)
                 .timeout(timeout).header("Accept", "application/xml, text/xml").GET().build(),
                 info -> info.statusCode() == 200 ? limited(MAX_BYTES)
                         : HttpResponse.BodySubscribers.replacing(new byte[0]));

@@ -10,6 +10,7 @@ import javax.net.ssl.SSLContext;
 import io.talentats.email.api.Endpoint;
 import io.talentats.email.mail.MailCall;
 import io.talentats.email.mail.MailSessions;
+import io.talentats.email.runtime.TlsTrust;
 
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
@@ -22,9 +23,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** {@link MailSessions} on Eclipse Angus Mail. */
-@Component(configurationPid = MailConfig.PID)
+@Component(service = {MailSessions.class, TlsTrust.class}, configurationPid = MailConfig.PID)
 @Designate(ocd = MailConfig.class)
-public class AngusMailSessions implements MailSessions {
+public class AngusMailSessions implements MailSessions, TlsTrust {
 
     private static final Logger LOG = LoggerFactory.getLogger(AngusMailSessions.class);
 
@@ -34,7 +35,7 @@ public class AngusMailSessions implements MailSessions {
     private volatile Settings settings;
 
     /** What a configuration change replaces at once. */
-    private record Settings(Duration connectTimeout, Duration readTimeout, TlsSocketFactory tlsSockets) {}
+    private record Settings(Duration connectTimeout, Duration readTimeout, SSLContext tls, TlsSocketFactory tlsSockets) {}
 
     @Activate
     public AngusMailSessions(MailConfig config) {
@@ -64,7 +65,12 @@ public class AngusMailSessions implements MailSessions {
             }
         }
         this.settings = new Settings(Duration.ofMillis(Math.max(1000, config.connect_timeout_ms())),
-                Duration.ofMillis(Math.max(1000, config.read_timeout_ms())), new TlsSocketFactory(tls));
+                Duration.ofMillis(Math.max(1000, config.read_timeout_ms())), tls, new TlsSocketFactory(tls));
+    }
+
+    @Override
+    public SSLContext context() {
+        return settings.tls();
     }
 
     @Override

@@ -8,7 +8,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 @ObjectClassDefinition(
         name = "talentATS email mail connections",
         description = "How connections to mail servers are made: network timeouts and certificates to trust in "
-                + "addition to the JVM's. Applies to sending, reply collection and Test Connection alike.")
+                + "addition to the JVM's. Applies to sending, reply collection and Test Connection alike, and to the "
+                + "product's own HTTPS calls (autoconfig, ISP database, OAuth endpoints).")
 public @interface MailConfig {
 
     String PID = "io.talentats.email.mail";
@@ -29,8 +30,9 @@ public @interface MailConfig {
 
     @AttributeDefinition(
             name = "Trusted certificates",
-            description = "Path of a PEM file with extra certificates to trust (e.g. an internal mail server's), in "
-                    + "addition to the JVM's trust store. Checks stay on for every other server.",
+            description = "Path of a PEM file with extra certificates to trust (e.g. an internal mail server's or CA's), "
+                    + "in addition to the JVM's trust store, for mail servers and the product's HTTPS calls. Checks "
+                    + "stay on for every other server.",
             type = AttributeType.STRING)
     String trusted_certificates() default "";
 }

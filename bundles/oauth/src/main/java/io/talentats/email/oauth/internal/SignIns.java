@@ -63,7 +63,7 @@ public class SignIns implements OAuthSignIns {
     @Activate
     public SignIns(@Reference Clients clients, @Reference OAuthGrants grants, @Reference SecretCipher cipher,
             @Reference AccountSettingsService settings, @Reference TokenService tokens) {
-        this(clients, grants, cipher, settings, tokens, new TokenEndpoint());
+        this(clients, grants, cipher, settings, tokens, new TokenEndpoint(tokens::tls));
     }
 
     SignIns(Clients clients, OAuthGrants grants, SecretCipher cipher, AccountSettingsService settings,

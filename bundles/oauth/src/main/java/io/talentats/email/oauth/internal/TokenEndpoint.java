@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.StringJoiner;
 
 import io.talentats.email.oauth.internal.Clients.Client;
+import io.talentats.email.support.TrustedHttpClient;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -60,8 +61,18 @@ class TokenEndpoint {
         }
     }
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT)
-            .followRedirects(HttpClient.Redirect.NEVER).build();
+    private final TrustedHttpClient http;
+
+    /** With the JVM's TLS trust. */
+    TokenEndpoint() {
+        this(() -> null);
+    }
+
+    /** @param trust the TLS trust to use (the operator's trusted certificates); {@code null} for the JVM's */
+    TokenEndpoint(java.util.function.Supplier<javax.net.ssl.SSLContext> trust) {
+        this.http = new TrustedHttpClient(trust, b -> b.connectTimeout(CONNECT_TIMEOUT)
+                .followRedirects(HttpClient.Redirect.NEVER));
+    }
 
     Tokens exchangeCode(Client c, String code, String verifier) throws IOException, Refused, InterruptedException {
         Map<String, String> form = new LinkedHashMap<>();
@@ -132,7 +143,7 @@ class TokenEndpoint {
         } else {
             body.put("client_id", c.clientId());
         }
-        return http.send(b.POST(HttpRequest.BodyPublishers.ofString(form(body))).build(),
+        return http.get().send(b.POST(HttpRequest.BodyPublishers.ofString(form(body))).build(),
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 

@@ -22,6 +22,7 @@ import io.talentats.email.runtime.AccessTokens;
 import io.talentats.email.runtime.AccountStates;
 import io.talentats.email.runtime.CredentialUnavailableException;
 import io.talentats.email.runtime.SecretCipher;
+import io.talentats.email.runtime.TlsTrust;
 import io.talentats.email.support.Threads;
 import io.talentats.email.store.OAuthGrants;
 import io.talentats.email.store.OAuthGrants.Grant;
@@ -30,6 +31,9 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventConstants;
 import org.osgi.service.event.EventHandler;
@@ -83,7 +87,18 @@ public class TokenService implements AccessTokens, EventHandler {
     @Activate
     public TokenService(@Reference OAuthGrants grants, @Reference SecretCipher cipher, @Reference Clients clients,
             @Reference AccountStates states) {
-        this(grants, cipher, clients, states, new TokenEndpoint());
+        this(grants, cipher, clients, states, null);
+    }
+
+    /** The operator's TLS trust (trusted.certificates) for the token and revocation endpoints; else the JVM's. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile TlsTrust trust;
+
+    /** The TLS context to call the providers with now. */
+    javax.net.ssl.SSLContext tls() {
+        TlsTrust t = trust;
+        return t == null ? null : t.context();
     }
 
     TokenService(OAuthGrants grants, SecretCipher cipher, ClientLookup clients, AccountStates states,
@@ -92,7 +107,8 @@ public class TokenService implements AccessTokens, EventHandler {
         this.cipher = cipher;
         this.clients = clients;
         this.states = states;
-        this.endpoint = endpoint;
+        // null: the providers' endpoints called with the operator's trust (the tests give their own endpoint)
+        this.endpoint = endpoint != null ? endpoint : new TokenEndpoint(this::tls);
         this.renewer = Executors.newSingleThreadScheduledExecutor(Threads.daemon("talentats-oauth-renew", null));
     }
 
