@@ -204,6 +204,32 @@ final class Jdbc {
     }
 
     static IllegalStateException failure(String what, SQLException e) {
+        if (unreachable(e)) {
+            return new io.talentats.email.api.StoreUnavailableException("The message database cannot be reached, so "
+                    + "this could not be done (" + what + "); nothing was changed. Try again in a moment: "
+                    + e.getMessage(), e);
+        }
         return new IllegalStateException("Cannot " + what + ": " + e.getMessage(), e);
+    }
+
+    /**
+     * Whether the database could not be reached at all: a connection error (SQLState class 08) or a pool that
+     * waited in vain for a connection, anywhere in the chain.
+     */
+    static boolean unreachable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLTransientConnectionException
+                    || t instanceof java.sql.SQLNonTransientConnectionException) {
+                return true;
+            }
+            if (t instanceof SQLException s) {
+                for (SQLException x = s; x != null; x = x.getNextException()) {
+                    if (x.getSQLState() != null && x.getSQLState().startsWith("08")) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 }

@@ -187,6 +187,12 @@ public class ApiServlet extends HttpServlet {
                 resp.setHeader("Allow", allow.stream().map(Object::toString).collect(Collectors.joining(", ")));
             }
             Requests.write(resp, e.status, e.body);
+        } catch (io.talentats.email.api.StoreUnavailableException e) {
+            // Not a failure of ours to investigate: the database is away, and the caller should try again soon
+            LOG.warn("REST {} {}: {}", req.getMethod(), req.getPathInfo(), e.getMessage());
+            resp.setHeader("Retry-After", "5");
+            Requests.write(resp, HttpServletResponse.SC_SERVICE_UNAVAILABLE, new ApiException(503,
+                    "The message database cannot be reached; nothing was changed. Try again in a moment.").body);
         } catch (RuntimeException e) {
             String incident = Long.toString(System.nanoTime() & 0xffffffffL, 36);
             LOG.error("REST {} {} failed (incident {})", req.getMethod(), req.getPathInfo(), incident, e);

@@ -121,6 +121,23 @@ class ApiServletTest {
     }
 
     @Test
+    void anUnreachableDatabaseIsA503SayingSoAtOnce() throws Exception {
+        MessageHistory away = (MessageHistory) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {MessageHistory.class}, (p, m, a) -> {
+                    throw new io.talentats.email.api.StoreUnavailableException("The message database cannot be "
+                            + "reached, so this could not be done (read the message history); nothing was changed. "
+                            + "Try again in a moment: Connection refused 10.0.0.7:5432", null);
+                });
+        ApiServlet servlet = servlet(unused(AccountSettingsService.class), unused(ConnectionTester.class), away);
+        Answer a = call(servlet, "GET", "/threads/t1/messages", null, null);
+        assertThat(a.status()).isEqualTo(503);
+        assertThat(a.headers()).containsEntry("Retry-After", "5");
+        assertThat(a.contentType()).isEqualTo("application/json");
+        assertThat(a.json().get("error").getAsString()).contains("message database cannot be reached")
+                .contains("nothing was changed").doesNotContain("10.0.0.7");
+    }
+
+    @Test
     void aFailingStoreAnswersTheDocumentedJsonErrorWithoutItsInnards() throws Exception {
         ApiServlet servlet = servlet(unused(AccountSettingsService.class), unused(ConnectionTester.class),
                 failing(MessageHistory.class));
