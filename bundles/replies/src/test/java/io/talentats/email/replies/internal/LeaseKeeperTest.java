@@ -73,14 +73,21 @@ class LeaseKeeperTest {
         assertThat(leases.owners()).as("one watcher per mailbox").hasSize(10);
     }
 
-    @Test
-    void aDeadNodesMailboxesAreTakenWhenTheirLeasesRunOutAndNotBefore() {
+    /** Nodes a and b after the two rounds in which they share the mailboxes out. */
+    private Node[] twoNodesSharing() {
         Node a = new Node("a");
         Node b = new Node("b");
-        a.round();
-        b.round();
-        a.round();
-        b.round();
+        for (int round = 0; round < 2; round++) {
+            a.round();
+            b.round();
+        }
+        return new Node[] {a, b};
+    }
+
+    @Test
+    void aDeadNodesMailboxesAreTakenWhenTheirLeasesRunOutAndNotBefore() {
+        Node[] nodes = twoNodesSharing();
+        Node b = nodes[1];
         assertThat(b.watching).hasSize(5);
         // a dies: no more rounds. Until its leases run out b keeps its own share
         leases.now = leases.now.plus(LENGTH.minusSeconds(1));
@@ -94,12 +101,9 @@ class LeaseKeeperTest {
 
     @Test
     void aNodeThatLeavesHandsOverAtOnce() {
-        Node a = new Node("a");
-        Node b = new Node("b");
-        a.round();
-        b.round();
-        a.round();
-        b.round();
+        Node[] nodes = twoNodesSharing();
+        Node a = nodes[0];
+        Node b = nodes[1];
         for (String m : new ArrayList<>(a.watching)) {
             a.keeper.giveBack(m);
         }
