@@ -54,22 +54,29 @@ class JndiDnsTest {
     private static final class SlowDns implements AutoCloseable {
         final DatagramSocket socket;
         final AtomicInteger questions = new AtomicInteger();
-        private final Thread thread;
+        /** Sends each answer {@code delayMs} after its question came. */
+        private final java.util.concurrent.ScheduledExecutorService later =
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
 
         SlowDns(int delayMs) throws IOException {
             socket = new DatagramSocket(0, InetAddress.getLoopbackAddress());
-            thread = new Thread(() -> {
+            Thread thread = new Thread(() -> {
                 byte[] buf = new byte[512];
                 while (!socket.isClosed()) {
                     try {
                         DatagramPacket q = new DatagramPacket(buf, buf.length);
                         socket.receive(q);
                         questions.incrementAndGet();
-                        byte[] query = Arrays.copyOf(q.getData(), q.getLength());
-                        Thread.sleep(delayMs); // the slow server under test, not a wait of the test's
-                        byte[] answer = answer(query);
-                        socket.send(new DatagramPacket(answer, answer.length, q.getSocketAddress()));
-                    } catch (IOException | InterruptedException e) {
+                        byte[] answer = answer(Arrays.copyOf(q.getData(), q.getLength()));
+                        java.net.SocketAddress to = q.getSocketAddress();
+                        later.schedule(() -> {
+                            try {
+                                socket.send(new DatagramPacket(answer, answer.length, to));
+                            } catch (IOException closed) {
+                                // the test is over
+                            }
+                        }, delayMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+                    } catch (IOException e) {
                         return;
                     }
                 }
@@ -112,6 +119,7 @@ class JndiDnsTest {
 
         @Override
         public void close() {
+            later.shutdownNow();
             socket.close();
         }
     }
