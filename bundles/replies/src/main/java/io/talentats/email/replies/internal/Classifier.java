@@ -225,7 +225,8 @@ final class Classifier {
         }
         Matcher sm = status == null ? null : STATUS.matcher(status);
         String code = sm != null && sm.find() ? sm.group() : null;
-        boolean soft = "delayed".equals(action) || code != null && code.startsWith("4");
+        // failed with a 4.x.x status: the remote server gave up retrying (expired); the message will not arrive
+        boolean soft = "delayed".equals(action) || !"failed".equals(action) && code != null && code.startsWith("4");
         if ("delivered".equals(action) || "relayed".equals(action) || "expanded".equals(action)) {
             // A positive report (NOTIFY=SUCCESS): nothing went wrong; it is no reply either.
             return new Result(Type.AUTO_REPLY, code, recipient, diagnostic, originalIdsIn(m), why + ", action "

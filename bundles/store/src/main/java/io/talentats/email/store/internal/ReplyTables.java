@@ -237,7 +237,10 @@ final class ReplyTables {
             String now0 = found.get(0)[0];
             String recipient = b.recipient() != null ? b.recipient()
                     : Jdbc.split(found.get(0)[1]).stream().findFirst().orElse(null);
-            String detail = (b.hard() ? "bounced" : "delivery delayed") + " (" + b.statusCode() + ")"
+            // A hard failure with a 4.x.x status is a delivery that expired: the server gave up after retrying
+            boolean expired = b.hard() && b.statusCode() != null && b.statusCode().startsWith("4");
+            String detail = (expired ? "gave up after retrying" : b.hard() ? "bounced" : "delivery delayed")
+                    + " (" + b.statusCode() + ")"
                     + (recipient == null ? "" : " for " + recipient)
                     + (b.diagnostic() == null ? "" : ": " + b.diagnostic());
             // SENT → DELAYED → BOUNCED; a report read again, or a delay after a bounce, changes nothing.
@@ -254,7 +257,8 @@ final class ReplyTables {
                         });
                 MessageRows.event(c, b.outboundId(), now, to, detail);
             }
-            if (b.hard() && recipient != null && Jdbc.query(c, "SELECT 1 FROM email_suppression WHERE user_id = ? "
+            // Only a permanent failure (5.x.x) says the address does not work; an expiry may be the server's outage
+            if (b.hard() && !expired && recipient != null && Jdbc.query(c, "SELECT 1 FROM email_suppression WHERE user_id = ? "
                     + "AND address = ?", ps -> {
                         ps.setString(1, b.userId());
                         ps.setString(2, recipient.toLowerCase(Locale.ROOT));

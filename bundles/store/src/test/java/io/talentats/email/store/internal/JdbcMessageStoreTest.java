@@ -198,6 +198,29 @@ class JdbcMessageStoreTest {
         assertThat(store.claimDue("node-c", 10, Duration.ofMinutes(5))).as("expired lease").hasSize(1);
     }
 
+    /** A report that the remote server gave up retrying ends the message, says so, and suppresses nobody. */
+    @Test
+    void anExpiredDeliveryGaveUpAfterRetryingAndAHardBounceSuppresses() {
+        EnqueueResult expired = store.enqueue(message("u1", null, "t-exp"));
+        EnqueueResult bounced = store.enqueue(message("u1", null, "t-b"));
+        store.claimDue("n", 10, Duration.ofMinutes(5));
+        for (EnqueueResult r : List.of(expired, bounced)) {
+            store.markSent(new Delivery(r.id(), Route.USER_SMTP, "connected", "Jane <jane@example.com>", null, 1,
+                    "250 2.0.0 OK", SentCopy.NONE)).toCompletableFuture().join();
+        }
+        assertThat(store.recordBounce(new io.talentats.email.store.ReplyStore.Bounce("u1", expired.id(), true,
+                "4.4.1", "quiet@example.org", "delivery temporarily suspended"))).isTrue();
+        MessageRecord e = store.find(expired.id()).orElseThrow();
+        assertThat(e.status()).isEqualTo(MessageStatus.BOUNCED);
+        assertThat(e.failureReason()).startsWith("gave up after retrying (4.4.1) for quiet@example.org");
+        assertThat(store.list("u1")).as("an expiry suppresses nobody").isEmpty();
+        assertThat(store.recordBounce(new io.talentats.email.store.ReplyStore.Bounce("u1", bounced.id(), true,
+                "5.1.1", "gone@example.org", "unknown user"))).isTrue();
+        assertThat(store.find(bounced.id()).orElseThrow().failureReason()).startsWith("bounced (5.1.1)");
+        assertThat(store.list("u1")).extracting(io.talentats.email.api.Suppression::address)
+                .containsExactly("gone@example.org");
+    }
+
     /** A thread a hiring team shares: each recruiter's part of it is their own messages, paged as the whole. */
     @Test
     void aRecruitersPartOfASharedThreadIsTheirOwnMessages() {
