@@ -89,16 +89,34 @@ final class HistoryQueries {
         if (r.direction() == Direction.OUTBOUND) {
             timeline.add(new MessageEvent(r.createdAt(), MessageStatus.QUEUED, "queued"));
         }
+        // The send is a step of the history whatever came after it (a delay, a bounce): what was sent stays sent
+        boolean sent = r.status() == MessageStatus.SENT || r.status() == MessageStatus.DELAYED
+                || r.status() == MessageStatus.BOUNCED;
+        if (r.direction() == Direction.OUTBOUND && sent && r.completedAt() != null) {
+            timeline.add(new MessageEvent(r.completedAt(), MessageStatus.SENT, "sent via " + r.route()
+                    + (r.lastServerReply() == null ? "" : ": " + r.lastServerReply())));
+        }
         timeline.addAll(jdbc.query("SELECT at, status, detail FROM email_message_event WHERE message_id = ? "
                         + "ORDER BY at, id", ps -> ps.setString(1, messageId),
                 rs -> new MessageEvent(Instant.ofEpochMilli(rs.getLong(1)), MessageStatus.valueOf(rs.getString(2)),
                         rs.getString(3))));
-        if (r.status() == MessageStatus.SENT || r.status() == MessageStatus.RECEIVED) {
+        if (r.status() == MessageStatus.RECEIVED) {
             timeline.add(new MessageEvent(r.completedAt() != null ? r.completedAt() : r.createdAt(), r.status(),
-                    r.status() == MessageStatus.SENT ? "sent via " + r.route() + ": " + r.lastServerReply()
-                            : "received"));
+                    "received"));
         }
+        // In time order; within one instant, what leads to a send, the send, then what answers it (a stable sort)
+        timeline.sort(java.util.Comparator.comparing(MessageEvent::at).thenComparingInt(HistoryQueries::phase));
         return timeline;
+    }
+
+    /** 0: a step towards the send (queued, retrying, failed); 1: the send; 2: what answers it (report, receipt). */
+    private static int phase(MessageEvent e) {
+        String d = e.detail() == null ? "" : e.detail();
+        if (e.status() == MessageStatus.SENT && d.startsWith("sent via ")) {
+            return 1;
+        }
+        return e.status() == MessageStatus.BOUNCED || e.status() == MessageStatus.DELAYED
+                || d.startsWith("read receipt") ? 2 : 0;
     }
 
     private Page<MessageRecord> page(String where, String value, PageRequest page) {

@@ -247,13 +247,13 @@ final class ReplyTables {
             boolean changes = b.hard() ? !now0.equals("BOUNCED") && (now0.equals("SENT") || now0.equals("DELAYED"))
                     : now0.equals("SENT");
             if (changes) {
-                Jdbc.update(c, "UPDATE email_delivery SET status = ?, failure_reason = ?, last_server_reply = "
-                        + "COALESCE(?, last_server_reply), updated_at = ? WHERE message_id = ?", ps -> {
+                // The reply of the server that accepted the message stays: the timeline's "sent" step shows it
+                Jdbc.update(c, "UPDATE email_delivery SET status = ?, failure_reason = ?, updated_at = ? "
+                        + "WHERE message_id = ?", ps -> {
                             ps.setString(1, to.name());
                             ps.setString(2, cut(detail, Columns.FAILURE_REASON));
-                            Jdbc.setText(ps, 3, cut(b.diagnostic(), Columns.LAST_SERVER_REPLY));
-                            ps.setLong(4, now);
-                            ps.setString(5, b.outboundId());
+                            ps.setLong(3, now);
+                            ps.setString(4, b.outboundId());
                         });
                 MessageRows.event(c, b.outboundId(), now, to, detail);
             }

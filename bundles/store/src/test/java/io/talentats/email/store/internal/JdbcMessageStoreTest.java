@@ -217,6 +217,15 @@ class JdbcMessageStoreTest {
         assertThat(store.recordBounce(new io.talentats.email.store.ReplyStore.Bounce("u1", bounced.id(), true,
                 "5.1.1", "gone@example.org", "unknown user"))).isTrue();
         assertThat(store.find(bounced.id()).orElseThrow().failureReason()).startsWith("bounced (5.1.1)");
+        // The timeline keeps what happened, in time order: the send with the server's reply stays before the bounce
+        now.addAndGet(1000);
+        store.recordReadReceipt("u1", expired.id(), "displayed by quiet@example.org");
+        assertThat(store.find(bounced.id()).orElseThrow().lastServerReply()).isEqualTo("250 2.0.0 OK");
+        assertThat(store.events(bounced.id())).extracting(ev -> ev.status() + " " + ev.detail()).containsExactly(
+                "QUEUED queued", "SENT sent via USER_SMTP: 250 2.0.0 OK",
+                "BOUNCED bounced (5.1.1) for gone@example.org: unknown user");
+        assertThat(store.events(expired.id())).extracting(ev -> ev.status()).containsExactly(MessageStatus.QUEUED,
+                MessageStatus.SENT, MessageStatus.BOUNCED, MessageStatus.BOUNCED);
         assertThat(store.list("u1")).extracting(io.talentats.email.api.Suppression::address)
                 .containsExactly("gone@example.org");
     }
