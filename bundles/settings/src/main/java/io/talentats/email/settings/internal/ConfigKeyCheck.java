@@ -36,8 +36,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps an upgrade from silently changing behaviour. Keys that moved to another PID are carried over once (a
  * {@code trusted.certificates} left in {@code etc/io.talentats.email.cfg} by an earlier version still trusts that
- * server), and a key that none of our configurations knows (a typo, a key from a newer or older version) is logged as
- * a warning naming the PID and the keys it does know, since ConfigAdmin would otherwise ignore it without a word.
+ * server), and a key that the configuration's definition does not know (a typo, a key from a newer or older
+ * version) is logged as a warning naming the PID and the keys it does know, since ConfigAdmin would otherwise ignore
+ * it without a word.
  * Checks every configuration of ours at start and each one again when it changes.
  */
 @Component(service = ConfigurationListener.class, immediate = true)
@@ -128,11 +129,8 @@ public class ConfigKeyCheck implements ConfigurationListener {
         }
         Set<String> keys = known.get(pid);
         if (keys == null) {
-            // No definition: the account factory PID (written by us only) or a PID no bundle of ours reads
-            if (c.getFactoryPid() == null) {
-                say(c.getPid(), "Configuration " + pid + " is read by no component of talentATS email: is its name "
-                        + "right? Known: " + String.join(", ", new TreeSet<>(known.keySet())));
-            }
+            // No definition to check against: the account factory PID (written by us only), or the bundle that
+            // reads it is not resolved yet (it is checked again when its configuration changes)
             return;
         }
         Set<String> unknown = unknownKeys(values, keys, moved.keySet());
