@@ -45,6 +45,15 @@ final class OutboxTables {
      */
     static final long HELD = Long.MAX_VALUE;
     /** Takes a message out of the queue. */
+    /**
+     * A delivery report (bounce or delay) proves a server accepted the message: once one is recorded, a send that
+     * thought it failed neither retries nor fails it (that would send it twice), and the send's own commit keeps
+     * what the report said.
+     */
+    private static final String NOT_REPORTED = " AND status NOT IN ('BOUNCED', 'DELAYED')";
+    private static final String AFTER_REPORT = "status = CASE WHEN status IN ('BOUNCED', 'DELAYED') THEN status "
+            + "ELSE 'SENT' END, failure_reason = CASE WHEN status IN ('BOUNCED', 'DELAYED') THEN failure_reason "
+            + "ELSE NULL END";
     private static final String DEQUEUED = "next_attempt_at = NULL, lease_owner = NULL, lease_until = NULL";
 
     private static final String OUTBOUND_COLUMNS = "id, user_id, kind, status, route, sender_name, sender_address, "
@@ -196,8 +205,9 @@ final class OutboxTables {
     CompletionStage<Void> markSent(Delivery d) {
         long now = clock.millis();
         return jdbc.writeLater(c -> {
-            Jdbc.update(c, "UPDATE email_delivery SET status = 'SENT', route = ?, route_reason = ?, from_header = ?, "
-                    + "reply_to_header = ?, attempts = ?, last_server_reply = ?, failure_reason = NULL, sent_copy = ?, "
+            // A report read before this commit (the send's commit is asynchronous) already says how it ended
+            Jdbc.update(c, "UPDATE email_delivery SET " + AFTER_REPORT + ", route = ?, route_reason = ?, "
+                    + "from_header = ?, reply_to_header = ?, attempts = ?, last_server_reply = ?, sent_copy = ?, "
                     + "updated_at = ?, completed_at = ?, " + DEQUEUED + " WHERE message_id = ?", ps -> {
                         ps.setString(1, d.route().name());
                         ps.setString(2, cut(d.routeReason(), Columns.ROUTE_REASON));
@@ -220,9 +230,9 @@ final class OutboxTables {
     void reschedule(String id, MessageStatus status, Instant next, int attempts, String reason, String serverReply) {
         long now = clock.millis();
         jdbc.write("reschedule a message", c -> {
-            Jdbc.update(c, "UPDATE email_delivery SET status = ?, attempts = ?, failure_reason = ?, "
+            int n = Jdbc.update(c, "UPDATE email_delivery SET status = ?, attempts = ?, failure_reason = ?, "
                     + "last_server_reply = COALESCE(?, last_server_reply), updated_at = ?, next_attempt_at = ?, "
-                    + "lease_owner = NULL, lease_until = NULL WHERE message_id = ?", ps -> {
+                    + "lease_owner = NULL, lease_until = NULL WHERE message_id = ?" + NOT_REPORTED, ps -> {
                         ps.setString(1, status.name());
                         ps.setInt(2, attempts);
                         ps.setString(3, cut(reason, Columns.FAILURE_REASON));
@@ -231,7 +241,9 @@ final class OutboxTables {
                         ps.setLong(6, next == null ? HELD : next.toEpochMilli());
                         ps.setString(7, id);
                     });
-            MessageRows.event(c, id, now, status, reason);
+            if (n > 0) {
+                MessageRows.event(c, id, now, status, reason);
+            }
             return null;
         });
     }
@@ -239,9 +251,9 @@ final class OutboxTables {
     void markFailed(String id, int attempts, String reason, String serverReply) {
         long now = clock.millis();
         jdbc.write("record a failure", c -> {
-            Jdbc.update(c, "UPDATE email_delivery SET status = 'FAILED', attempts = ?, failure_reason = ?, "
+            int n = Jdbc.update(c, "UPDATE email_delivery SET status = 'FAILED', attempts = ?, failure_reason = ?, "
                     + "last_server_reply = COALESCE(?, last_server_reply), updated_at = ?, completed_at = ?, "
-                    + DEQUEUED + " WHERE message_id = ?", ps -> {
+                    + DEQUEUED + " WHERE message_id = ?" + NOT_REPORTED, ps -> {
                         ps.setInt(1, attempts);
                         ps.setString(2, cut(reason, Columns.FAILURE_REASON));
                         ps.setString(3, cut(serverReply, Columns.LAST_SERVER_REPLY));
@@ -249,7 +261,9 @@ final class OutboxTables {
                         ps.setLong(5, now);
                         ps.setString(6, id);
                     });
-            MessageRows.event(c, id, now, MessageStatus.FAILED, reason);
+            if (n > 0) {
+                MessageRows.event(c, id, now, MessageStatus.FAILED, reason);
+            }
             return null;
         });
     }

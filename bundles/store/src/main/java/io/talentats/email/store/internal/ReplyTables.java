@@ -224,13 +224,14 @@ final class ReplyTables {
         long now = clock.millis();
         MessageStatus to = b.hard() ? MessageStatus.BOUNCED : MessageStatus.DELAYED;
         return jdbc.write("record a bounce", c -> {
-            List<String[]> found = Jdbc.query(c, "SELECT d.status, m.to_addresses FROM email_delivery d JOIN "
+            List<String[]> found = Jdbc.query(c, "SELECT d.status, m.to_addresses, CASE WHEN d.lease_owner IS NOT "
+                    + "NULL AND d.next_attempt_at IS NOT NULL THEN 'leased' ELSE 'no' END FROM email_delivery d JOIN "
                     + "email_message m ON m.id = d.message_id WHERE d.message_id = ? AND (m.user_id = ? OR ? = '"
                     + PlatformMailbox.USER_ID + "') AND m.direction = 'OUTBOUND'", ps -> {
                         ps.setString(1, b.outboundId());
                         ps.setString(2, b.userId());
                         ps.setString(3, b.userId());
-                    }, rs -> new String[] {rs.getString(1), rs.getString(2)});
+                    }, rs -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
             if (found.isEmpty()) {
                 return false;
             }
@@ -243,9 +244,21 @@ final class ReplyTables {
                     + " (" + b.statusCode() + ")"
                     + (recipient == null ? "" : " for " + recipient)
                     + (b.diagnostic() == null ? "" : ": " + b.diagnostic());
+            // Being sent (leased) and not yet recorded SENT: the send's commit is asynchronous, or on another node,
+            // and a quick report can be read first. The report proves a server accepted it: it applies now, the
+            // message leaves the outbox, and the send's commit keeps what it says.
+            boolean inFlight = "leased".equals(found.get(0)[2]) && !now0.equals("SENT") && !now0.equals("DELAYED")
+                    && !now0.equals("BOUNCED");
             // SENT → DELAYED → BOUNCED; a report read again, or a delay after a bounce, changes nothing.
-            boolean changes = b.hard() ? !now0.equals("BOUNCED") && (now0.equals("SENT") || now0.equals("DELAYED"))
-                    : now0.equals("SENT");
+            boolean changes = inFlight || (b.hard() ? !now0.equals("BOUNCED")
+                    && (now0.equals("SENT") || now0.equals("DELAYED")) : now0.equals("SENT"));
+            if (inFlight) {
+                Jdbc.update(c, "UPDATE email_delivery SET completed_at = COALESCE(completed_at, ?), next_attempt_at = "
+                        + "NULL, lease_owner = NULL, lease_until = NULL WHERE message_id = ?", ps -> {
+                            ps.setLong(1, now);
+                            ps.setString(2, b.outboundId());
+                        });
+            }
             if (changes) {
                 // The reply of the server that accepted the message stays: the timeline's "sent" step shows it
                 Jdbc.update(c, "UPDATE email_delivery SET status = ?, failure_reason = ?, updated_at = ? "

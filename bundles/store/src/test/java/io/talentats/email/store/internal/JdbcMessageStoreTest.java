@@ -198,6 +198,46 @@ class JdbcMessageStoreTest {
         assertThat(store.claimDue("node-c", 10, Duration.ofMinutes(5))).as("expired lease").hasSize(1);
     }
 
+    /**
+     * A bounce read before the send's SENT commit (which is asynchronous, or another node's) is not lost: it
+     * applies to the message being sent, the commit keeps it, and a send that thought it failed neither retries nor
+     * fails it. A report about a message that is only queued (never sent) changes nothing.
+     */
+    @Test
+    void aBounceReadBeforeTheSendsCommitIsKept() {
+        EnqueueResult r = store.enqueue(message("u1", null, "t-race"));
+        EnqueueResult retried = store.enqueue(message("u1", null, "t-race2"));
+        assertThat(store.claimDue("n", 10, Duration.ofMinutes(5))).hasSize(2);
+        EnqueueResult queued = store.enqueue(message("u1", null, "t-queued"));
+        io.talentats.email.store.ReplyStore.Bounce bounce = new io.talentats.email.store.ReplyStore.Bounce("u1",
+                r.id(), true, "5.1.1", "gone@example.org", "unknown user");
+        assertThat(store.recordBounce(bounce)).isTrue();
+        now.addAndGet(10);
+        store.markSent(new Delivery(r.id(), Route.USER_SMTP, "connected", "Jane <jane@example.com>", null, 1,
+                "250 2.0.0 OK", SentCopy.NONE)).toCompletableFuture().join();
+        MessageRecord m = store.find(r.id()).orElseThrow();
+        assertThat(m.status()).isEqualTo(MessageStatus.BOUNCED);
+        assertThat(m.failureReason()).startsWith("bounced (5.1.1)");
+        assertThat(m.lastServerReply()).isEqualTo("250 2.0.0 OK");
+        assertThat(store.list("u1")).extracting(io.talentats.email.api.Suppression::address)
+                .containsExactly("gone@example.org");
+
+        // The other send timed out after the server had taken the message: its report proves it went
+        assertThat(store.recordBounce(new io.talentats.email.store.ReplyStore.Bounce("u1", retried.id(), false,
+                "4.4.1", "slow@example.org", "still trying"))).isTrue();
+        store.reschedule(retried.id(), MessageStatus.RETRYING, Instant.ofEpochMilli(now.get()), 1, "timeout", null);
+        store.markFailed(retried.id(), 1, "gave up", null);
+        assertThat(store.find(retried.id()).orElseThrow().status()).isEqualTo(MessageStatus.DELAYED);
+        assertThat(store.claimDue("n", 10, Duration.ofMinutes(5))).extracting(StoredOutbound::id)
+                .containsExactly(queued.id());
+
+        // Only queued, never sent: a report about it (forged, or about another message) changes nothing
+        store.release("n");
+        assertThat(store.recordBounce(new io.talentats.email.store.ReplyStore.Bounce("u1", queued.id(), true,
+                "5.1.1", "cand@example.org", "unknown user"))).isFalse();
+        assertThat(store.find(queued.id()).orElseThrow().status()).isEqualTo(MessageStatus.QUEUED);
+    }
+
     /** A report that the remote server gave up retrying ends the message, says so, and suppresses nobody. */
     @Test
     void anExpiredDeliveryGaveUpAfterRetryingAndAHardBounceSuppresses() {
