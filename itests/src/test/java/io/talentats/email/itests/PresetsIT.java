@@ -3,6 +3,8 @@ package io.talentats.email.itests;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
 import java.time.Duration;
 import java.util.Hashtable;
@@ -14,6 +16,7 @@ import io.talentats.email.api.AccountDraft;
 import io.talentats.email.api.AuthMethod;
 import io.talentats.email.api.FailureClass;
 import io.talentats.email.api.ProviderPreset;
+import io.talentats.email.api.MessageHistory;
 import io.talentats.email.api.ProviderPresets;
 import io.talentats.email.api.Security;
 import io.talentats.email.spi.MailProvider;
@@ -41,9 +44,53 @@ public class PresetsIT extends KarafTestSupport {
     @Inject
     ProviderPresets presets;
 
+    /** The message database's password, kept out of etc/: a secret file the configuration names. */
+    private static final String DB_PASSWORD = "db-" + java.util.UUID.randomUUID();
+
+    @Inject
+    MessageHistory history;
+
     @Configuration
-    public Option[] config() {
-        return new Option[] {karaf("talentats-email")};
+    public Option[] config() throws java.io.IOException {
+        // As an operator sets it up (docs/operators.md): etc/ names the secret, the secret is a file of its own
+        java.nio.file.Path secret = java.nio.file.Files.createTempFile("talentats-db-password", "");
+        java.nio.file.Files.writeString(secret, DB_PASSWORD);
+        String pid = "org.ops4j.datasource-talentats-email";
+        return new Option[] {
+            karaf("talentats-email"),
+            systemProperty("talentats.test.db.password").value(DB_PASSWORD),
+            org.ops4j.pax.exam.karaf.options.KarafDistributionOption.replaceConfigurationFile(
+                    "etc/talentats-db-password", secret.toFile()),
+            etcConfig(pid, "dataSourceName", "talentats-email"),
+            etcConfig(pid, "osgi.jdbc.driver.class", "org.h2.Driver"),
+            etcConfig(pid, "url", "jdbc:h2:file:${karaf.data}/talentats-email/secured;DB_CLOSE_ON_EXIT=FALSE"),
+            etcConfig(pid, "user", "sa"),
+            etcConfig(pid, "password", "$[secret:talentats-db-password]"),
+            etcConfig(pid, "pool", "hikari"),
+            etcConfig(pid, "xa", "false"),
+        };
+    }
+
+    @Test
+    public void theDatabasePasswordComesFromASecretFileNeverFromEtc() throws Exception {
+        String password = System.getProperty("talentats.test.db.password");
+        java.nio.file.Path etc = java.nio.file.Paths.get(System.getProperty("karaf.etc"));
+        String cfg = java.nio.file.Files.readString(etc.resolve("org.ops4j.datasource-talentats-email.cfg"));
+        assertTrue(cfg, cfg.replace("\\:", ":").contains("password=$[secret:talentats-db-password]")
+                || cfg.replace("\\:", ":").contains("password = $[secret:talentats-db-password]"));
+        assertFalse("no password in etc/", cfg.contains(password));
+        // The store runs on the database that password protects
+        assertEquals(0, history.forUser("nobody", io.talentats.email.api.PageRequest.first(1)).total());
+        String url = "jdbc:h2:file:" + System.getProperty("karaf.data") + "/talentats-email/secured";
+        org.h2.jdbcx.JdbcDataSource wrong = new org.h2.jdbcx.JdbcDataSource();
+        wrong.setURL(url);
+        wrong.setUser("sa");
+        wrong.setPassword("not-" + password);
+        try (java.sql.Connection c = wrong.getConnection()) {
+            fail("another password opened the database");
+        } catch (java.sql.SQLException expected) {
+            assertEquals("28000", expected.getSQLState());
+        }
     }
 
     @Test
