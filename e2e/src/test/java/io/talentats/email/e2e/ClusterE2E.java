@@ -264,6 +264,7 @@ class ClusterE2E {
                     + "\",\"textBody\":\"Your application moved on.\"}");
             assertThat(sent.status()).as("%s", sent).isEqualTo(202);
         }
+        String startedBefore = startedAt(apiB, "node-a");
         a.kill();
         // The documented bound (docs/operators.md): the lease, then the round that sees it run out (a third of it);
         // the slack is for this shared 2-core machine, not part of the bound
@@ -304,6 +305,9 @@ class ClusterE2E {
         for (int r = 0; r < RECRUITERS; r++) {
             assertThat(inbound(apiA, "r" + r)).as("no reply doubled for r%d", r).isEqualTo(2);
         }
+        // A node that starts again is a new start, not the process that died
+        assertThat(java.time.Instant.parse(startedAt(apiB, "node-a"))).as("node A's start as node B shows it")
+                .isAfter(java.time.Instant.parse(startedBefore));
 
         // Disconnected on one node: gone from the other too, its mailbox no longer watched anywhere
         assertThat(apiA.delete("/accounts/r5").status()).isEqualTo(204);
@@ -335,6 +339,27 @@ class ClusterE2E {
         assertThat(untested.raw().body()).contains("Test the connection with these settings first");
         a.await(Duration.ofSeconds(30), "r5 connected again on node A too", () -> apiA.get("/accounts/r5").status()
                 == 200);
+
+        // The database away: REST says so at once (the pool waits 5 s for a connection), not a 500 after 30 s
+        new ProcessBuilder("bash", Paths.get("../bundles/store/postgres.sh").toAbsolutePath().toString(), "stop",
+                pgState.toString()).inheritIO().start().waitFor(2, TimeUnit.MINUTES);
+        long t0 = System.nanoTime();
+        Api.Response away = apiB.get("/accounts/r1/messages");
+        long tookMs = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(away.status()).as("%s", away).isEqualTo(503);
+        assertThat(away.raw().body()).contains("message database cannot be reached").contains("nothing was changed");
+        assertThat(tookMs).as("ms to answer").isLessThan(15_000);
+    }
+
+    /** When {@code node} started, as {@code api}'s node shows it in the status. */
+    private static String startedAt(Api api, String node) {
+        for (JsonElement e : api.get("/status").object().getAsJsonArray("nodes")) {
+            JsonObject n = e.getAsJsonObject();
+            if (n.get("nodeId").getAsString().equals(node)) {
+                return n.get("startedAt").getAsString();
+            }
+        }
+        throw new AssertionError(node + " is not in the status");
     }
 
     private static int accounts(Api api) {
