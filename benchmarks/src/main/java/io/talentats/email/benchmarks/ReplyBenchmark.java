@@ -325,9 +325,7 @@ public final class ReplyBenchmark {
         };
         WatchEngine engine = new WatchEngine(config, store,
                 new io.talentats.email.mail.internal.SmtpImapAccess(sessions, new BenchVault(IMAP), store, java.time.Clock.systemUTC()),
-                sessions, announcer, store,
-                "bench-node");
-        engine.connectivityOn(on);
+                sessions, announcer, store, on, "bench-node");
         return engine;
     }
 

@@ -5,14 +5,12 @@ import org.osgi.annotation.versioning.ProviderType;
 /**
  * The product-wide switch. While email connectivity is disabled no recruiter's SMTP server is used and no mailbox
  * is watched: stage-change and interview mail go through the platform, custom messages are refused, and queued
- * messages wait. The service carries the property {@value #ENABLED_PROPERTY} so that components can depend on the
- * switch being on with a reference target {@code (enabled=true)}.
+ * messages wait. Read {@link #isEnabled()} at the moment of acting, and listen to
+ * {@link EmailEvents#CONNECTIVITY_CHANGED} to act at once when it changes (the event's {@code enabled} is the value
+ * announced; {@link #isEnabled()} read when the event is handled is the value now).
  */
 @ProviderType
 public interface Connectivity {
-
-    /** The service property that mirrors {@link #isEnabled()}. */
-    String ENABLED_PROPERTY = "enabled";
 
     boolean isEnabled();
 

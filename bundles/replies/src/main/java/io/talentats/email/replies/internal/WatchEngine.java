@@ -47,9 +47,9 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventConstants;
+import org.osgi.service.event.EventHandler;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,15 +57,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Watches every connected mailbox with a fixed, small number of threads whatever their number: one IMAP IDLE
  * selector for all of them (with a helper per worker to end an IDLE), a few workers that read mailboxes, and one
- * timer; 8 threads with the default of 3 workers. Mailboxes are watched only while email connectivity is on (a
- * dynamic reference to {@link Connectivity} with {@code enabled=true}): switching it off stops every watcher and
- * closes its connection; switching it on starts them again from their checkpoints. The engine itself stays, so the
+ * timer; 8 threads with the default of 3 workers. Mailboxes are watched only while email connectivity is on (read
+ * from {@link Connectivity} when {@link EmailEvents#CONNECTIVITY_CHANGED} is heard): switching it off stops every
+ * watcher and closes its connection; switching it on starts them again from their checkpoints. The engine itself stays, so the
  * switch never re-creates components (and never races with callers of {@link #watchers()}).
  */
-@Component(service = {ReplyCollector.class, Watchers.class, PlatformMailbox.class}, configurationPid = CollectorConfig.PID,
-        immediate = true)
+@Component(service = {ReplyCollector.class, Watchers.class, PlatformMailbox.class, EventHandler.class},
+        configurationPid = CollectorConfig.PID, immediate = true,
+        property = EventConstants.EVENT_TOPIC + "=" + EmailEvents.CONNECTIVITY_CHANGED)
 @Designate(ocd = CollectorConfig.class)
-public class WatchEngine implements ReplyCollector, Watchers, PlatformMailbox {
+public class WatchEngine implements ReplyCollector, Watchers, PlatformMailbox, EventHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(WatchEngine.class);
 
@@ -85,6 +86,7 @@ public class WatchEngine implements ReplyCollector, Watchers, PlatformMailbox {
     /** The running watchers: one per account while connectivity is on, none while it is off. */
     private final Map<String, Mailbox> mailboxes = new ConcurrentHashMap<>();
     private boolean connectivityOn;
+    private final Connectivity connectivity;
 
     private final Announcer announcer;
 
@@ -97,14 +99,16 @@ public class WatchEngine implements ReplyCollector, Watchers, PlatformMailbox {
     @Activate
     public WatchEngine(CollectorConfig config, @Reference ReplyStore store,
             @Reference(target = "(mail.access=smtp-imap)") MailAccess access, @Reference MailSessions sessions,
-            @Reference Announcer announcer, @Reference WatchLeases leases, BundleContext bundle) throws IOException {
-        this(config, store, access, sessions, announcer, leases, NodeName.of(bundle));
+            @Reference Announcer announcer, @Reference WatchLeases leases, @Reference Connectivity connectivity,
+            BundleContext bundle) throws IOException {
+        this(config, store, access, sessions, announcer, leases, connectivity, NodeName.of(bundle));
     }
 
     /** For plain Java (benchmarks, tests). @param node this node's name in the watch leases */
     public WatchEngine(CollectorConfig config, ReplyStore store, MailAccess access, MailSessions sessions,
-            Announcer announcer, WatchLeases leases, String node) throws IOException {
+            Announcer announcer, WatchLeases leases, Connectivity connectivity, String node) throws IOException {
         this.announcer = announcer;
+        this.connectivity = connectivity;
         this.store = store;
         this.leases = leases;
         this.keeper = new LeaseKeeper(leases, node, Duration.ofSeconds(Math.max(3, config.lease_s())));
@@ -149,21 +153,31 @@ public class WatchEngine implements ReplyCollector, Watchers, PlatformMailbox {
         LOG.info("Reply collector started on node {}: {} workers, IDLE {}, poll every {} s, watch leases of {} s",
                 node, config.workers(), config.idle() ? "on" : "off", config.poll_interval_s(),
                 keeper.length().toSeconds());
+        switchChanged();
     }
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY, target = "(" + Connectivity.ENABLED_PROPERTY + "=true)",
-            unbind = "connectivityOff")
-    public synchronized void connectivityOn(Connectivity connectivity) {
-        connectivityOn = true;
-        accounts.forEach(this::start);
-        LOG.info("Email connectivity is on: watching {} mailboxes", accounts.size());
+    @Override
+    public void handleEvent(Event event) {
+        switchChanged();
     }
 
-    public synchronized void connectivityOff(Connectivity connectivity) {
-        connectivityOn = false;
-        stopAll();
-        LOG.info("Email connectivity is off: stopped watching {} mailboxes", accounts.size());
+    /**
+     * Follows the connectivity switch as it is now (not as the event said: events of fast flips may be handled
+     * after the switch moved on). Watching starts or stops only when that differs from what this engine does.
+     */
+    public synchronized void switchChanged() {
+        boolean on = connectivity.isEnabled();
+        if (on == connectivityOn) {
+            return;
+        }
+        connectivityOn = on;
+        if (on) {
+            accounts.forEach(this::start);
+            LOG.info("Email connectivity is on: watching {} mailboxes", accounts.size());
+        } else {
+            stopAll();
+            LOG.info("Email connectivity is off: stopped watching {} mailboxes", accounts.size());
+        }
     }
 
     /** Watches the mailbox here if this node holds, or can take, its lease; else another node watches it. */

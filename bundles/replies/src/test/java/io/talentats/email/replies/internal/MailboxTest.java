@@ -50,6 +50,21 @@ class MailboxTest {
     private JdbcMessageStore store;
     private WatchEngine engine;
 
+    /** The switch as the settings bundle holds it: a value read when the engine hears of a change. */
+    private final Connectivity connectivity = new Connectivity() {
+        private volatile boolean on = true;
+
+        @Override
+        public boolean isEnabled() {
+            return on;
+        }
+
+        @Override
+        public void setEnabled(boolean enabled) {
+            on = enabled;
+        }
+    };
+
     @BeforeEach
     void start() throws Exception {
         imap = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP).dynamicPort());
@@ -65,17 +80,7 @@ class MailboxTest {
                 "liveness.interval.s", 1)).to(CollectorConfig.class);
         engine = new WatchEngine(config, store,
                 new io.talentats.email.mail.internal.SmtpImapAccess(sessions, new Vault(), store, java.time.Clock.systemUTC()),
-                sessions, Announcer.to(() -> null), store,
-                "node-test");
-        engine.connectivityOn(new Connectivity() {
-            @Override
-            public boolean isEnabled() {
-                return true;
-            }
-
-            @Override
-            public void setEnabled(boolean enabled) {}
-        });
+                sessions, Announcer.to(() -> null), store, connectivity, "node-test");
     }
 
     @AfterEach
@@ -109,7 +114,8 @@ class MailboxTest {
         assertThat(watcher().attempt()).isZero();
         assertThat(watcher().lastError()).isNull();
 
-        engine.connectivityOff(null);
+        connectivity.setEnabled(false);
+        engine.switchChanged();
         Set<Mode> stopped = EnumSet.of(Mode.STOPPED);
         assertThat(watcher().mode()).isIn(stopped);
     }

@@ -50,6 +50,7 @@ import org.osgi.service.metatype.annotations.Designate;
 public class OutboxRouter implements MessageRouter, EventHandler, PlatformTransport.Listener {
 
     private final Outbox outbox;
+    private final Connectivity connectivity;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -60,6 +61,7 @@ public class OutboxRouter implements MessageRouter, EventHandler, PlatformTransp
             @Reference MailSessions sessions, @Reference AccountSettingsService settings,
             @Reference(target = "(mail.access=smtp-imap)") MailAccess access, @Reference Connectivity connectivity,
             @Reference Announcer announcer, @Reference Suppressions suppressions) {
+        this.connectivity = connectivity;
         this.outbox = new Outbox(config, NodeName.of(context), store, sessions, settings, access,
                 connectivity::isEnabled, announcer, () -> presets, suppressions);
     }
@@ -102,7 +104,8 @@ public class OutboxRouter implements MessageRouter, EventHandler, PlatformTransp
     @Override
     public void handleEvent(Event event) {
         if (EmailEvents.CONNECTIVITY_CHANGED.equals(event.getTopic())) {
-            if (Boolean.TRUE.equals(event.getProperty(EmailEvents.ENABLED))) {
+            // The switch as it is now: the event of a fast flip may be handled after the switch moved on.
+            if (connectivity.isEnabled()) {
                 outbox.connectivityOn();
             }
             return;
