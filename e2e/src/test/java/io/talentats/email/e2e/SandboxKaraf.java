@@ -194,7 +194,17 @@ final class SandboxKaraf implements AutoCloseable {
     }
 
     void await(Duration timeout, String what, BooleanSupplier condition) {
-        Instant deadline = Instant.now().plus(timeout);
+        Instant started = Instant.now();
+        Instant deadline = started.plus(timeout);
+        try {
+            waitFor(deadline, timeout, what, condition);
+        } finally {
+            // Where a scenario's time goes, in the test output: the figures docs/testing.md is written from.
+            System.out.printf("[%s] %s: %d ms%n", home.getFileName(), what, Duration.between(started, Instant.now()).toMillis());
+        }
+    }
+
+    private void waitFor(Instant deadline, Duration timeout, String what, BooleanSupplier condition) {
         while (!condition.getAsBoolean()) {
             if (!process.isAlive()) {
                 throw new AssertionError("Karaf exited while waiting for " + what + "\n" + tail());

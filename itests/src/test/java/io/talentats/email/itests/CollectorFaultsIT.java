@@ -185,6 +185,33 @@ public class CollectorFaultsIT extends MailTestSupport {
     }
 
     @Test
+    public void aWatchedMailboxHoldsOneConnectionThroughLivenessChecksAndReconnects() throws Exception {
+        try (TcpProxy imap = new TcpProxy("127.0.0.1", mail.imapsPort())) {
+            String user = recruiterBehind(imap, false);
+            awaitLivenessChecks(user, 3);
+            assertEquals("connections open while idling and checked", 1, imap.open());
+            assertEquals("connections ever open at once", 1, imap.peakOpen());
+
+            int before = imap.accepted();
+            imap.closeAll();
+            await("reconnected", Duration.ofSeconds(20), () -> imap.accepted() > before
+                    && watcher(user).mode() == Mode.IDLE);
+            awaitLivenessChecks(user, 2);
+            assertEquals("connections open after the reconnect", 1, imap.open());
+            assertEquals("no overlap of the old and the new connection", 1, imap.peakOpen());
+        }
+    }
+
+    /** Waits until {@code n} liveness checks (every 2 s) have passed since now. */
+    private void awaitLivenessChecks(String user, int n) {
+        java.time.Instant from = java.time.Instant.now().plusSeconds(2L * (n - 1));
+        await(n + " liveness checks", Duration.ofSeconds(4L * n + 10), () -> {
+            WatcherStatus w = watcher(user);
+            return w.mode() == Mode.IDLE && w.lastCheckAt() != null && w.lastCheckAt().isAfter(from);
+        });
+    }
+
+    @Test
     public void aConnectionThatGoesSilentIsFoundAndReplacedAndTheReplyWaitingIsCollected() throws Exception {
         try (TcpProxy imap = new TcpProxy("127.0.0.1", mail.imapsPort())) {
             String user = recruiterBehind(imap, false);
@@ -259,6 +286,8 @@ public class CollectorFaultsIT extends MailTestSupport {
             await("the second reply", Duration.ofSeconds(20), () -> inbound(thread).size() >= 2);
             assertEquals("the first reply is not recorded again", 2, inbound(thread).size());
             assertTrue("it reconnected to read the folder again", imap.accepted() > connections);
+            awaitLivenessChecks(user, 1);
+            assertEquals("one connection per watched folder (INBOX and Candidates)", 2, imap.open());
         }
     }
 

@@ -22,6 +22,7 @@ public final class TcpProxy implements AutoCloseable {
     private final String targetHost;
     private final int targetPort;
     private final AtomicInteger accepted = new AtomicInteger();
+    private final AtomicInteger peak = new AtomicInteger();
     private final List<Pipe> pipes = new CopyOnWriteArrayList<>();
     private volatile boolean blackHole;
     private volatile boolean closed;
@@ -57,6 +58,16 @@ public final class TcpProxy implements AutoCloseable {
         return (int) pipes.stream().filter(p -> !p.client().isClosed()).count();
     }
 
+    /** The most connections open at once since the proxy started or {@link #resetPeak()}. */
+    public int peakOpen() {
+        return peak.get();
+    }
+
+    /** Starts counting {@link #peakOpen()} from the connections open now. */
+    public void resetPeak() {
+        peak.set(open());
+    }
+
     /** Closes every open connection (FIN), as a server ending its sessions does. */
     public void closeAll() {
         pipes.forEach(Pipe::close);
@@ -89,6 +100,7 @@ public final class TcpProxy implements AutoCloseable {
                 Socket upstream = new Socket(targetHost, targetPort);
                 Pipe pipe = new Pipe(client, upstream);
                 pipes.add(pipe);
+                peak.accumulateAndGet(open(), Math::max);
                 pump(pipe, client, upstream, "up");
                 pump(pipe, upstream, client, "down");
             } catch (IOException e) {

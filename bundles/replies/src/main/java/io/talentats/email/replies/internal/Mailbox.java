@@ -31,6 +31,7 @@ import jakarta.mail.Store;
 
 import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.eclipse.angus.mail.imap.IMAPStore;
+import org.eclipse.angus.mail.imap.protocol.MailboxInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,6 +68,8 @@ final class Mailbox {
     private Store store;
     private final List<IMAPFolder> folders = new ArrayList<>();
     private MailAccount account;
+    /** Whether the server offers IDLE: asked once per connection, before a folder takes it. */
+    private boolean idleOffered;
     private ScheduledFuture<?> timer;
     private ScheduledFuture<?> liveness;
     private ScheduledFuture<?> recycle;
@@ -160,11 +163,19 @@ final class Mailbox {
             // The login may have opened the account again (a refused token): read with the one it logged in with
             account = login.account().orElse(account);
             ctx.sessions().call(() -> {
+                // Asked while the login's connection is free: once a folder holds it, a question to the store
+                // would open a second connection, and the watcher keeps exactly one.
+                idleOffered = store instanceof IMAPStore s && s.hasCapability("IDLE");
+                // Every folder is looked up before the first is opened, for the same reason: the first folder
+                // opened takes the login's connection, each further one opens its own.
+                List<IMAPFolder> watched = new ArrayList<>();
                 for (String name : ctx.folders()) {
                     IMAPFolder f = (IMAPFolder) store.getFolder(name);
-                    if (!f.exists() || neverRead(f)) {
-                        continue;
+                    if (f.exists() && !neverRead(f)) {
+                        watched.add(f);
                     }
+                }
+                for (IMAPFolder f : watched) {
                     f.open(Folder.READ_ONLY);
                     folders.add(f);
                 }
@@ -292,7 +303,7 @@ final class Mailbox {
         cancelTimers();
         scheduleRecycle();
         CollectorConfig c = ctx.config();
-        boolean idle = c.idle() && store instanceof IMAPStore s && s.hasCapability("IDLE");
+        boolean idle = c.idle() && idleOffered;
         if (idle) {
             for (IMAPFolder f : folders) {
                 ctx.sessions().call(() -> {
@@ -314,10 +325,12 @@ final class Mailbox {
     }
 
     /**
-     * A NOOP on every watched folder while idling: a peer that vanished without closing answers nothing, and the
-     * read timeout turns that into a failure; the IDLE is resumed after. The folder's UIDVALIDITY is asked for too
-     * (STATUS, on the store's own connection): a server that renumbered a folder without ending the session makes
-     * the watcher reconnect and read it again.
+     * A look at every watched folder while idling, on the watched connection itself (the mailbox never holds a
+     * second one): IDLE ends, the folder is examined again (a peer that vanished without closing answers nothing,
+     * and the read timeout turns that into a failure), and IDLE resumes. The answer carries the folder's
+     * UIDVALIDITY: a server that renumbered a folder without ending the session makes the watcher reconnect and
+     * read it again. So does an answer whose message count differs from the one the connection was told of (mail
+     * expunged or added in the instant between IDLE and the look): the folder is then read afresh, not patched.
      */
     private void checkAlive(int gen) {
         if (gen != generation || stopped || store == null || mode != Mode.IDLE) {
@@ -325,20 +338,21 @@ final class Mailbox {
         }
         try {
             for (IMAPFolder f : folders) {
-                boolean renumbered = ctx.sessions().call(() -> {
-                    f.doCommand(p -> {
-                        p.simpleCommand("NOOP", null);
-                        return null;
-                    });
-                    long now = ((IMAPFolder) store.getFolder(f.getFullName())).getUIDValidity();
-                    if (now != f.getUIDValidity()) {
-                        return true;
+                String changed = ctx.sessions().call(() -> {
+                    int told = f.getMessageCount();
+                    MailboxInfo now = (MailboxInfo) f.doCommand(p -> p.examine(f.getFullName()));
+                    if (now.uidvalidity != f.getUIDValidity()) {
+                        return "the server renumbered " + f.getFullName() + " (UIDVALIDITY changed)";
+                    }
+                    if (now.total != told) {
+                        return f.getFullName() + " changed while the connection looked (" + told + " messages, now "
+                                + now.total + ")";
                     }
                     ctx.idleSelector().watch(f);
-                    return false;
+                    return null;
                 });
-                if (renumbered) {
-                    lost(gen, "the server renumbered " + f.getFullName() + " (UIDVALIDITY changed)");
+                if (changed != null) {
+                    lost(gen, changed);
                     return;
                 }
             }
