@@ -252,19 +252,28 @@ public class SelfServiceIT extends MailTestSupport {
 
     @Test
     public void anAccountFailingLongerThanPauseAfterIsPausedAndTheRecruiterTold() throws Exception {
-        String address = "ivo-" + UUID.randomUUID() + "@self.test";
-        String user = connect("ivo-" + UUID.randomUUID(), address);
-        withGreenMail(() -> mail.greenMail().getUserManager().getUserByEmail(address).setPassword("gone"));
-        await("paused", Duration.ofSeconds(90), () -> !settings.get(user).orElseThrow().enabled());
-        MimeMessage paused = awaitReceived(address, "Your mailbox connection was paused");
-        assertTrue(text(paused).contains("stopped trying"));
-        assertEquals(1, count(mail.greenMail(), address, NOTICE));
-        // A paused account is no longer re-checked
-        Instant last = settings.get(user).orElseThrow().lastVerification().at();
-        Instant until = Instant.now().plusSeconds(5);
-        await("five seconds", Duration.ofSeconds(10), () -> Instant.now().isAfter(until));
-        assertEquals(last, settings.get(user).orElseThrow().lastVerification().at());
-        assertFalse(settings.get(user).orElseThrow().enabled());
+        // Shorter than the class's 40 s (which the other tests' failing accounts must stay below), changed while
+        // Karaf runs as an operator would: the watch takes the new value without a restart.
+        setConfig("io.talentats.email.health", "pause.after", "PT8S");
+        try {
+            String address = "ivo-" + UUID.randomUUID() + "@self.test";
+            String user = connect("ivo-" + UUID.randomUUID(), address);
+            Instant broken = Instant.now();
+            withGreenMail(() -> mail.greenMail().getUserManager().getUserByEmail(address).setPassword("gone"));
+            await("paused", Duration.ofSeconds(60), () -> !settings.get(user).orElseThrow().enabled());
+            assertTrue("not paused before pause.after", Duration.between(broken, Instant.now()).toSeconds() >= 8);
+            MimeMessage paused = awaitReceived(address, "Your mailbox connection was paused");
+            assertTrue(text(paused).contains("stopped trying"));
+            assertEquals(1, count(mail.greenMail(), address, NOTICE));
+            // A paused account is no longer re-checked (re-checks are every 2 s)
+            Instant last = settings.get(user).orElseThrow().lastVerification().at();
+            Instant until = Instant.now().plusSeconds(5);
+            await("five seconds", Duration.ofSeconds(10), () -> Instant.now().isAfter(until));
+            assertEquals(last, settings.get(user).orElseThrow().lastVerification().at());
+            assertFalse(settings.get(user).orElseThrow().enabled());
+        } finally {
+            setConfig("io.talentats.email.health", "pause.after", "PT40S");
+        }
     }
 
     /** The text of a received message, read with the mail bundle's class loader as MIME parsing needs. */

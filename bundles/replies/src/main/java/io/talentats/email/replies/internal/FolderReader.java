@@ -38,6 +38,7 @@ import jakarta.mail.search.ComparisonTerm;
 import jakarta.mail.search.ReceivedDateTerm;
 
 import org.eclipse.angus.mail.imap.IMAPFolder;
+import org.eclipse.angus.mail.imap.YoungerTerm;
 import org.eclipse.angus.mail.imap.IMAPMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -97,7 +98,7 @@ final class FolderReader {
             List<Message> fresh = new ArrayList<>();
             if (last == 0) {
                 // No checkpoint for these UIDs: only what arrived since a reply could first have come is read,
-                // whatever the folder's size (SEARCH SINCE, then each candidate's INTERNALDATE).
+                // whatever the folder's size (SEARCH YOUNGER or SINCE, then each candidate's INTERNALDATE).
                 Instant from = cp.isPresent() && cp.get().readAt() != null
                         ? cp.get().readAt().minus(Duration.ofDays(1)) : firstPossibleReply();
                 fresh.addAll(arrivedSince(f, from));
@@ -149,10 +150,23 @@ final class FolderReader {
         return ctx.store().firstOutboundAt(userId).filter(t -> t.isBefore(now)).orElse(now);
     }
 
-    /** The messages whose INTERNALDATE is {@code from} or later, oldest first. */
+    /**
+     * How much earlier than our instant a {@code YOUNGER} search starts: the server counts its seconds by its own
+     * clock, which may run ahead of ours. The INTERNALDATE check then applies the exact instant.
+     */
+    static final Duration CLOCK_MARGIN = Duration.ofMinutes(5);
+
+    /**
+     * The messages whose INTERNALDATE is {@code from} or later, oldest first. A server with WITHIN (RFC 5032) is
+     * asked for the messages younger than that (plus {@link #CLOCK_MARGIN}); another for the messages of that day
+     * and later ({@code SINCE} counts in days). Only the UIDs and INTERNALDATEs of what the search found are
+     * fetched, and the messages before {@code from} are left out by their INTERNALDATE.
+     */
     private static List<Message> arrivedSince(IMAPFolder f, Instant from) throws MessagingException {
-        // SEARCH SINCE takes a day; the day's earlier messages are then left out by their INTERNALDATE.
-        Message[] found = f.search(new ReceivedDateTerm(ComparisonTerm.GE, Date.from(from)));
+        boolean within = (Boolean) f.doCommand(p -> p.hasCapability("WITHIN"));
+        long seconds = Duration.between(from, Instant.now()).plus(CLOCK_MARGIN).toSeconds();
+        Message[] found = f.search(within && seconds < Integer.MAX_VALUE ? new YoungerTerm((int) seconds)
+                : new ReceivedDateTerm(ComparisonTerm.GE, Date.from(from)));
         if (found.length == 0) {
             return List.of();
         }

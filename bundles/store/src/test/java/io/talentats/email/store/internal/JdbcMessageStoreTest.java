@@ -72,8 +72,15 @@ class JdbcMessageStoreTest {
         try (java.sql.Connection c = pg.getConnection(); java.sql.Statement st = c.createStatement()) {
             st.execute("CREATE SCHEMA " + schema);
         }
-        pg.setCurrentSchema(schema);
-        return pg;
+        // Pooled as in Karaf (pax-jdbc-pool-hikaricp); idle connections retire, so the many test databases of a
+        // run never hold more than a few connections each.
+        com.zaxxer.hikari.HikariConfig pool = new com.zaxxer.hikari.HikariConfig();
+        pool.setJdbcUrl(postgres);
+        pool.setSchema(schema);
+        pool.setMaximumPoolSize(4);
+        pool.setMinimumIdle(0);
+        pool.setIdleTimeout(10_000);
+        return new com.zaxxer.hikari.HikariDataSource(pool);
     }
 
     private static Clock clockAt(AtomicLong now) {
