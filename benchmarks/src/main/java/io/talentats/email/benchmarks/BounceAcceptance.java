@@ -24,7 +24,7 @@ import io.talentats.email.replies.internal.WatchEngine;
 import io.talentats.email.router.internal.Outbox;
 import io.talentats.email.router.internal.RouterConfig;
 import io.talentats.email.runtime.Announcer;
-import io.talentats.email.store.internal.JdbcMessageStore;
+import io.talentats.email.store.internal.StoreFixture;
 
 import org.osgi.util.converter.Converters;
 
@@ -49,7 +49,7 @@ public final class BounceAcceptance {
         hc.setUsername("sa");
         boolean ok = true;
         try (HikariDataSource ds = new HikariDataSource(hc)) {
-            JdbcMessageStore store = new JdbcMessageStore(ds);
+            StoreFixture store = new StoreFixture(ds);
             AngusMailSessions sessions = new AngusMailSessions(Converters.standardConverter()
                     .convert(Map.of("trusted.certificates", ReplyBenchmark.CERT.toString())).to(MailConfig.class));
             WatchEngine engine = ReplyBenchmark.engine(store, sessions, true, 3, e -> { });
@@ -105,7 +105,7 @@ public final class BounceAcceptance {
         System.exit(ok ? 0 : 1);
     }
 
-    private static MessageStatus status(JdbcMessageStore store, String id) {
+    private static MessageStatus status(StoreFixture store, String id) {
         return store.find(id).map(MessageRecord::status).orElse(null);
     }
 }

@@ -17,7 +17,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.talentats.email.mail.internal.AngusMailSessions;
 import io.talentats.email.mail.internal.MailConfig;
 import io.talentats.email.replies.internal.WatchEngine;
-import io.talentats.email.store.internal.JdbcMessageStore;
+import io.talentats.email.store.internal.StoreFixture;
 
 import jakarta.mail.Folder;
 import jakarta.mail.Message;
@@ -55,7 +55,7 @@ public final class CollectorResilienceBenchmark {
         java.util.logging.Logger.getLogger("org.flywaydb").setLevel(java.util.logging.Level.WARNING);
         try (HikariDataSource ds = new HikariDataSource(hc)) {
             ReplyBenchmark.DATA_SOURCE = ds;
-            JdbcMessageStore store = new JdbcMessageStore(ds);
+            StoreFixture store = new StoreFixture(ds);
             AngusMailSessions sessions = new AngusMailSessions(Converters.standardConverter()
                     .convert(Map.of("trusted.certificates", ReplyBenchmark.CERT.toString())).to(MailConfig.class));
             if (drops > 0) {
@@ -69,7 +69,7 @@ public final class CollectorResilienceBenchmark {
 
     // ---------------------------------------------------------------- (d) drop -> next reply
 
-    static void drops(JdbcMessageStore store, AngusMailSessions sessions, int samples) throws Exception {
+    static void drops(StoreFixture store, AngusMailSessions sessions, int samples) throws Exception {
         String user = "bench6";
         ReplyBenchmark.clear(user);
         String ours = ReplyBenchmark.outbound(store, user, "drop@candidates.test");
@@ -125,7 +125,7 @@ public final class CollectorResilienceBenchmark {
 
     // ---------------------------------------------------------------- (e) first connect, long history
 
-    static void firstConnect(JdbcMessageStore store, AngusMailSessions sessions, int history) throws Exception {
+    static void firstConnect(StoreFixture store, AngusMailSessions sessions, int history) throws Exception {
         String big = "bench7";
         String empty = "bench8";
         String today = "bench9";

@@ -34,7 +34,7 @@ import io.talentats.email.replies.internal.WatchEngine;
 import io.talentats.email.api.MessageContent;
 import io.talentats.email.store.NewOutbound;
 import io.talentats.email.store.OutboundMail;
-import io.talentats.email.store.internal.JdbcMessageStore;
+import io.talentats.email.store.internal.StoreFixture;
 
 import jakarta.mail.FetchProfile;
 import jakarta.mail.Flags;
@@ -82,7 +82,7 @@ public final class ReplyBenchmark {
         java.util.logging.Logger.getLogger("org.flywaydb").setLevel(java.util.logging.Level.WARNING);
         try (HikariDataSource ds = new HikariDataSource(hc)) {
             DATA_SOURCE = ds;
-            JdbcMessageStore store = new JdbcMessageStore(ds);
+            StoreFixture store = new StoreFixture(ds);
             AngusMailSessions sessions = new AngusMailSessions(Converters.standardConverter()
                     .convert(Map.of("trusted.certificates", CERT.toString())).to(MailConfig.class));
             // -Donly=footprint (or ingestion, latency) runs one part: the 10 000-mailbox footprint run alone, say
@@ -103,7 +103,7 @@ public final class ReplyBenchmark {
 
     // ---------------------------------------------------------------- (a) ingestion
 
-    static void ingestion(JdbcMessageStore store, AngusMailSessions sessions, int n) throws Exception {
+    static void ingestion(StoreFixture store, AngusMailSessions sessions, int n) throws Exception {
         int replies = n / 20;
         // The same mailbox twice: the first run of each side warms the JIT up, the second is measured.
         for (String user : List.of("bench5", "bench1")) {
@@ -139,7 +139,7 @@ public final class ReplyBenchmark {
     }
 
     /** Forgets what the collector recorded of a mailbox, so the next run reads it from the start again. */
-    static void forget(JdbcMessageStore store, String user) throws Exception {
+    static void forget(StoreFixture store, String user) throws Exception {
         try (java.sql.Connection c = DATA_SOURCE.getConnection()) {
             for (String sql : List.of("DELETE FROM email_message WHERE user_id = ? AND direction = 'INBOUND'",
                     "DELETE FROM email_mailbox_checkpoint WHERE user_id = ?")) {
@@ -154,7 +154,7 @@ public final class ReplyBenchmark {
     static javax.sql.DataSource DATA_SOURCE;
 
     /** Watches a full mailbox and waits until every reply in it is announced and the watcher is in IDLE. */
-    static long ingest(JdbcMessageStore store, AngusMailSessions sessions, String user, int replies) throws Exception {
+    static long ingest(StoreFixture store, AngusMailSessions sessions, String user, int replies) throws Exception {
         AtomicInteger announced = new AtomicInteger();
         WatchEngine engine = engine(store, sessions, true, 3, e -> announced.incrementAndGet());
         long start = System.nanoTime();
@@ -189,7 +189,7 @@ public final class ReplyBenchmark {
 
     // ---------------------------------------------------------------- (b) latency
 
-    static void latency(JdbcMessageStore store, AngusMailSessions sessions, int samples) throws Exception {
+    static void latency(StoreFixture store, AngusMailSessions sessions, int samples) throws Exception {
         String ourUser = "bench2";
         String rawUser = "bench3";
         clear(ourUser);
@@ -268,7 +268,7 @@ public final class ReplyBenchmark {
 
     // ---------------------------------------------------------------- (c) footprint
 
-    static void footprint(JdbcMessageStore store, AngusMailSessions sessions, int mailboxes) throws Exception {
+    static void footprint(StoreFixture store, AngusMailSessions sessions, int mailboxes) throws Exception {
         System.gc();
         long heapBefore = usedHeap();
         int threadsBefore = Thread.activeCount();
@@ -303,7 +303,7 @@ public final class ReplyBenchmark {
         void event(Event e);
     }
 
-    static WatchEngine engine(JdbcMessageStore store, AngusMailSessions sessions, boolean idle, int workers,
+    static WatchEngine engine(StoreFixture store, AngusMailSessions sessions, boolean idle, int workers,
             Counter counter) throws Exception {
         Map<String, Object> c = new HashMap<>();
         c.put("idle", idle);
@@ -333,7 +333,7 @@ public final class ReplyBenchmark {
         return engine.watchers().stream().anyMatch(w -> w.userId().equals(user) && w.mode() == WatcherStatus.Mode.IDLE);
     }
 
-    static String outbound(JdbcMessageStore store, String user, String to) {
+    static String outbound(StoreFixture store, String user, String to) {
         String token = Long.toString(System.nanoTime(), 32) + "x" + Integer.toString((int) (Math.random() * 1e6), 32);
         String messageId = "<" + token + ".t@bench.localhost>";
         MessageContent content = new MessageContent(List.of(to), List.of(), "Interview", "Hello", null, List.of(),

@@ -19,7 +19,7 @@ import io.talentats.email.mail.internal.AngusMailSessions;
 import io.talentats.email.mail.internal.MailConfig;
 import io.talentats.email.router.internal.Outbox;
 import io.talentats.email.router.internal.RouterConfig;
-import io.talentats.email.store.internal.JdbcMessageStore;
+import io.talentats.email.store.internal.StoreFixture;
 
 import jakarta.mail.Message;
 import jakarta.mail.Session;
@@ -201,7 +201,7 @@ public final class RouterBenchmark {
      */
     static double router(int n, io.talentats.email.api.AccountSettingsService settings,
             io.talentats.email.runtime.CredentialVault vault,
-            java.util.function.Function<JdbcMessageStore, io.talentats.email.runtime.CredentialVault> vaultOfStore)
+            java.util.function.Function<StoreFixture, io.talentats.email.runtime.CredentialVault> vaultOfStore)
             throws Exception {
         Path dir = Files.createTempDirectory("talentats-bench-db");
         HikariConfig hc = new HikariConfig();
@@ -220,7 +220,7 @@ public final class RouterBenchmark {
      */
     static double deliver(int n, java.util.List<javax.sql.DataSource> nodes,
             io.talentats.email.api.AccountSettingsService settings, io.talentats.email.runtime.CredentialVault vault,
-            java.util.function.Function<JdbcMessageStore, io.talentats.email.runtime.CredentialVault> vaultOfStore)
+            java.util.function.Function<StoreFixture, io.talentats.email.runtime.CredentialVault> vaultOfStore)
             throws Exception {
         // Count outcomes from the routers' own events rather than polling the database, which would compete with
         // the outbox for the same two cores.
@@ -244,11 +244,11 @@ public final class RouterBenchmark {
         Map<String, Object> mailProps = new HashMap<>();
         mailProps.put("trusted.certificates", Files.exists(CERT) ? CERT.toString() : "");
         RouterConfig config = Converters.standardConverter().convert(Map.of()).to(RouterConfig.class);
-        java.util.List<JdbcMessageStore> stores = new java.util.ArrayList<>();
+        java.util.List<StoreFixture> stores = new java.util.ArrayList<>();
         java.util.List<Outbox> outboxes = new java.util.ArrayList<>();
         try {
             for (int k = 0; k < nodes.size(); k++) {
-                JdbcMessageStore store = new JdbcMessageStore(nodes.get(k));
+                StoreFixture store = new StoreFixture(nodes.get(k));
                 stores.add(store);
                 AngusMailSessions sessions = new AngusMailSessions(
                         Converters.standardConverter().convert(mailProps).to(MailConfig.class));
@@ -296,7 +296,7 @@ public final class RouterBenchmark {
             return seconds;
         } finally {
             outboxes.forEach(Outbox::stop);
-            stores.forEach(JdbcMessageStore::close);
+            stores.forEach(StoreFixture::close);
         }
     }
 

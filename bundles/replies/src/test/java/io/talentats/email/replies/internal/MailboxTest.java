@@ -27,7 +27,7 @@ import io.talentats.email.mail.internal.MailConfig;
 import io.talentats.email.runtime.Announcer;
 import io.talentats.email.runtime.CredentialVault;
 import io.talentats.email.runtime.MailAccount;
-import io.talentats.email.store.internal.JdbcMessageStore;
+import io.talentats.email.store.internal.StoreFixture;
 
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterEach;
@@ -47,7 +47,7 @@ class MailboxTest {
     private GreenMail imap;
     private int port;
     private JdbcDataSource h2;
-    private JdbcMessageStore store;
+    private StoreFixture store;
     private WatchEngine engine;
 
     /** The switch as the settings bundle holds it: a value read when the engine hears of a change. */
@@ -73,7 +73,7 @@ class MailboxTest {
         port = imap.getImap().getPort();
         h2 = new JdbcDataSource();
         h2.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        store = new JdbcMessageStore(h2);
+        store = new StoreFixture(h2);
         AngusMailSessions sessions = new AngusMailSessions(Converters.standardConverter()
                 .convert(Map.of("connect.timeout.ms", 1000, "read.timeout.ms", 2000)).to(MailConfig.class));
         CollectorConfig config = Converters.standardConverter().convert(Map.of("max.backoff.s", 1, "workers", 2,

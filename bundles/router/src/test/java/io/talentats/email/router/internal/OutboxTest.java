@@ -39,7 +39,7 @@ import io.talentats.email.mail.internal.MailConfig;
 import io.talentats.email.runtime.Announcer;
 import io.talentats.email.runtime.CredentialVault;
 import io.talentats.email.runtime.MailAccount;
-import io.talentats.email.store.internal.JdbcMessageStore;
+import io.talentats.email.store.internal.StoreFixture;
 
 import jakarta.mail.internet.MimeMessage;
 
@@ -57,7 +57,7 @@ import org.osgi.util.converter.Converters;
 class OutboxTest {
 
     private GreenMail smtp;
-    private JdbcMessageStore store;
+    private StoreFixture store;
     private AngusMailSessions sessions;
     private Outbox outbox;
     private final Map<String, Account> accounts = new HashMap<>();
@@ -68,7 +68,7 @@ class OutboxTest {
         smtp.start();
         JdbcDataSource h2 = new JdbcDataSource();
         h2.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        store = new JdbcMessageStore(h2);
+        store = new StoreFixture(h2);
         sessions = new AngusMailSessions(Converters.standardConverter()
                 .convert(Map.of("connect.timeout.ms", 2000, "read.timeout.ms", 3000)).to(MailConfig.class));
         RouterConfig config = Converters.standardConverter().convert(Map.of(

@@ -19,12 +19,12 @@ import org.junit.jupiter.api.Test;
 class AccountStateTableTest {
 
     private DataSource database;
-    private JdbcMessageStore store;
+    private StoreFixture store;
 
     @BeforeEach
     void database() throws Exception {
-        database = JdbcMessageStoreTest.emptyDatabase();
-        store = new JdbcMessageStore(database, Clock.systemUTC());
+        database = StoreTest.emptyDatabase();
+        store = new StoreFixture(database, Clock.systemUTC());
     }
 
     @AfterEach
@@ -78,7 +78,7 @@ class AccountStateTableTest {
 
     @Test
     void aPassedTestIsReadByAnotherStoreOnTheSameDatabaseUntilForgotten() throws Exception {
-        JdbcMessageStore other = new JdbcMessageStore(database, Clock.systemUTC());
+        StoreFixture other = new StoreFixture(database, Clock.systemUTC());
         try {
             assertThat(other.passedTest("rita")).isEmpty();
             Instant at = Instant.parse("2026-12-02T10:00:00Z");

@@ -53,14 +53,14 @@ class ClusterTest {
         @Override public Clock withZone(java.time.ZoneId zone) { return this; }
         @Override public Instant instant() { return Instant.ofEpochMilli(now.get()); }
     };
-    private JdbcMessageStore a;
-    private JdbcMessageStore b;
+    private StoreFixture a;
+    private StoreFixture b;
 
     @BeforeEach
     void twoNodes() throws Exception {
-        DataSource shared = JdbcMessageStoreTest.emptyDatabase();
-        a = new JdbcMessageStore(shared, clock);
-        b = new JdbcMessageStore(shared, clock);
+        DataSource shared = StoreTest.emptyDatabase();
+        a = new StoreFixture(shared, clock);
+        b = new StoreFixture(shared, clock);
     }
 
     @AfterEach
@@ -86,7 +86,7 @@ class ClusterTest {
         ExecutorService pool = Executors.newFixedThreadPool(4);
         List<Future<?>> workers = new ArrayList<>();
         for (int w = 0; w < 4; w++) {
-            JdbcMessageStore node = w % 2 == 0 ? a : b;
+            StoreFixture node = w % 2 == 0 ? a : b;
             String owner = w % 2 == 0 ? "node-a" : "node-b";
             workers.add(pool.submit(() -> {
                 for (List<StoredOutbound> got; !(got = node.claimDue(owner, 25, LEASE)).isEmpty(); ) {
@@ -154,7 +154,7 @@ class ClusterTest {
         ExecutorService pool = Executors.newFixedThreadPool(4);
         List<Future<?>> writers = new ArrayList<>();
         for (int w = 0; w < 4; w++) {
-            JdbcMessageStore node = w % 2 == 0 ? a : b;
+            StoreFixture node = w % 2 == 0 ? a : b;
             int writer = w;
             writers.add(pool.submit(() -> {
                 for (int i = 0; i < 50; i++) {

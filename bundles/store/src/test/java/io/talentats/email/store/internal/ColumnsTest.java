@@ -18,7 +18,7 @@ class ColumnsTest {
 
     @Test
     void everyWidthMatchesTheMigratedSchema() throws Exception {
-        DataSource ds = JdbcMessageStoreTest.emptyDatabase();
+        DataSource ds = StoreTest.emptyDatabase();
         Schema.migrate(ds);
         Map<String, Integer> widths = new HashMap<>();
         try (Connection c = ds.getConnection()) {
@@ -61,7 +61,7 @@ class ColumnsTest {
                 Map.entry("email_passed_test.fingerprint", Columns.PASSED_TEST_FINGERPRINT),
                 Map.entry("email_passed_test.summary", Columns.VERIFIED_SUMMARY));
         expected.forEach((column, width) -> assertThat(widths.get(column)).as(column).isEqualTo(width));
-        if (!JdbcMessageStoreTest.postgresUrl().isBlank()) {
+        if (!StoreTest.postgresUrl().isBlank()) {
             return; // TEXT has no declared width on PostgreSQL
         }
         assertThat(widths.get("email_message.text_body")).isEqualTo(Columns.TEXT);

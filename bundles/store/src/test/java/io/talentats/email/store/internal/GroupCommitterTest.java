@@ -24,7 +24,7 @@ class GroupCommitterTest {
 
     @BeforeEach
     void table() throws Exception {
-        ds = JdbcMessageStoreTest.emptyDatabase();
+        ds = StoreTest.emptyDatabase();
         try (var c = ds.getConnection(); Statement st = c.createStatement()) {
             st.execute("DROP TABLE IF EXISTS t");
             st.execute("CREATE TABLE t (id INTEGER PRIMARY KEY)");

@@ -25,11 +25,11 @@ import org.junit.jupiter.api.Test;
 
 class ReplyTablesTest {
 
-    private JdbcMessageStore store;
+    private StoreFixture store;
 
     @BeforeEach
     void database() throws Exception {
-        store = new JdbcMessageStore(JdbcMessageStoreTest.emptyDatabase(), Clock.systemUTC());
+        store = new StoreFixture(StoreTest.emptyDatabase(), Clock.systemUTC());
     }
 
     @AfterEach

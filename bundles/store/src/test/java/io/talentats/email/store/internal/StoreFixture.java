@@ -12,7 +12,6 @@ import java.util.concurrent.CompletionStage;
 import javax.sql.DataSource;
 
 import io.talentats.email.api.AccountHealth;
-import io.talentats.email.api.EmailEvents;
 import io.talentats.email.api.MessageEvent;
 import io.talentats.email.api.MessageHistory;
 import io.talentats.email.api.MessageRecord;
@@ -26,8 +25,8 @@ import io.talentats.email.api.Suppressions;
 import io.talentats.email.api.Verification;
 import io.talentats.email.runtime.AccountState;
 import io.talentats.email.runtime.AccountStates;
-import io.talentats.email.runtime.SharedAccounts;
 import io.talentats.email.runtime.Announcer;
+import io.talentats.email.runtime.SharedAccounts;
 import io.talentats.email.store.Checkpoint;
 import io.talentats.email.store.Delivery;
 import io.talentats.email.store.EnqueueResult;
@@ -38,102 +37,63 @@ import io.talentats.email.store.NewOutbound;
 import io.talentats.email.store.OAuthGrants;
 import io.talentats.email.store.OutboundRef;
 import io.talentats.email.store.ReplyStore;
-import io.talentats.email.store.WatchLeases;
 import io.talentats.email.store.StoredOutbound;
 import io.talentats.email.store.ThreadTip;
-
-import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceRegistration;
-import org.osgi.service.component.annotations.Activate;
-import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Deactivate;
-import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.metatype.annotations.Designate;
+import io.talentats.email.store.WatchLeases;
 
 /**
- * The message database as one component: it owns the DataSource, brings the schema up to date, and runs the one
- * writer ({@link GroupCommitter}) that every part writes through. What each service does is in its part: the
- * outbox ({@link OutboxTables}), reply collection ({@link ReplyTables}), the history ({@link HistoryQueries}) and
- * accounts' runtime state ({@link AccountStateTable}), OAuth grants ({@link OAuthTables}), watch leases
- * ({@link WatchLeaseTable}) and the accounts shared between nodes ({@link SharedAccountTable}); this class only hands
- * calls on. Plain SQL that H2 and
- * PostgreSQL both run; every change that must not be half-done is one transaction.
+ * The whole store for plain Java — the store's own tests, other modules' tests and the benchmarks (published as
+ * the store's test-jar): the same components Karaf activates, made by hand on one {@link Database}, behind one
+ * object that is every contract at once. Not in the bundle: in Karaf each contract is a component of its own.
  */
-@Component(service = {MessageStore.class, ReplyStore.class, MessageHistory.class, AccountStates.class,
-        OAuthGrants.class, Suppressions.class, WatchLeases.class},
-        configurationPid = StoreConfig.PID, immediate = true)
-@Designate(ocd = StoreConfig.class)
-public class JdbcMessageStore
+public final class StoreFixture
         implements MessageStore, ReplyStore, MessageHistory, AccountStates, OAuthGrants, Suppressions, WatchLeases,
         SharedAccounts {
 
-    private final GroupCommitter writer;
-    private final OutboxTables outbox;
-    private final ReplyTables replies;
-    private final HistoryQueries history;
-    private final AccountStateTable states;
-    private final OAuthTables oauth;
-    private final WatchLeaseTable leases;
-    private final SharedAccountTable shared;
+    private final Database database;
+    private final OutboxService outbox;
+    private final ReplyService replies;
+    private final HistoryService history;
+    private final SuppressionService suppressions;
+    private final AccountStateService states;
+    private final WatchLeaseService leases;
+    private final SharedAccountService shared;
+    private final OAuthGrantService grants;
 
-    private final Announcer announcer;
-
-    /** {@link SharedAccounts} as a service, only while the database is one other nodes can share. */
-    private ServiceRegistration<SharedAccounts> sharing;
-
-    @Activate
-    public JdbcMessageStore(
-            @Reference(name = "dataSource", target = "(dataSourceName=talentats-email)") DataSource dataSource,
-            @Reference Announcer announcer, BundleContext context) {
-        this(dataSource, announcer, Clock.systemUTC());
-        if (SharedAccountTable.shareable(dataSource)) {
-            sharing = context.registerService(SharedAccounts.class, this, null);
-        }
-    }
-
-    /** For plain Java (benchmarks): announces nothing. */
-    public JdbcMessageStore(DataSource dataSource) {
+    /** A store that announces nothing, on the system clock. */
+    public StoreFixture(DataSource dataSource) {
         this(dataSource, Announcer.to(() -> null), Clock.systemUTC());
     }
 
-    JdbcMessageStore(DataSource dataSource, Clock clock) {
+    public StoreFixture(DataSource dataSource, Clock clock) {
         this(dataSource, Announcer.to(() -> null), clock);
     }
 
-    JdbcMessageStore(DataSource dataSource, Announcer announcer, Clock clock) {
-        this.announcer = announcer;
-        Schema.migrate(dataSource);
-        this.writer = new GroupCommitter(dataSource);
-        Jdbc jdbc = new Jdbc(dataSource, writer);
-        this.outbox = new OutboxTables(jdbc, clock);
-        this.replies = new ReplyTables(jdbc, clock);
-        this.history = new HistoryQueries(jdbc, clock);
-        this.states = new AccountStateTable(jdbc, clock);
-        this.oauth = new OAuthTables(jdbc, clock);
-        this.leases = new WatchLeaseTable(jdbc, clock);
-        this.shared = new SharedAccountTable(jdbc, clock);
+    public StoreFixture(DataSource dataSource, Announcer announcer, Clock clock) {
+        this.database = new Database(dataSource, clock);
+        this.outbox = new OutboxService(database);
+        this.replies = new ReplyService(database);
+        this.history = new HistoryService(database, announcer);
+        this.suppressions = new SuppressionService(database);
+        this.states = new AccountStateService(database, announcer);
+        this.leases = new WatchLeaseService(database);
+        this.shared = new SharedAccountService(database);
+        this.grants = new OAuthGrantService(database);
     }
 
     /** Lets the writes already accepted commit, then stops the writer. */
-    @Deactivate
     public void close() {
-        if (sharing != null) {
-            sharing.unregister();
-            sharing = null;
-        }
-        writer.close();
+        database.close();
     }
-
-    // ---------------------------------------------------------------- MessageStore: the outbox
 
     @Override
     public EnqueueResult enqueue(NewOutbound message) {
-        return outbox.enqueue(message, null, null);
+        return outbox.enqueue(message);
     }
 
     @Override
     public EnqueueResult enqueueLeased(NewOutbound message, String owner, Duration lease) {
-        return outbox.enqueue(message, owner, lease);
+        return outbox.enqueueLeased(message, owner, lease);
     }
 
     @Override
@@ -209,15 +169,13 @@ public class JdbcMessageStore
 
     @Override
     public OutboxStats outboxStats() {
-        return outbox.stats();
+        return outbox.outboxStats();
     }
 
     @Override
     public List<MessageRecord> pending(int limit) {
-        return history.pending(limit);
+        return outbox.pending(limit);
     }
-
-    // ---------------------------------------------------------------- ReplyStore
 
     @Override
     public Optional<Checkpoint> checkpoint(String userId, String folder) {
@@ -226,30 +184,28 @@ public class JdbcMessageStore
 
     @Override
     public List<OutboundRef> outboundByMessageIds(String userId, Collection<String> messageIds) {
-        return replies.byMessageIds(userId, messageIds);
+        return replies.outboundByMessageIds(userId, messageIds);
     }
 
     @Override
     public List<OutboundRef> outboundByTokens(String userId, Collection<String> tokens) {
-        return replies.byTokens(userId, tokens);
+        return replies.outboundByTokens(userId, tokens);
     }
 
     @Override
     public List<OutboundRef> outboundTo(String userId, Collection<String> addresses, Instant since) {
-        return replies.sentTo(userId, addresses, since);
+        return replies.outboundTo(userId, addresses, since);
     }
 
     @Override
     public List<Recorded> record(List<InboundMessage> messages, Checkpoint checkpoint) {
-        return replies.record(messages, checkpoint, null);
+        return replies.record(messages, checkpoint);
     }
 
     @Override
     public List<Recorded> record(List<InboundMessage> messages, Checkpoint checkpoint, Lease lease) {
         return replies.record(messages, checkpoint, lease);
     }
-
-    // ---------------------------------------------------------------- MessageHistory
 
     @Override
     public Optional<MessageRecord> find(String id) {
@@ -288,22 +244,12 @@ public class JdbcMessageStore
 
     @Override
     public Optional<MessageRecord> assignTriage(String messageId, String outboundMessageId) {
-        if (!replies.assignTriage(messageId, outboundMessageId)) {
-            return Optional.empty();
-        }
-        Optional<MessageRecord> r = history.find(messageId);
-        r.ifPresent(m -> {
-            Map<String, Object> p = Announcer.aboutMessage(m.id(), m.userId(), m.threadId(), m.candidateId(),
-                    m.applicationId());
-            p.put(EmailEvents.IN_REPLY_TO, outboundMessageId);
-            announcer.post(EmailEvents.REPLY_RECEIVED, p);
-        });
-        return r;
+        return history.assignTriage(messageId, outboundMessageId);
     }
 
     @Override
     public boolean dismissTriage(String messageId) {
-        return replies.dismissTriage(messageId);
+        return history.dismissTriage(messageId);
     }
 
     @Override
@@ -316,21 +262,19 @@ public class JdbcMessageStore
         replies.recordReadReceipt(userId, outboundId, detail);
     }
 
-    // ---------------------------------------------------------------- Suppressions
-
     @Override
     public List<Suppression> list(String userId) {
-        return replies.suppressions(userId, null);
+        return suppressions.list(userId);
     }
 
     @Override
     public List<Suppression> find(String userId, List<String> addresses) {
-        return replies.suppressions(userId, addresses);
+        return suppressions.find(userId, addresses);
     }
 
     @Override
     public boolean clear(String userId, String address) {
-        return replies.clearSuppression(userId, address);
+        return suppressions.clear(userId, address);
     }
 
     @Override
@@ -348,8 +292,6 @@ public class JdbcMessageStore
         return history.events(messageId);
     }
 
-    // ---------------------------------------------------------------- AccountStates
-
     @Override
     public AccountState get(String userId) {
         return states.get(userId);
@@ -363,18 +305,11 @@ public class JdbcMessageStore
     @Override
     public void recordVerification(String userId, Verification verification) {
         states.recordVerification(userId, verification);
-        announcer.post(EmailEvents.ACCOUNT_VERIFIED, Map.of(EmailEvents.USER_ID, userId,
-                EmailEvents.PASSED, verification.passed()));
     }
 
     @Override
     public boolean recordHealth(String userId, AccountHealth health) {
-        if (!states.recordHealth(userId, health)) {
-            return false;
-        }
-        announcer.post(EmailEvents.ACCOUNT_HEALTH, Map.of(EmailEvents.USER_ID, userId, EmailEvents.HEALTH,
-                health.state().name(), EmailEvents.REASON, health.reason() == null ? "" : health.reason()));
-        return true;
+        return states.recordHealth(userId, health);
     }
 
     @Override
@@ -396,8 +331,6 @@ public class JdbcMessageStore
     public void forgetPassedTest(String userId) {
         states.forgetPassedTest(userId);
     }
-
-    // ---------------------------------------------------------------- WatchLeases
 
     @Override
     public Optional<Lease> acquire(String mailboxId, String owner, Duration length) {
@@ -444,8 +377,6 @@ public class JdbcMessageStore
         return leases.nodes();
     }
 
-    // ---------------------------------------------------------------- SharedAccounts
-
     @Override
     public long publish(String userId, Map<String, Object> settings) {
         return shared.publish(userId, settings);
@@ -456,50 +387,48 @@ public class JdbcMessageStore
         return shared.since(after);
     }
 
-    // ---------------------------------------------------------------- OAuthGrants
-
     @Override
     public Optional<Grant> grant(String userId) {
-        return oauth.grant(userId);
+        return grants.grant(userId);
     }
 
     @Override
     public List<Grant> grants() {
-        return oauth.grants();
+        return grants.grants();
     }
 
     @Override
     public Grant putGrant(Grant grant) {
-        return oauth.putGrant(grant);
+        return grants.putGrant(grant);
     }
 
     @Override
     public Optional<Grant> refresh(String userId, Refresh refresh) throws Exception {
-        return oauth.refresh(userId, refresh);
+        return grants.refresh(userId, refresh);
     }
 
     @Override
     public boolean reencrypted(String userId, long version, String refreshToken, String accessToken) {
-        return oauth.reencrypted(userId, version, refreshToken, accessToken);
+        return grants.reencrypted(userId, version, refreshToken, accessToken);
     }
 
     @Override
     public boolean deleteGrant(String userId) {
-        return oauth.deleteGrant(userId);
+        return grants.deleteGrant(userId);
     }
 
     @Override
     public void putFlow(Flow flow) {
-        oauth.putFlow(flow);
+        grants.putFlow(flow);
     }
 
     @Override
     public Optional<Flow> takeFlow(String state) {
-        return oauth.takeFlow(state);
+        return grants.takeFlow(state);
     }
 
     @Override
     public int purgeFlows(Instant now) {
-        return oauth.purgeFlows(now);
+        return grants.purgeFlows(now);
     }
 }

@@ -31,16 +31,16 @@ import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class JdbcMessageStoreTest {
+class StoreTest {
 
     private final AtomicLong now = new AtomicLong(Instant.parse("2026-11-26T10:00:00Z").toEpochMilli());
-    private JdbcMessageStore store;
+    private StoreFixture store;
 
     @BeforeEach
     void database() throws Exception {
         DataSource ds = emptyDatabase();
         Schema.migrate(ds);
-        store = new JdbcMessageStore(ds, clockAt(now));
+        store = new StoreFixture(ds, clockAt(now));
     }
 
     /**
@@ -139,7 +139,7 @@ class JdbcMessageStoreTest {
             st.executeUpdate("INSERT INTO email_outbox (message_id, next_attempt_at, attempts) VALUES ('04HELD', "
                     + Long.MAX_VALUE + ", 0)");
         }
-        JdbcMessageStore upgraded = new JdbcMessageStore(ds, clockAt(now));
+        StoreFixture upgraded = new StoreFixture(ds, clockAt(now));
         try {
             MessageRecord sent = upgraded.find("01SENT").orElseThrow();
             assertThat(sent.status()).isEqualTo(MessageStatus.SENT);
