@@ -2,9 +2,6 @@ package io.talentats.email.replies.internal;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -25,13 +22,10 @@ import io.talentats.email.store.LeaseLostException;
 import io.talentats.email.store.MailboxStats;
 import io.talentats.email.store.WatchLeases;
 
-import jakarta.mail.Folder;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Store;
 
 import org.eclipse.angus.mail.imap.IMAPFolder;
-import org.eclipse.angus.mail.imap.IMAPStore;
-import org.eclipse.angus.mail.imap.protocol.MailboxInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +41,6 @@ import org.slf4j.LoggerFactory;
 final class Mailbox {
 
     private static final Logger LOG = LoggerFactory.getLogger(Mailbox.class);
-    private static final List<String> NEVER_READ = List.of("\\Sent", "\\Drafts", "\\Trash", "\\Junk", "\\All");
     /** The first wait after a failed attempt; doubled for each further one, up to {@code max.backoff.s}. */
     static final Duration FIRST_BACKOFF = Duration.ofMillis(500);
     /** How soon after a read that found mail (or a reconnect) the mailbox is read once more. */
@@ -66,10 +59,9 @@ final class Mailbox {
 
     // Used only by tasks on the serial executor.
     private Store store;
-    private final List<IMAPFolder> folders = new ArrayList<>();
+    /** The folders watched on the connection now; none while it is closed. */
+    private WatchedFolders folders = WatchedFolders.NONE;
     private MailAccount account;
-    /** Whether the server offers IDLE: asked once per connection, before a folder takes it. */
-    private boolean idleOffered;
     private ScheduledFuture<?> timer;
     private ScheduledFuture<?> liveness;
     private ScheduledFuture<?> recycle;
@@ -162,25 +154,7 @@ final class Mailbox {
             store = login.openStore(session -> new WatchedStore(session, signals(gen)), true);
             // The login may have opened the account again (a refused token): read with the one it logged in with
             account = login.account().orElse(account);
-            ctx.sessions().call(() -> {
-                // Asked while the login's connection is free: once a folder holds it, a question to the store
-                // would open a second connection, and the watcher keeps exactly one.
-                idleOffered = store instanceof IMAPStore s && s.hasCapability("IDLE");
-                // Every folder is looked up before the first is opened, for the same reason: the first folder
-                // opened takes the login's connection, each further one opens its own.
-                List<IMAPFolder> watched = new ArrayList<>();
-                for (String name : ctx.folders()) {
-                    IMAPFolder f = (IMAPFolder) store.getFolder(name);
-                    if (f.exists() && !neverRead(f)) {
-                        watched.add(f);
-                    }
-                }
-                for (IMAPFolder f : watched) {
-                    f.open(Folder.READ_ONLY);
-                    folders.add(f);
-                }
-                return null;
-            });
+            folders = ctx.sessions().call(() -> WatchedFolders.open(store, ctx.folders()));
             login.worked();
             syncAndWatch();
         } catch (CredentialUnavailableException e) {
@@ -269,17 +243,13 @@ final class Mailbox {
         connect();
     }
 
-    private static boolean neverRead(IMAPFolder f) throws MessagingException {
-        return Arrays.stream(f.getAttributes()).anyMatch(a -> NEVER_READ.stream().anyMatch(a::equalsIgnoreCase));
-    }
-
     private void syncAndWatch() {
         if (stopped || store == null) {
             return;
         }
         try {
             int fresh = 0;
-            for (IMAPFolder f : folders) {
+            for (IMAPFolder f : folders.list()) {
                 fresh += reader.sync(f, account);
             }
             boolean reconnected = attempt > 0 || mode == Mode.CONNECTING || mode == Mode.RECONNECTING;
@@ -303,9 +273,9 @@ final class Mailbox {
         cancelTimers();
         scheduleRecycle();
         CollectorConfig c = ctx.config();
-        boolean idle = c.idle() && idleOffered;
+        boolean idle = c.idle() && folders.idleOffered();
         if (idle) {
-            for (IMAPFolder f : folders) {
+            for (IMAPFolder f : folders.list()) {
                 ctx.sessions().call(() -> {
                     ctx.idleSelector().watch(f);
                     return null;
@@ -325,36 +295,25 @@ final class Mailbox {
     }
 
     /**
-     * A look at every watched folder while idling, on the watched connection itself (the mailbox never holds a
-     * second one): IDLE ends, the folder is examined again (a peer that vanished without closing answers nothing,
-     * and the read timeout turns that into a failure), and IDLE resumes. The answer carries the folder's
-     * UIDVALIDITY: a server that renumbered a folder without ending the session makes the watcher reconnect and
-     * read it again. So does an answer whose message count differs from the one the connection was told of (mail
-     * expunged or added in the instant between IDLE and the look): the folder is then read afresh, not patched.
+     * A look at every watched folder while idling, on the watched connection itself ({@link WatchedFolders#changed}):
+     * a folder renumbered or changed in the look, or a peer that stopped answering, makes the watcher reconnect
+     * and read from its checkpoint; otherwise IDLE resumes.
      */
     private void checkAlive(int gen) {
         if (gen != generation || stopped || store == null || mode != Mode.IDLE) {
             return;
         }
         try {
-            for (IMAPFolder f : folders) {
-                String changed = ctx.sessions().call(() -> {
-                    int told = f.getMessageCount();
-                    MailboxInfo now = (MailboxInfo) f.doCommand(p -> p.examine(f.getFullName()));
-                    if (now.uidvalidity != f.getUIDValidity()) {
-                        return "the server renumbered " + f.getFullName() + " (UIDVALIDITY changed)";
-                    }
-                    if (now.total != told) {
-                        return f.getFullName() + " changed while the connection looked (" + told + " messages, now "
-                                + now.total + ")";
-                    }
-                    ctx.idleSelector().watch(f);
-                    return null;
-                });
+            for (IMAPFolder f : folders.list()) {
+                String changed = ctx.sessions().call(() -> WatchedFolders.changed(f));
                 if (changed != null) {
                     lost(gen, changed);
                     return;
                 }
+                ctx.sessions().call(() -> {
+                    ctx.idleSelector().watch(f);
+                    return null;
+                });
             }
             lastCheckAt = Instant.now();
         } catch (MessagingException | RuntimeException e) {
@@ -410,18 +369,8 @@ final class Mailbox {
     private void close(boolean lost) {
         generation++;
         cancelTimers();
-        for (IMAPFolder f : folders) {
-            try {
-                if (lost) {
-                    f.forceClose();
-                } else if (f.isOpen()) {
-                    f.close(false);
-                }
-            } catch (MessagingException | RuntimeException ignored) {
-                // closing
-            }
-        }
-        folders.clear();
+        folders.close(lost);
+        folders = WatchedFolders.NONE;
         if (store != null) {
             try {
                 store.close();

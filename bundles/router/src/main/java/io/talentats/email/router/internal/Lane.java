@@ -63,6 +63,8 @@ final class Lane {
     private final Host host;
     private final LaneContext ctx;
     private final SerialExecutor serial;
+    /** What becomes of a message this lane could not send. */
+    private final SendOutcomes outcomes;
     private final AtomicInteger waiting = new AtomicInteger();
     private volatile long lastUsed = System.currentTimeMillis();
     private volatile boolean connected;
@@ -88,6 +90,7 @@ final class Lane {
         this.host = host;
         this.ctx = ctx;
         this.serial = new SerialExecutor(workers, TURN);
+        this.outcomes = new SendOutcomes(ctx, route, host);
         this.login = route == Route.USER_SMTP ? ctx.access().login(userId) : null;
     }
 
@@ -147,11 +150,11 @@ final class Lane {
                 return;
             }
             case FAIL -> {
-                fail(job, job.attempts(), d.reason(), null);
+                outcomes.fail(job, job.attempts(), d.reason(), null);
                 return;
             }
             case WAIT -> {
-                retryLater(job, job.attempts(), d.reason(), null);
+                outcomes.retryLater(job, job.attempts(), d.reason(), null);
                 return;
             }
             case SEND -> {
@@ -172,7 +175,7 @@ final class Lane {
         try {
             envelope = route == Route.USER_SMTP ? recruiterEnvelope(job) : platformEnvelope(job);
         } catch (RuntimeException e) {
-            retryLater(job, job.attempts(), "cannot prepare the sender: " + e.getMessage(), null);
+            outcomes.retryLater(job, job.attempts(), "cannot prepare the sender: " + e.getMessage(), null);
             return;
         }
         if (envelope != null) {
@@ -219,7 +222,7 @@ final class Lane {
      */
     private void credentialUnavailable(Job job, CredentialUnavailableException e) {
         if (!e.needsSignIn()) {
-            retryLater(job, job.attempts(), e.getMessage(), null);
+            outcomes.retryLater(job, job.attempts(), e.getMessage(), null);
             return;
         }
         if (!job.message().kind().requiresOwnMailbox() && ctx.authFailureFallback()) {
@@ -237,7 +240,7 @@ final class Lane {
             platform = ctx.platform().get();
         }
         if (!platform.ready()) {
-            retryLater(job, job.attempts(), "the platform transport is not configured", null);
+            outcomes.retryLater(job, job.attempts(), "the platform transport is not configured", null);
             return null;
         }
         String name = job.account() != null && job.account().displayName() != null
@@ -279,7 +282,9 @@ final class Lane {
             if (login != null && f.kind() == SendFailure.Kind.AUTHENTICATION) {
                 login.failed(Protocol.SMTP, e, f.serverReply());
             }
-            failed(job, attempt, f);
+            if (outcomes.failed(job, attempt, f, login)) {
+                account = null; // the login recorded the account's health; open it again for the next message
+            }
             return;
         }
         sent(job, attempt, envelope, mime, reply);
@@ -324,56 +329,6 @@ final class Lane {
                         ctx.appender().append(sender, new SentFolderAppender.Copy(m.id(), copyOfSent));
                     }
                 });
-    }
-
-    private void failed(Job job, int attempt, SendFailure f) {
-        String reason = f.reason() + (f.serverReply() == null ? "" : ": " + f.serverReply());
-        switch (f.kind()) {
-            case AUTHENTICATION -> loginRefused(job, attempt, f);
-            case PERMANENT -> fail(job, attempt, reason, f.serverReply());
-            case TRANSIENT -> {
-                if (login != null && f.serverReply() == null) {
-                    login.unreachable(f.reason());
-                }
-                retryLater(job, attempt, reason, f.serverReply());
-            }
-        }
-    }
-
-    private void loginRefused(Job job, int attempt, SendFailure f) {
-        if (route == Route.PLATFORM) {
-            LOG.error("The platform SMTP server refused the platform login ({}): check {}", f.serverReply(),
-                    PlatformConfig.PID);
-            retryLater(job, attempt, "the platform SMTP server refused the platform login", f.serverReply());
-            return;
-        }
-        // The login recorded the account's health (a refused token was already tried again with a fresh one)
-        account = null;
-        if (!job.message().kind().requiresOwnMailbox() && ctx.authFailureFallback()) {
-            host.reroute(new Job(job.message(), job.decision(), job.account(), attempt),
-                    "the recruiter's SMTP server refused the login");
-        } else {
-            fail(job, attempt, "the recruiter's SMTP server refused the login"
-                    + (f.serverReply() == null ? "" : " (" + f.serverReply() + ")")
-                    + ": update the password in Email Connection Settings, then retry the message", f.serverReply());
-        }
-    }
-
-    private void retryLater(Job job, int attempts, String reason, String serverReply) {
-        RetryPolicy retry = ctx.retry();
-        if (retry.exhausted(attempts)) {
-            fail(job, attempts, "gave up after " + attempts + " attempts: " + reason, serverReply);
-            return;
-        }
-        java.time.Duration wait = retry.delayAfter(attempts);
-        ctx.store().reschedule(job.message().id(), MessageStatus.RETRYING, ctx.clock().instant().plus(wait),
-                attempts, reason + "; next attempt in " + wait.toSeconds() + " s", serverReply);
-    }
-
-    private void fail(Job job, int attempts, String reason, String serverReply) {
-        ctx.store().markFailed(job.message().id(), attempts, reason, serverReply);
-        ctx.events().post(EmailEvents.MESSAGE_FAILED, job.message(), route);
-        LOG.info("Message {} of user {} failed: {}", job.message().id(), job.message().userId(), reason);
     }
 
     /** The platform's connection, with the platform's own login (not a recruiter's: that is the login's). */
