@@ -129,7 +129,7 @@ public final class CollectorResilienceBenchmark {
         String big = "bench7";
         String empty = "bench8";
         String today = "bench9";
-        ensureMessages(big, history, Duration.ofDays(30));
+        int bigCount = ensureMessages(big, history, Duration.ofDays(30));
         // Mail that arrived earlier on the day of connecting: SEARCH SINCE (a day) finds all of it.
         java.time.ZonedDateTime now = java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC);
         Duration sinceMidnight = Duration.between(now.toLocalDate().atStartOfDay(now.getZone()), now);
@@ -152,7 +152,7 @@ public final class CollectorResilienceBenchmark {
                 Logout l = awaitLogout(user, logSize);
                 if (round == 1) {
                     t.row(user.equals(big) ? "long history, 30 days old" : user.equals(today)
-                            ? "earlier the same day" : "empty", user.equals(big) ? history : user.equals(today)
+                            ? "earlier the same day" : "empty", user.equals(big) ? bigCount : user.equals(today)
                                     ? SAME_DAY : 0, millis, l.headers(), l.bodies(), l.out());
                 }
             }
@@ -201,7 +201,7 @@ public final class CollectorResilienceBenchmark {
      * Tops the user's INBOX up to {@code n} messages that arrived {@code ago} (kept between runs: Dovecot's
      * maildir survives them).
      */
-    static void ensureMessages(String user, int n, Duration ago) throws Exception {
+    static int ensureMessages(String user, int n, Duration ago) throws Exception {
         Store s = ReplyBenchmark.rawSession(false).getStore("imap");
         s.connect(ReplyBenchmark.IMAP.host(), ReplyBenchmark.IMAP.port(), user, "bench");
         Folder f = s.getFolder("INBOX");
@@ -210,7 +210,7 @@ public final class CollectorResilienceBenchmark {
         f.close(false);
         s.close();
         if (have >= n) {
-            return;
+            return have;
         }
         System.out.printf(Locale.ROOT, "Filling %s with %d messages (once; kept for later runs)...%n", user, n - have);
         s = ReplyBenchmark.rawSession(false).getStore("imap");
@@ -232,5 +232,6 @@ public final class CollectorResilienceBenchmark {
             f.appendMessages(chunk.toArray(new Message[0]));
         }
         s.close();
+        return n;
     }
 }

@@ -287,14 +287,31 @@ public final class ReplyBenchmark {
         long ours = Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.getName().startsWith("talentats-replies")).count();
         int threadsAfter = Thread.activeCount();
+        long sockets = sockets();
         Table t = new Table("watched mailboxes", "all in IDLE after s", "collector threads", "JVM threads added",
-                "heap added MiB");
-        t.row(mailboxes, seconds, ours, threadsAfter - threadsBefore, (heapAfter - heapBefore) / 1048576.0);
+                "sockets held by the JVM", "heap added MiB", "heap per mailbox KiB");
+        t.row(mailboxes, seconds, ours, threadsAfter - threadsBefore, sockets, (heapAfter - heapBefore) / 1048576.0,
+                (heapAfter - heapBefore) / 1024.0 / mailboxes);
         t.print();
         System.out.printf(Locale.ROOT, "(c) %d collector threads (target <= 8), %.1f MiB heap for %d watchers "
                 + "(target <= %d MiB)%n", ours, (heapAfter - heapBefore) / 1048576.0, mailboxes,
                 mailboxes <= 1000 ? 64 : 320);
         engine.deactivate();
+    }
+
+    /** The sockets this JVM holds open now (Linux: its file descriptors that are sockets). */
+    static long sockets() {
+        try (java.util.stream.Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.filter(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).toString().startsWith("socket:");
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            }).count();
+        } catch (java.io.IOException e) {
+            return -1;
+        }
     }
 
     // ---------------------------------------------------------------- plumbing
