@@ -146,6 +146,11 @@ public class CollectorFaultsIT extends MailTestSupport {
             String user = recruiterBehind(imap, false);
             String thread = "t-" + UUID.randomUUID();
             MessageRecord out = sent(user, "stream@candidates.test", thread);
+            // The Sent copy opens a connection of its own through the proxy; the watcher's are counted after it
+            await("the Sent copy kept", Duration.ofSeconds(20), () -> router().status(out.id()).orElseThrow()
+                    .sentCopy() != MessageRecord.SentCopy.PENDING);
+            await("the Sent copy's connection closed", Duration.ofSeconds(10), () -> imap.open() == 1);
+            imap.resetPeak();
             List<Event> events = collect(EmailEvents.REPLY_RECEIVED);
             String to = settings.get(user).orElseThrow().emailAddress();
             try (ModeRecorder modes = new ModeRecorder(() -> watcher(user))) {
@@ -173,6 +178,7 @@ public class CollectorFaultsIT extends MailTestSupport {
                     .filter(e -> out.id().equals(e.getProperty(EmailEvents.IN_REPLY_TO))).count());
             assertTrue("reconnected through the proxy: " + imap.accepted(), imap.accepted() > 2);
             assertEquals("counters come from the store", 30, watcher(user).repliesCollected());
+            assertEquals("never two connections at once through closes and resets", 1, imap.peakOpen());
 
             // And after a drop, the next reply arrives within the first backoff and a few round trips.
             imap.closeAll();

@@ -56,8 +56,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Watches every connected mailbox with a fixed, small number of threads whatever their number: one IMAP IDLE
- * selector for all of them (with a helper per worker to end an IDLE), a few workers that read mailboxes, and one
- * timer; 8 threads with the default of 3 workers. Mailboxes are watched only while email connectivity is on (read
+ * selector for all of them (with a helper per worker to end an IDLE), a few workers that read mailboxes, one
+ * timer and one recorder; at most 9 threads with the default of 3 workers (helpers and the recorder exist only while
+ * they have work). Mailboxes are watched only while email connectivity is on (read
  * from {@link Connectivity} when {@link EmailEvents#CONNECTIVITY_CHANGED} is heard): switching it off stops every
  * watcher and closes its connection; switching it on starts them again from their checkpoints. The engine itself stays, so the
  * switch never re-creates components (and never races with callers of {@link #watchers()}).
