@@ -49,7 +49,7 @@ public final class BounceAcceptance {
         hc.setUsername("sa");
         boolean ok = true;
         try (HikariDataSource ds = new HikariDataSource(hc)) {
-            StoreFixture store = new StoreFixture(ds);
+            StoreFixture store = StoreFixture.open(ds);
             AngusMailSessions sessions = new AngusMailSessions(Converters.standardConverter()
                     .convert(Map.of("trusted.certificates", ReplyBenchmark.CERT.toString())).to(MailConfig.class));
             WatchEngine engine = ReplyBenchmark.engine(store, sessions, true, 3, e -> { });

@@ -55,7 +55,7 @@ public final class CollectorResilienceBenchmark {
         java.util.logging.Logger.getLogger("org.flywaydb").setLevel(java.util.logging.Level.WARNING);
         try (HikariDataSource ds = new HikariDataSource(hc)) {
             ReplyBenchmark.DATA_SOURCE = ds;
-            StoreFixture store = new StoreFixture(ds);
+            StoreFixture store = StoreFixture.open(ds);
             AngusMailSessions sessions = new AngusMailSessions(Converters.standardConverter()
                     .convert(Map.of("trusted.certificates", ReplyBenchmark.CERT.toString())).to(MailConfig.class));
             if (drops > 0) {

@@ -82,7 +82,7 @@ public final class ReplyBenchmark {
         java.util.logging.Logger.getLogger("org.flywaydb").setLevel(java.util.logging.Level.WARNING);
         try (HikariDataSource ds = new HikariDataSource(hc)) {
             DATA_SOURCE = ds;
-            StoreFixture store = new StoreFixture(ds);
+            StoreFixture store = StoreFixture.open(ds);
             AngusMailSessions sessions = new AngusMailSessions(Converters.standardConverter()
                     .convert(Map.of("trusted.certificates", CERT.toString())).to(MailConfig.class));
             // -Donly=footprint (or ingestion, latency) runs one part: the 10 000-mailbox footprint run alone, say

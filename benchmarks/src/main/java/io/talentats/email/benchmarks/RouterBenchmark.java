@@ -248,7 +248,7 @@ public final class RouterBenchmark {
         java.util.List<Outbox> outboxes = new java.util.ArrayList<>();
         try {
             for (int k = 0; k < nodes.size(); k++) {
-                StoreFixture store = new StoreFixture(nodes.get(k));
+                StoreFixture store = StoreFixture.open(nodes.get(k));
                 stores.add(store);
                 AngusMailSessions sessions = new AngusMailSessions(
                         Converters.standardConverter().convert(mailProps).to(MailConfig.class));

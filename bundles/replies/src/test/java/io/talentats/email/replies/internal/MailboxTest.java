@@ -73,7 +73,7 @@ class MailboxTest {
         port = imap.getImap().getPort();
         h2 = new JdbcDataSource();
         h2.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        store = new StoreFixture(h2);
+        store = StoreFixture.open(h2);
         AngusMailSessions sessions = new AngusMailSessions(Converters.standardConverter()
                 .convert(Map.of("connect.timeout.ms", 1000, "read.timeout.ms", 2000)).to(MailConfig.class));
         CollectorConfig config = Converters.standardConverter().convert(Map.of("max.backoff.s", 1, "workers", 2,

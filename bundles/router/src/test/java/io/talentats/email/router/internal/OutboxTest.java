@@ -68,7 +68,7 @@ class OutboxTest {
         smtp.start();
         JdbcDataSource h2 = new JdbcDataSource();
         h2.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        store = new StoreFixture(h2);
+        store = StoreFixture.open(h2);
         sessions = new AngusMailSessions(Converters.standardConverter()
                 .convert(Map.of("connect.timeout.ms", 2000, "read.timeout.ms", 3000)).to(MailConfig.class));
         RouterConfig config = Converters.standardConverter().convert(Map.of(

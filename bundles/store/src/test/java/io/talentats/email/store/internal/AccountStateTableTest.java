@@ -24,7 +24,7 @@ class AccountStateTableTest {
     @BeforeEach
     void database() throws Exception {
         database = StoreTest.emptyDatabase();
-        store = new StoreFixture(database, Clock.systemUTC());
+        store = StoreFixture.open(database, Clock.systemUTC());
     }
 
     @AfterEach
@@ -78,7 +78,7 @@ class AccountStateTableTest {
 
     @Test
     void aPassedTestIsReadByAnotherStoreOnTheSameDatabaseUntilForgotten() throws Exception {
-        StoreFixture other = new StoreFixture(database, Clock.systemUTC());
+        StoreFixture other = StoreFixture.open(database, Clock.systemUTC());
         try {
             assertThat(other.passedTest("rita")).isEmpty();
             Instant at = Instant.parse("2026-12-02T10:00:00Z");

@@ -59,8 +59,8 @@ class ClusterTest {
     @BeforeEach
     void twoNodes() throws Exception {
         DataSource shared = StoreTest.emptyDatabase();
-        a = new StoreFixture(shared, clock);
-        b = new StoreFixture(shared, clock);
+        a = StoreFixture.open(shared, clock);
+        b = StoreFixture.open(shared, clock);
     }
 
     @AfterEach

@@ -29,7 +29,7 @@ class ReplyTablesTest {
 
     @BeforeEach
     void database() throws Exception {
-        store = new StoreFixture(StoreTest.emptyDatabase(), Clock.systemUTC());
+        store = StoreFixture.open(StoreTest.emptyDatabase(), Clock.systemUTC());
     }
 
     @AfterEach

@@ -40,7 +40,7 @@ class StoreTest {
     void database() throws Exception {
         DataSource ds = emptyDatabase();
         Schema.migrate(ds);
-        store = new StoreFixture(ds, clockAt(now));
+        store = StoreFixture.open(ds, clockAt(now));
     }
 
     /**
@@ -139,7 +139,7 @@ class StoreTest {
             st.executeUpdate("INSERT INTO email_outbox (message_id, next_attempt_at, attempts) VALUES ('04HELD', "
                     + Long.MAX_VALUE + ", 0)");
         }
-        StoreFixture upgraded = new StoreFixture(ds, clockAt(now));
+        StoreFixture upgraded = StoreFixture.open(ds, clockAt(now));
         try {
             MessageRecord sent = upgraded.find("01SENT").orElseThrow();
             assertThat(sent.status()).isEqualTo(MessageStatus.SENT);
