@@ -3,6 +3,8 @@ package io.talentats.email.replies.internal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -53,6 +55,8 @@ final class Mailbox {
     /** The way into the mailbox: credentials, a refused token tried again, health recorded. */
     private final AccountLogin login;
     private final AtomicBoolean syncQueued = new AtomicBoolean();
+    /** Completed when the watcher has stopped and closed its connection. */
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private volatile boolean stopped;
     /** Which connection is current: events of a connection we replaced or closed ourselves are ignored. */
     private volatile int generation;
@@ -111,12 +115,15 @@ final class Mailbox {
         serial.execute(this::connect);
     }
 
-    void stop() {
+    /** Stops watching; the answer completes once the connection is closed (a new watcher waits for that). */
+    CompletionStage<Void> stop() {
         stopped = true;
         serial.execute(() -> {
             close(false);
             enter(Mode.STOPPED);
+            closed.complete(null);
         });
+        return closed;
     }
 
     /** New mail was announced (IDLE) or the poll/refresh timer fired: read what is new. */

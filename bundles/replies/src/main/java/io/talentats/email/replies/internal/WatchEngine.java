@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -86,6 +87,8 @@ public class WatchEngine implements ReplyCollector, Watchers, PlatformMailbox, E
     private final Set<String> accounts = new HashSet<>();
     /** The running watchers: one per account while connectivity is on, none while it is off. */
     private final Map<String, Mailbox> mailboxes = new ConcurrentHashMap<>();
+    /** Watchers stopped whose connection is still closing, by user. */
+    private final Map<String, CompletionStage<Void>> closing = new ConcurrentHashMap<>();
     private boolean connectivityOn;
     private final Connectivity connectivity;
 
@@ -187,19 +190,31 @@ public class WatchEngine implements ReplyCollector, Watchers, PlatformMailbox, E
         if (lease == null) {
             return false;
         }
-        Mailbox old = mailboxes.put(userId, new Mailbox(userId, context, lease));
-        if (old != null) {
-            old.stop();
+        Mailbox box = new Mailbox(userId, context, lease);
+        Mailbox old = mailboxes.put(userId, box);
+        // Never two connections to one mailbox: the new watcher connects once the one before it has closed
+        CompletionStage<Void> before = old != null ? stopped(old) : closing.get(userId);
+        if (before == null) {
+            box.start();
+        } else {
+            before.whenComplete((done, failure) -> box.start());
         }
-        mailboxes.get(userId).start();
         return true;
+    }
+
+    /** Stops a watcher and remembers, until it is done, that its connection is closing. */
+    private CompletionStage<Void> stopped(Mailbox m) {
+        CompletionStage<Void> done = m.stop();
+        closing.put(m.userId(), done);
+        done.whenComplete((v, e) -> closing.remove(m.userId(), done));
+        return done;
     }
 
     /** Stops watching the mailbox here and gives its lease up, so that another node may take it at once. */
     private void stopHere(String userId) {
         Mailbox m = mailboxes.remove(userId);
         if (m != null) {
-            m.stop();
+            stopped(m);
         }
         keeper.giveBack(userId);
     }
@@ -218,7 +233,7 @@ public class WatchEngine implements ReplyCollector, Watchers, PlatformMailbox, E
         List<WatchLeases.Node> alive = keeper.renew((user, had) -> {
             Mailbox m = mailboxes.get(user);
             if (m != null && m.watchesUnder(had) && mailboxes.remove(user, m)) {
-                m.stop();
+                stopped(m);
             }
         });
         if (alive != null) {
