@@ -312,15 +312,17 @@ final class Mailbox {
         }
         try {
             for (IMAPFolder f : folders.list()) {
-                String changed = ctx.sessions().call(() -> WatchedFolders.changed(f));
+                String changed = ctx.sessions().call(() -> {
+                    String why = WatchedFolders.changed(f);
+                    if (why == null) {
+                        ctx.idleSelector().watch(f);
+                    }
+                    return why;
+                });
                 if (changed != null) {
                     lost(gen, changed);
                     return;
                 }
-                ctx.sessions().call(() -> {
-                    ctx.idleSelector().watch(f);
-                    return null;
-                });
             }
             lastCheckAt = Instant.now();
         } catch (MessagingException | RuntimeException e) {
