@@ -262,9 +262,39 @@ final class SandboxKaraf implements AutoCloseable {
         }
     }
 
+    /** Ports of distributions are taken from here: below Linux's ephemeral range (32768-60999). */
+    private static final int FIRST_PORT = 20000;
+    private static final int LAST_PORT = 32000;
+
+    /**
+     * A port that is free now and stays this distribution's across restarts. A port the kernel hands out for
+     * {@code bind(0)} or an outgoing connection may be taken by another process while a distribution is down (kill
+     * -9 and start again: another test class's GreenMail once answered on the sandbox's IMAP port), so these come
+     * from below the ephemeral range; the classes running at once claim them in one file, under a lock.
+     */
     static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
+        Path claims = Paths.get(System.getProperty("e2e.work", "target/karaf")).resolve("ports.claimed");
+        try {
+            Files.createDirectories(claims.getParent());
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(claims,
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.READ,
+                    java.nio.file.StandardOpenOption.WRITE); java.nio.channels.FileLock lock = ch.lock()) {
+                java.util.Set<String> taken = new java.util.HashSet<>(Files.readAllLines(claims));
+                java.util.Random random = new java.util.Random();
+                for (int tries = 0; tries < 1000; tries++) {
+                    int port = FIRST_PORT + random.nextInt(LAST_PORT - FIRST_PORT);
+                    if (taken.contains(Integer.toString(port))) {
+                        continue;
+                    }
+                    try (ServerSocket s = new ServerSocket(port)) {
+                        Files.writeString(claims, port + "\n", java.nio.file.StandardOpenOption.APPEND);
+                        return port;
+                    } catch (IOException inUse) {
+                        // another process has it: try another
+                    }
+                }
+                throw new IllegalStateException("No free port between " + FIRST_PORT + " and " + LAST_PORT);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
