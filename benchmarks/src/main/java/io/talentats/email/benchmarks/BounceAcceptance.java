@@ -60,7 +60,7 @@ public final class BounceAcceptance {
             RouterConfig config = Converters.standardConverter().convert(Map.of()).to(RouterConfig.class);
             Outbox outbox = new Outbox(config, "acceptance-node", store, sessions, account,
                     new io.talentats.email.mail.internal.SmtpImapAccess(sessions, account, store, java.time.Clock.systemUTC()),
-                    () -> true, Announcer.to(() -> null), () -> null, store);
+                    () -> true, Announcer.to(() -> null), () -> null);
             long t0 = System.nanoTime();
             String id = outbox.submit(OutboundMessage.builder().senderUserId(user).kind(MessageKind.CUSTOM)
                     .to(nobody).subject("Your application").textBody("Hello, thanks for applying.").build())

@@ -14,4 +14,10 @@ import java.time.Instant;
  * @param since when the bounce arrived
  */
 public record Suppression(String userId, String address, String statusCode, String reason, String messageId,
-        Instant since) {}
+        Instant since) {
+
+    /** The bounce in words, for a refusal or a warning: {@code a@b.example bounced on … (5.1.1: reason)}. */
+    public String describe() {
+        return address + " bounced on " + since + " (" + statusCode + (reason == null ? "" : ": " + reason) + ")";
+    }
+}

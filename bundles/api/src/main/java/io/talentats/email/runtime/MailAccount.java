@@ -28,6 +28,12 @@ public record MailAccount(
         boolean oauth,
         Instant secretExpiresAt) {
 
+    /**
+     * The user id of the platform's own bounce mailbox (where reports about mail the platform sent come back): its
+     * checkpoints and the addresses suppressed for platform mail are kept under it.
+     */
+    public static final String PLATFORM_USER_ID = "*platform*";
+
     /** A password account. */
     public MailAccount(String userId, String emailAddress, String username, Secret password, String displayName,
             Endpoint smtp, Endpoint imap, String presetId, Boolean saveSentCopy, boolean enabled) {

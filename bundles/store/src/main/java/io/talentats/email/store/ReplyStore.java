@@ -54,7 +54,7 @@ public interface ReplyStore {
     record Bounce(String userId, String outboundId, boolean hard, String statusCode, String recipient,
             String diagnostic) {}
 
-    // userId: the mailbox the report arrived in (the recruiter's, or PlatformMailbox.USER_ID for the platform's,
+    // userId: the mailbox the report arrived in (the recruiter's, or MailAccount.PLATFORM_USER_ID for the platform's,
     // which may report on any recruiter's message); the address is suppressed under it.
 
     /**

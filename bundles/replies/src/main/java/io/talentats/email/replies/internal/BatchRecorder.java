@@ -9,7 +9,7 @@ import io.talentats.email.api.Attachment;
 import io.talentats.email.api.MessageKind;
 import io.talentats.email.api.MessageStatus;
 import io.talentats.email.replies.internal.ReplyCorrelator.Decision;
-import io.talentats.email.runtime.PlatformMailbox;
+import io.talentats.email.runtime.MailAccount;
 import io.talentats.email.store.Checkpoint;
 import io.talentats.email.store.InboundMessage;
 import io.talentats.email.store.OutboundRef;
@@ -45,7 +45,7 @@ final class BatchRecorder {
         this.userId = userId;
         this.ctx = ctx;
         this.onReply = onReply;
-        this.platform = PlatformMailbox.USER_ID.equals(userId);
+        this.platform = MailAccount.PLATFORM_USER_ID.equals(userId);
         this.lease = lease;
     }
 

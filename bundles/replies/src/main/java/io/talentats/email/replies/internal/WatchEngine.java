@@ -18,6 +18,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import io.talentats.email.api.ClusterNode;
 import io.talentats.email.api.Connectivity;
@@ -33,7 +34,6 @@ import io.talentats.email.support.ConfigValues;
 
 import io.talentats.email.runtime.MailAccount;
 import io.talentats.email.support.NodeName;
-import io.talentats.email.runtime.PlatformMailbox;
 import io.talentats.email.store.MailboxStats;
 import io.talentats.email.store.OutboundRef;
 import io.talentats.email.store.ReplyStore;
@@ -64,11 +64,11 @@ import org.slf4j.LoggerFactory;
  * watcher and closes its connection; switching it on starts them again from their checkpoints. The engine itself stays, so the
  * switch never re-creates components (and never races with callers of {@link #watchers()}).
  */
-@Component(service = {ReplyCollector.class, Watchers.class, PlatformMailbox.class, EventHandler.class},
+@Component(service = {ReplyCollector.class, Watchers.class, PlatformBounceMailbox.Watcher.class, EventHandler.class},
         configurationPid = CollectorConfig.PID, immediate = true,
         property = EventConstants.EVENT_TOPIC + "=" + EmailEvents.CONNECTIVITY_CHANGED)
 @Designate(ocd = CollectorConfig.class)
-public class WatchEngine implements ReplyCollector, Watchers, PlatformMailbox, EventHandler {
+public class WatchEngine implements ReplyCollector, Watchers, PlatformBounceMailbox.Watcher, EventHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(WatchEngine.class);
 
@@ -80,8 +80,11 @@ public class WatchEngine implements ReplyCollector, Watchers, PlatformMailbox, E
     private final IdleSelector idleSelector;
     private final MailboxContext context;
     private final MailAccess access;
-    /** The platform's bounce mailbox, from the router's platform configuration; watched as {@link #USER_ID}. */
-    private volatile Optional<MailAccount> platform = Optional.empty();
+    /**
+     * The platform's bounce mailbox ({@link PlatformBounceMailbox}), watched as {@link MailAccount#PLATFORM_USER_ID}:
+     * its account is made at each connect, with the password decrypted then.
+     */
+    private volatile Optional<Supplier<MailAccount>> platform = Optional.empty();
     private final ReplyStore store;
     /** The accounts to watch, whether connectivity is on or not. */
     private final Set<String> accounts = new HashSet<>();
@@ -277,26 +280,24 @@ public class WatchEngine implements ReplyCollector, Watchers, PlatformMailbox, E
         LOG.info("Reply collector stopped");
     }
 
-    /**
-     * The platform's bounce mailbox (from the router's platform configuration): watched like a recruiter's, for
-     * delivery reports on mail sent on recruiters' behalf.
-     */
+    /** The platform's bounce mailbox: watched like a recruiter's, for reports on mail sent on recruiters' behalf. */
     @Override
-    public void platformMailbox(Optional<MailAccount> account) {
+    public void platformMailbox(Optional<Supplier<MailAccount>> account) {
         boolean had = platform.isPresent();
         platform = account;
         if (had) {
-            unwatch(PlatformMailbox.USER_ID);
+            unwatch(MailAccount.PLATFORM_USER_ID);
         }
         if (account.isPresent()) {
-            watch(PlatformMailbox.USER_ID);
+            watch(MailAccount.PLATFORM_USER_ID);
         }
     }
 
-    /** The way into a user's mailbox; the platform's with the credentials its configuration gave. */
+    /** The way into a user's mailbox; the platform's with the credentials its configuration holds now. */
     private AccountLogin login(String userId) {
-        Optional<MailAccount> p = platform;
-        return PlatformMailbox.USER_ID.equals(userId) && p.isPresent() ? access.login(p.get()) : access.login(userId);
+        Optional<Supplier<MailAccount>> p = platform;
+        return MailAccount.PLATFORM_USER_ID.equals(userId) && p.isPresent() ? access.login(p.get().get())
+                : access.login(userId);
     }
 
     @Override

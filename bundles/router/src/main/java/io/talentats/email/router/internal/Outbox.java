@@ -27,16 +27,15 @@ import io.talentats.email.api.OutboxStats;
 import io.talentats.email.api.ProviderPresets;
 import io.talentats.email.api.Route;
 import io.talentats.email.api.SubmitReceipt;
-import io.talentats.email.api.Suppression;
-import io.talentats.email.api.Suppressions;
 import io.talentats.email.mail.MailAccess;
 import io.talentats.email.mail.MailSessions;
 import io.talentats.email.router.internal.RoutingPolicy.Decision;
 import io.talentats.email.runtime.Announcer;
-import io.talentats.email.runtime.PlatformMailbox;
+import io.talentats.email.runtime.MailAccount;
 import io.talentats.email.store.EnqueueResult;
 import io.talentats.email.store.MessageStore;
 import io.talentats.email.store.NewOutbound;
+import io.talentats.email.store.NewOutbound.BounceCheck;
 import io.talentats.email.store.OutboundMail;
 import io.talentats.email.store.ThreadTip;
 
@@ -55,7 +54,6 @@ public final class Outbox implements MessageRouter {
 
     /** Read on every submit: taken from the configuration once, not through its proxy each time. */
     private final long maxAttachmentBytes;
-    private final Suppressions suppressions;
     private final boolean refuseBounced;
     private final Duration lease;
     private final MessageStore store;
@@ -75,10 +73,8 @@ public final class Outbox implements MessageRouter {
      */
     public Outbox(RouterConfig config, String owner, MessageStore store, MailSessions sessions,
             AccountSettingsService settings, MailAccess access,
-            BooleanSupplier connectivity, Announcer announcer, Supplier<ProviderPresets> presets,
-            Suppressions suppressions) {
+            BooleanSupplier connectivity, Announcer announcer, Supplier<ProviderPresets> presets) {
         this.maxAttachmentBytes = config.max_attachment_bytes();
-        this.suppressions = suppressions;
         this.refuseBounced = !"warn".equalsIgnoreCase(config.bounced_recipients());
         this.lease = Duration.ofMillis(config.lease_ms());
         this.store = store;
@@ -149,7 +145,6 @@ public final class Outbox implements MessageRouter {
                 // accepted
             }
         }
-        String bounceWarning = bounced(m, d.route());
         String senderAddress = account != null ? account.emailAddress() : m.senderAddress();
         String senderName = account != null && account.displayName() != null ? account.displayName() : m.senderName();
         if (d.route() == Route.PLATFORM && senderAddress == null) {
@@ -164,11 +159,19 @@ public final class Outbox implements MessageRouter {
         OutboundMail mail = new OutboundMail(m.senderUserId(), m.kind(), senderName, senderAddress, content,
                 m.idempotencyKey(), token, ReplyTokens.messageId(token, idDomainAddress),
                 tip.map(ThreadTip::internetMessageId).orElse(null), tip.map(Outbox::references).orElse(null));
-        NewOutbound stored = new NewOutbound(mail, d.route(), bounceWarning == null ? d.reason()
-                : d.reason() + "; warning: " + bounceWarning, MessageStatus.QUEUED);
+        // Earlier hard bounces of a recipient are looked for in the transaction that stores the message
+        NewOutbound stored = new NewOutbound(mail, d.route(), d.reason(), MessageStatus.QUEUED, new BounceCheck(
+                d.route() == Route.PLATFORM ? List.of(m.senderUserId(), MailAccount.PLATFORM_USER_ID)
+                        : List.of(m.senderUserId()), refuseBounced));
         // Fast path: store it leased to this node and hand it to its lane from memory. When the workers are
         // behind, store it due instead and let the dispatcher take it in turn.
         EnqueueResult r = workers.hasRoom() ? store.enqueueLeased(stored, owner, lease) : store.enqueue(stored);
+        if (r.refused()) {
+            throw new MessageRejectedException(Reason.RECIPIENT_BOUNCED, "Not sent: " + r.bounced().describe()
+                    + ". Check the address; an operator can clear it (email:unsuppress or DELETE "
+                    + "/suppressions/USER/ADDRESS)", List.of(new FieldError("to", r.bounced().address()
+                            + " hard-bounced before")));
+        }
         if (!r.duplicate()) {
             events.post(EmailEvents.MESSAGE_QUEUED, r.id(), m.senderUserId(), m.threadId(), m.candidateId(),
                     m.applicationId(), r.route());
@@ -220,32 +223,6 @@ public final class Outbox implements MessageRouter {
     @Override
     public List<MessageRecord> pending(int limit) {
         return store.pending(Math.max(1, Math.min(limit, 1000)));
-    }
-
-    /**
-     * The earlier hard bounce of one of the message's recipients, in words, or {@code null}; refused at once when
-     * the router is set to refuse.
-     */
-    private String bounced(OutboundMessage m, Route route) throws MessageRejectedException {
-        List<String> recipients = new java.util.ArrayList<>(m.to());
-        recipients.addAll(m.cc());
-        List<Suppression> found = new java.util.ArrayList<>(suppressions.find(m.senderUserId(), recipients));
-        if (route == Route.PLATFORM) {
-            // what bounced when the platform sent it, for any recruiter
-            found.addAll(suppressions.find(PlatformMailbox.USER_ID, recipients));
-        }
-        if (found.isEmpty()) {
-            return null;
-        }
-        Suppression s = found.get(0);
-        String why = s.address() + " bounced on " + s.since() + " (" + s.statusCode()
-                + (s.reason() == null ? "" : ": " + s.reason()) + ")";
-        if (refuseBounced) {
-            throw new MessageRejectedException(Reason.RECIPIENT_BOUNCED, "Not sent: " + why + ". Check the address; "
-                    + "an operator can clear it (email:unsuppress or DELETE /suppressions/USER/ADDRESS)",
-                    List.of(new FieldError("to", s.address() + " hard-bounced before")));
-        }
-        return why;
     }
 
     // ---------------------------------------------------------------- state changes

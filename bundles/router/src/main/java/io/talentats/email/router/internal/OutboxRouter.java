@@ -13,7 +13,6 @@ import io.talentats.email.api.OutboundMessage;
 import io.talentats.email.api.OutboxStats;
 import io.talentats.email.api.ProviderPresets;
 import io.talentats.email.api.SubmitReceipt;
-import io.talentats.email.api.Suppressions;
 import io.talentats.email.mail.MailAccess;
 import io.talentats.email.mail.MailSessions;
 import io.talentats.email.runtime.Announcer;
@@ -60,10 +59,10 @@ public class OutboxRouter implements MessageRouter, EventHandler, PlatformTransp
     public OutboxRouter(RouterConfig config, BundleContext context, @Reference MessageStore store,
             @Reference MailSessions sessions, @Reference AccountSettingsService settings,
             @Reference(target = "(mail.access=smtp-imap)") MailAccess access, @Reference Connectivity connectivity,
-            @Reference Announcer announcer, @Reference Suppressions suppressions) {
+            @Reference Announcer announcer) {
         this.connectivity = connectivity;
         this.outbox = new Outbox(config, NodeName.of(context), store, sessions, settings, access,
-                connectivity::isEnabled, announcer, () -> presets, suppressions);
+                connectivity::isEnabled, announcer, () -> presets);
     }
 
     @Deactivate

@@ -1,11 +1,8 @@
 package io.talentats.email.router.internal;
 
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import io.talentats.email.runtime.MailAccount;
-import io.talentats.email.runtime.PlatformMailbox;
 import io.talentats.email.runtime.SecretCipher;
 
 import org.osgi.service.component.annotations.Activate;
@@ -37,7 +34,6 @@ public class PlatformTransport {
 
     private final SecretCipher cipher;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
-    private final List<PlatformMailbox> mailboxWatchers = new CopyOnWriteArrayList<>();
     private volatile PlatformSettings current = PlatformSettings.NONE;
 
     @Activate
@@ -67,9 +63,6 @@ public class PlatformTransport {
         for (Listener l : listeners) {
             l.platform(settings);
         }
-        for (PlatformMailbox w : mailboxWatchers) {
-            w.platformMailbox(bounceMailbox(settings));
-        }
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -82,27 +75,4 @@ public class PlatformTransport {
     void removeListener(Listener listener) {
         listeners.remove(listener);
     }
-
-    /** The reply collector, which watches the platform's bounce mailbox. */
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
-            unbind = "removeMailboxWatcher")
-    void addMailboxWatcher(PlatformMailbox watcher) {
-        mailboxWatchers.add(watcher);
-        watcher.platformMailbox(bounceMailbox(current));
-    }
-
-    void removeMailboxWatcher(PlatformMailbox watcher) {
-        mailboxWatchers.remove(watcher);
-    }
-
-    /** The bounce mailbox as an account to watch: the platform's SMTP login on its IMAP server. */
-    static Optional<MailAccount> bounceMailbox(PlatformSettings s) {
-        if (s.bounceMailbox() == null || s.username() == null) {
-            return Optional.empty();
-        }
-        return Optional.of(new MailAccount(PlatformMailbox.USER_ID, s.returnPath() != null ? s.returnPath()
-                : s.fromAddress(), s.username(), s.password(), "talentATS platform", s.endpoint(), s.bounceMailbox(),
-                null, false, true));
-    }
-
 }

@@ -76,7 +76,7 @@ class OutboxTest {
                 "smtp.idle.close.ms", 500, "poll.interval.ms", 50, "lease.ms", 60_000)).to(RouterConfig.class);
         outbox = new Outbox(config, "test-node", store, sessions, new Settings(),
                 new SmtpImapAccess(sessions, new Vault(), store, java.time.Clock.systemUTC()), () -> true,
-                Announcer.to(() -> null), () -> null, store);
+                Announcer.to(() -> null), () -> null);
     }
 
     @AfterEach

@@ -25,6 +25,7 @@ import io.talentats.email.api.MessageRecord.SentCopy;
 import io.talentats.email.api.MessageStatus;
 import io.talentats.email.api.OutboxStats;
 import io.talentats.email.api.Route;
+import io.talentats.email.api.Suppression;
 import io.talentats.email.store.Delivery;
 import io.talentats.email.store.EnqueueResult;
 import io.talentats.email.store.NewOutbound;
@@ -82,11 +83,18 @@ final class OutboxTables {
                         return earlier.get();
                     }
                 }
+                Suppression bounced = m.bounces() == null ? null : ReplyTables.firstSuppression(c,
+                        m.bounces().userIds(), recipients(m.mail().content()));
+                if (bounced != null && m.bounces().refuse()) {
+                    return EnqueueResult.refused(bounced);
+                }
+                NewOutbound n = bounced == null ? m
+                        : m.withRouteReason(m.routeReason() + "; warning: " + bounced.describe());
                 long leaseUntil = owner == null ? 0 : now + lease.toMillis();
-                insert(c, id, now, m, owner, leaseUntil);
+                insert(c, id, now, n, owner, leaseUntil);
                 StoredOutbound stored = owner == null ? null
-                        : new StoredOutbound(id, m.mail(), m.status(), m.route(), Instant.ofEpochMilli(now), 0);
-                return new EnqueueResult(id, m.route(), false, stored);
+                        : new StoredOutbound(id, n.mail(), n.status(), n.route(), Instant.ofEpochMilli(now), 0);
+                return new EnqueueResult(id, n.route(), false, stored, bounced);
             });
         } catch (SQLException e) {
             if (key != null && Jdbc.isUniqueViolation(e)) {
@@ -99,6 +107,12 @@ final class OutboxTables {
             }
             throw Jdbc.failure("store the message", e);
         }
+    }
+
+    private static List<String> recipients(MessageContent content) {
+        List<String> all = new ArrayList<>(content.to());
+        all.addAll(content.cc());
+        return all;
     }
 
     private static void insert(Connection c, String id, long now, NewOutbound n, String owner, long leaseUntil)

@@ -14,7 +14,7 @@ import java.util.Optional;
 
 import io.talentats.email.api.MessageStatus;
 import io.talentats.email.api.Suppression;
-import io.talentats.email.runtime.PlatformMailbox;
+import io.talentats.email.runtime.MailAccount;
 import io.talentats.email.store.Checkpoint;
 import io.talentats.email.store.InboundMessage;
 import io.talentats.email.store.MailboxStats;
@@ -28,7 +28,7 @@ final class ReplyTables {
 
     private static final String OUTBOUND_REF = "SELECT id, user_id, internet_message_id, thread_id, candidate_id, "
             + "application_id, created_at, primary_recipient FROM email_message WHERE direction = 'OUTBOUND' "
-            + "AND (user_id = ? OR ? = '" + PlatformMailbox.USER_ID + "') AND ";
+            + "AND (user_id = ? OR ? = '" + MailAccount.PLATFORM_USER_ID + "') AND ";
     /** Most values in one {@code IN (...)}. */
     private static final int CHUNK = 500;
 
@@ -227,7 +227,7 @@ final class ReplyTables {
             List<String[]> found = Jdbc.query(c, "SELECT d.status, m.to_addresses, CASE WHEN d.lease_owner IS NOT "
                     + "NULL AND d.next_attempt_at IS NOT NULL THEN 'leased' ELSE 'no' END FROM email_delivery d JOIN "
                     + "email_message m ON m.id = d.message_id WHERE d.message_id = ? AND (m.user_id = ? OR ? = '"
-                    + PlatformMailbox.USER_ID + "') AND m.direction = 'OUTBOUND'", ps -> {
+                    + MailAccount.PLATFORM_USER_ID + "') AND m.direction = 'OUTBOUND'", ps -> {
                         ps.setString(1, b.outboundId());
                         ps.setString(2, b.userId());
                         ps.setString(3, b.userId());
@@ -328,8 +328,35 @@ final class ReplyTables {
             for (int i = 0; i < args.size(); i++) {
                 ps.setString(i + 1, args.get(i));
             }
-        }, rs -> new Suppression(rs.getString(1), rs.getString(2), rs.getString(3),
-                rs.getString(4), rs.getString(5), Instant.ofEpochMilli(rs.getLong(6))));
+        }, ReplyTables::suppression);
+    }
+
+    /**
+     * The newest suppression of one of {@code addresses} under one of {@code userIds}, or {@code null}: the look the
+     * outbox makes in the transaction that stores a message.
+     */
+    static Suppression firstSuppression(Connection c, List<String> userIds, List<String> addresses)
+            throws SQLException {
+        if (userIds.isEmpty() || addresses.isEmpty()) {
+            return null;
+        }
+        List<Suppression> found = Jdbc.query(c, "SELECT user_id, address, status_code, reason, message_id, "
+                + "created_at FROM email_suppression WHERE user_id IN (" + Jdbc.placeholders(userIds.size())
+                + ") AND address IN (" + Jdbc.placeholders(addresses.size()) + ") ORDER BY created_at DESC", ps -> {
+                    int i = 1;
+                    for (String u : userIds) {
+                        ps.setString(i++, u);
+                    }
+                    for (String a : addresses) {
+                        ps.setString(i++, a.trim().toLowerCase(Locale.ROOT));
+                    }
+                }, ReplyTables::suppression);
+        return found.isEmpty() ? null : found.get(0);
+    }
+
+    private static Suppression suppression(java.sql.ResultSet rs) throws SQLException {
+        return new Suppression(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                Instant.ofEpochMilli(rs.getLong(6)));
     }
 
     boolean clearSuppression(String userId, String address) {

@@ -277,6 +277,42 @@ class StoreTest {
                 .containsExactly("gone@example.org");
     }
 
+    /**
+     * The look for an earlier hard bounce made in the transaction that stores a message: refused (nothing stored)
+     * or stored with the bounce as a warning, counting the users the check names only.
+     */
+    @Test
+    void anEarlierHardBounceOfARecipientIsFoundWhenTheMessageIsStored() {
+        EnqueueResult first = store.enqueue(message("u1", null, "t-1"));
+        store.claimDue("n", 10, Duration.ofMinutes(5));
+        store.markSent(new Delivery(first.id(), Route.USER_SMTP, "connected", "Jane <jane@example.com>", null, 1,
+                "250 2.0.0 OK", SentCopy.NONE)).toCompletableFuture().join();
+        assertThat(store.recordBounce(new io.talentats.email.store.ReplyStore.Bounce("u1", first.id(), true,
+                "5.1.1", "Cand@Example.org", "unknown user"))).isTrue();
+        long before = store.outboxStats().queued();
+
+        NewOutbound next = message("u1", null, "t-2");
+        EnqueueResult refused = store.enqueue(new NewOutbound(next.mail(), next.route(), next.routeReason(),
+                next.status(), new NewOutbound.BounceCheck(List.of("u1"), true)));
+        assertThat(refused.refused()).isTrue();
+        assertThat(refused.bounced().address()).isEqualTo("cand@example.org");
+        assertThat(refused.bounced().describe()).startsWith("cand@example.org bounced on ")
+                .endsWith("(5.1.1: unknown user)");
+        assertThat(store.outboxStats().queued()).as("nothing stored").isEqualTo(before);
+
+        EnqueueResult warned = store.enqueue(new NewOutbound(next.mail(), next.route(), next.routeReason(),
+                next.status(), new NewOutbound.BounceCheck(List.of("u1"), false)));
+        assertThat(warned.refused()).isFalse();
+        assertThat(store.find(warned.id()).orElseThrow().routeReason())
+                .isEqualTo("recruiter's mailbox connected; warning: " + warned.bounced().describe());
+
+        NewOutbound other = message("u2", null, "t-3");
+        EnqueueResult otherUser = store.enqueue(new NewOutbound(other.mail(), other.route(), other.routeReason(),
+                other.status(), new NewOutbound.BounceCheck(List.of("u2", "*platform*"), true)));
+        assertThat(otherUser.refused()).as("u1's bounce does not count for u2").isFalse();
+        assertThat(otherUser.bounced()).isNull();
+    }
+
     /** A thread a hiring team shares: each recruiter's part of it is their own messages, paged as the whole. */
     @Test
     void aRecruitersPartOfASharedThreadIsTheirOwnMessages() {
