@@ -12,7 +12,7 @@ import io.talentats.email.api.Endpoint;
 import io.talentats.email.api.Secret;
 import io.talentats.email.api.Security;
 import io.talentats.email.api.Verification;
-import io.talentats.email.oauth.internal.OAuthBenchmarkParts;
+import io.talentats.email.oauth.internal.OAuthFixture;
 import io.talentats.email.runtime.AccessTokens;
 import io.talentats.email.runtime.CredentialVault;
 import io.talentats.email.runtime.MailAccount;
@@ -52,8 +52,8 @@ public final class OAuthSendBenchmark {
 
         Table t = new Table("login", "messages", "seconds", "msgs/s");
         double[] ratios = new double[rounds];
-        int renewerBefore = OAuthBenchmarkParts.RENEWER_REFRESHES.get();
-        int callerBefore = OAuthBenchmarkParts.CALLER_REFRESHES.get();
+        int renewerBefore = OAuthFixture.RENEWER_REFRESHES.get();
+        int callerBefore = OAuthFixture.CALLER_REFRESHES.get();
         for (int r = 0; r < rounds; r++) {
             double pw;
             double oa;
@@ -76,8 +76,8 @@ public final class OAuthSendBenchmark {
         System.out.printf(Locale.ROOT, "%nXOAUTH2 / password: %.2f  (target >= 0.90; rounds: %s)%n",
                 RouterBenchmark.median(ratios), each);
         System.out.printf(Locale.ROOT, "token refreshes during the measured runs: %d by the background renewer, %d "
-                + "on a sender's thread%n", OAuthBenchmarkParts.RENEWER_REFRESHES.get() - renewerBefore,
-                OAuthBenchmarkParts.CALLER_REFRESHES.get() - callerBefore);
+                + "on a sender's thread%n", OAuthFixture.RENEWER_REFRESHES.get() - renewerBefore,
+                OAuthFixture.CALLER_REFRESHES.get() - callerBefore);
         gm.stop();
         System.exit(0);
     }
@@ -102,7 +102,7 @@ public final class OAuthSendBenchmark {
             Duration life) throws Exception {
         AccessTokens[] tokens = new AccessTokens[1];
         return RouterBenchmark.router(n, settings, null, store -> {
-            tokens[0] = OAuthBenchmarkParts.tokens(store, store, "bench", life,
+            tokens[0] = OAuthFixture.tokens(store, store, "bench", life,
                     (user, token) -> gm.setUser(ADDRESS, ADDRESS, token));
             return new CredentialVault() {
                 @Override

@@ -43,7 +43,17 @@ final class SmtpImapLogin implements AccountLogin {
     /** This login recorded the account as failing; the next success records it healthy again. */
     private boolean markedUnhealthy;
     private Transport transport;
+    /** When the transport last had an answer from the server ({@link System#nanoTime()}). */
+    private long lastAnswer;
     private String lastReply;
+
+    /**
+     * A connection that answered this recently is used again without asking first: Angus's
+     * {@code Transport.isConnected()} sends a NOOP, a round trip that would otherwise come with every message. If
+     * the server closed it all the same, the send fails before anything was delivered and goes again at once on a
+     * new connection ({@link #connectionLost}).
+     */
+    static final long UNCHECKED_REUSE_NANOS = 1_000_000_000L;
 
     SmtpImapLogin(String userId, MailAccount fixed, MailSessions sessions, CredentialVault vault, Supplier<AccountStates> states,
             Clock clock) {
@@ -83,17 +93,46 @@ final class SmtpImapLogin implements AccountLogin {
     @Override
     public String send(MimeMessage message, Address[] recipients) throws MessagingException {
         return sessions.call(() -> {
+            boolean unchecked = transport != null && System.nanoTime() - lastAnswer < UNCHECKED_REUSE_NANOS;
             Transport t = transport();
             try {
-                t.sendMessage(message, recipients);
-                lastReply = reply(t);
-                return lastReply;
+                return sendOn(t, message, recipients);
             } catch (MessagingException | RuntimeException e) {
-                lastReply = reply(t);
-                close();
-                throw e;
+                if (!unchecked || !connectionLost(t, e)) {
+                    throw e;
+                }
+                return sendOn(transport(), message, recipients);
             }
         });
+    }
+
+    private String sendOn(Transport t, MimeMessage message, Address[] recipients) throws MessagingException {
+        try {
+            t.sendMessage(message, recipients);
+            lastAnswer = System.nanoTime();
+            lastReply = reply(t);
+            return lastReply;
+        } catch (MessagingException | RuntimeException e) {
+            lastReply = reply(t);
+            close();
+            throw e;
+        }
+    }
+
+    /**
+     * Whether a send failed because the connection was gone (no answer, or the server's 421 "closing"), not
+     * because the server refused the message: what the NOOP before it would have found.
+     */
+    static boolean connectionLost(Transport t, Exception e) {
+        if (t instanceof SMTPTransport s && (s.getLastReturnCode() == 421 || s.getLastReturnCode() == -1)) {
+            return true;
+        }
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof java.io.IOException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
@@ -107,7 +146,8 @@ final class SmtpImapLogin implements AccountLogin {
     }
 
     private Transport transport() throws MessagingException {
-        if (transport != null && transport.isConnected()) {
+        if (transport != null
+                && (System.nanoTime() - lastAnswer < UNCHECKED_REUSE_NANOS || transport.isConnected())) {
             return transport;
         }
         close();
@@ -120,6 +160,7 @@ final class SmtpImapLogin implements AccountLogin {
             }
             transport = connectSmtp(required());
         }
+        lastAnswer = System.nanoTime();
         return transport;
     }
 

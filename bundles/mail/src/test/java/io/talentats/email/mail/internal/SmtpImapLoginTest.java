@@ -173,6 +173,103 @@ class SmtpImapLoginTest {
         assertThat(states.recorded).isEmpty();
     }
 
+    @Test
+    void backToBackSendsAskNoNoopAndAConnectionClosedBetweenThemIsReplacedAtOnce() throws Exception {
+        try (ScriptedSmtp server = new ScriptedSmtp()) {
+            MailAccount a = new MailAccount("rita", ADDRESS, null, null, "Rita",
+                    new Endpoint("127.0.0.1", server.port(), Security.NONE), null, null, false, true);
+            vault.next.add(a);
+            AccountLogin login = access().login("rita");
+            for (int i = 0; i < 3; i++) {
+                MimeMessage m = message("Hello " + i);
+                assertThat(login.send(m, m.getAllRecipients())).startsWith("250");
+            }
+            assertThat(server.commands).doesNotContain("NOOP");
+            assertThat(server.connections).hasValue(1);
+
+            server.closeAfterNextMessage = true;
+            MimeMessage fourth = message("Hello 3");
+            assertThat(login.send(fourth, fourth.getAllRecipients())).startsWith("250");
+            // the server hung up after the fourth: the fifth, right after, goes on a new connection, once
+            MimeMessage fifth = message("Hello 4");
+            assertThat(login.send(fifth, fifth.getAllRecipients())).startsWith("250");
+            assertThat(server.connections).hasValue(2);
+            assertThat(server.delivered).hasValue(5);
+            assertThat(states.recorded).isEmpty();
+            login.close();
+        }
+    }
+
+    private MimeMessage message(String subject) throws MessagingException {
+        MimeMessage m = new MimeMessage(sessions.session(new java.util.Properties()));
+        m.setFrom(new InternetAddress(ADDRESS));
+        m.setRecipients(MimeMessage.RecipientType.TO, "carl@candidates.test");
+        m.setSubject(subject);
+        m.setText("Hi Carl");
+        return m;
+    }
+
+    /** An SMTP server that records the commands it hears and can hang up after a message, as servers do. */
+    private static final class ScriptedSmtp implements AutoCloseable {
+        final java.net.ServerSocket socket = new java.net.ServerSocket(0, 5,
+                java.net.InetAddress.getLoopbackAddress());
+        final List<String> commands = java.util.Collections.synchronizedList(new ArrayList<>());
+        final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.atomic.AtomicInteger delivered = new java.util.concurrent.atomic.AtomicInteger();
+        volatile boolean closeAfterNextMessage;
+        private final Thread thread = new Thread(this::serve, "scripted-smtp");
+
+        ScriptedSmtp() throws java.io.IOException {
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        int port() {
+            return socket.getLocalPort();
+        }
+
+        private void serve() {
+            while (!socket.isClosed()) {
+                try (java.net.Socket s = socket.accept()) {
+                    connections.incrementAndGet();
+                    var in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(),
+                            java.nio.charset.StandardCharsets.US_ASCII));
+                    var out = new java.io.PrintStream(s.getOutputStream(), true, "US-ASCII");
+                    out.print("220 scripted ESMTP\r\n");
+                    String line;
+                    while ((line = in.readLine()) != null) {
+                        String verb = line.split(" ", 2)[0].toUpperCase(java.util.Locale.ROOT);
+                        commands.add(verb);
+                        if (verb.equals("DATA")) {
+                            out.print("354 go ahead\r\n");
+                            while (!".".equals(in.readLine())) {
+                                // the message
+                            }
+                            delivered.incrementAndGet();
+                            out.print("250 2.0.0 queued\r\n");
+                            if (closeAfterNextMessage) {
+                                closeAfterNextMessage = false;
+                                break;
+                            }
+                        } else if (verb.equals("QUIT")) {
+                            out.print("221 bye\r\n");
+                            break;
+                        } else {
+                            out.print("250 ok\r\n");
+                        }
+                    }
+                } catch (java.io.IOException e) {
+                    // closed
+                }
+            }
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            socket.close();
+        }
+    }
+
     /**
      * As the token service behaves: the current account until its token is handed back, then the next of {@link
      * #afterRejection}; {@link #next} replaces it at each open instead (a new token per look).

@@ -18,11 +18,12 @@ import io.talentats.email.store.OAuthGrants;
 /**
  * The token service as the OAuth benchmark runs it outside OSGi: the real {@link TokenService} (renewal, row lock,
  * rotation) with a token endpoint in memory that issues short-lived tokens, rotates refresh tokens and tells the mail
- * server the newest access token. It counts on which thread each refresh ran.
+ * server the newest access token. It counts on which thread each refresh ran. A test fixture of this bundle, published
+ * as {@code oauth-tests.jar}, so nothing outside the bundle puts a class into its package.
  */
-public final class OAuthBenchmarkParts {
+public final class OAuthFixture {
 
-    private OAuthBenchmarkParts() {}
+    private OAuthFixture() {}
 
     /** Refreshes made by the background renewer, and those a sender had to wait for. */
     public static final AtomicInteger RENEWER_REFRESHES = new AtomicInteger();
