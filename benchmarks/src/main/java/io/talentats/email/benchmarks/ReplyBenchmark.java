@@ -291,6 +291,15 @@ public final class ReplyBenchmark {
         LockSupport.parkNanos(Duration.ofMillis(500).toNanos());
         System.gc();
         long heapAfter = usedHeap();
+        if (Boolean.getBoolean("histo")) {
+            // -Dhisto=true: what the heap holds now, the largest classes first (jcmd of the running JDK)
+            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    Long.toString(ProcessHandle.current().pid()), "GC.class_histogram").redirectErrorStream(true)
+                    .start();
+            try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream())).lines()) {
+                lines.limit(40).forEach(System.out::println);
+            }
+        }
         long ours = Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.getName().startsWith("talentats-replies")).count();
         int threadsAfter = Thread.activeCount();

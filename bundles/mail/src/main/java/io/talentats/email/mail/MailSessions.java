@@ -70,6 +70,14 @@ public interface MailSessions {
     Session session(Properties properties);
 
     /**
+     * The one session for everyone who connects with these properties and gives the password at connect (many
+     * mailboxes on one server share it: a session is some kilobytes of properties and provider tables). Jakarta Mail
+     * keeps no password in a session connected that way. The properties are copied; change nothing in the
+     * session's.
+     */
+    Session shared(Properties properties);
+
+    /**
      * A new session whose connections, when they log in again, ask {@code secret} for the password (an OAuth
      * account's current access token); {@code null} for none.
      */

@@ -3,5 +3,5 @@
  * mandatory attribute {@code talentats=internal}, like {@code io.talentats.email.runtime}: not for the host ATS.
  */
 @org.osgi.annotation.bundle.Export(attribute = {"talentats=internal", "mandatory:=talentats"})
-@org.osgi.annotation.versioning.Version("2.0.0")
+@org.osgi.annotation.versioning.Version("2.1.0")
 package io.talentats.email.mail;

@@ -3,7 +3,9 @@ package io.talentats.email.mail.internal;
 import java.net.InetAddress;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 
 import javax.net.ssl.SSLContext;
 
@@ -33,6 +35,10 @@ public class AngusMailSessions implements MailSessions, TlsTrust {
     private final NoDelaySocketFactory plainSockets = new NoDelaySocketFactory();
     private final String ehloName;
     private volatile Settings settings;
+    /** {@link #shared} sessions by their properties; made anew when the configuration changes. */
+    private volatile Map<Properties, Session> shared = new ConcurrentHashMap<>();
+    /** More distinct servers than any deployment talks to at once. */
+    private static final int MAX_SHARED = 1000;
 
     /** What a configuration change replaces at once. */
     private record Settings(Duration connectTimeout, Duration readTimeout, SSLContext tls, TlsSocketFactory tlsSockets) {}
@@ -50,6 +56,7 @@ public class AngusMailSessions implements MailSessions, TlsTrust {
 
     @Modified
     void modified(MailConfig config) {
+        shared = new ConcurrentHashMap<>();
         SSLContext tls;
         String pem = config.trusted_certificates();
         if (pem == null || pem.isBlank()) {
@@ -120,6 +127,21 @@ public class AngusMailSessions implements MailSessions, TlsTrust {
         } catch (MessagingException cannotHappen) {
             throw new IllegalStateException(cannotHappen);
         }
+    }
+
+    @Override
+    public Session shared(Properties properties) {
+        Properties key = new Properties();
+        key.putAll(properties);
+        Map<Properties, Session> cache = shared;
+        Session s = cache.get(key);
+        if (s != null) {
+            return s;
+        }
+        if (cache.size() >= MAX_SHARED) {
+            cache.clear(); // as many distinct servers as that: start again rather than grow without end
+        }
+        return cache.computeIfAbsent(key, this::session);
     }
 
     @Override

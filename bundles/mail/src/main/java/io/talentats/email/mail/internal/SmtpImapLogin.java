@@ -201,9 +201,11 @@ final class SmtpImapLogin implements AccountLogin {
             props.remove("mail.imap.socketFactory");
             props.put("mail.imap.usesocketchannels", "true");
         }
-        // An OAuth account: a folder's own connection logs in later with the token current then.
-        Session session = sessions.session(props, a.oauth() && fixed == null
-                ? () -> vault.open(userId).map(x -> x.password().reveal()).orElse(null) : null);
+        // An OAuth account: a folder's own connection logs in later with the token current then, from a session of
+        // its own. A password is given at connect: the session is the one of every mailbox on that server.
+        Session session = a.oauth() && fixed == null
+                ? sessions.session(props, () -> vault.open(userId).map(x -> x.password().reveal()).orElse(null))
+                : sessions.shared(props);
         return sessions.call(() -> {
             S store = stores.create(session);
             try {

@@ -159,6 +159,8 @@ final class FolderReader {
             Date received = m.getReceivedDate();
             if (received == null || !received.toInstant().isBefore(from)) {
                 out.add(m);
+            } else {
+                release(m);
             }
         }
         out.sort(Comparator.comparingLong(m -> uid(f, m)));
@@ -225,7 +227,21 @@ final class FolderReader {
                 }
             }
         }
+        release(arr);
         return new FetchedBatch(f.getFullName(), uidValidity, maxUid, envelopes, decisions, raw, received, sizes);
+    }
+
+    /**
+     * Drops what Angus cached of messages that were read (headers, envelope, the whole message with its
+     * attachments): an open folder keeps it for as long as it stays open, and a watched folder stays open for days.
+     * What the batch needs was copied out of them before.
+     */
+    static void release(Message... read) {
+        for (Message m : read) {
+            if (m instanceof IMAPMessage im) {
+                im.invalidateHeaders();
+            }
+        }
     }
 
     private static Envelope envelope(IMAPFolder f, Message m) throws MessagingException {

@@ -12,11 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -56,13 +52,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Watches every connected mailbox with a fixed, small number of threads whatever their number: one IMAP IDLE
- * selector for all of them (with a helper per worker to end an IDLE), a few workers that read mailboxes, one
- * timer and one recorder; at most 9 threads with the default of 3 workers (helpers and the recorder exist only while
- * they have work). Mailboxes are watched only while email connectivity is on (read
- * from {@link Connectivity} when {@link EmailEvents#CONNECTIVITY_CHANGED} is heard): switching it off stops every
- * watcher and closes its connection; switching it on starts them again from their checkpoints. The engine itself stays, so the
- * switch never re-creates components (and never races with callers of {@link #watchers()}).
+ * Watches every connected mailbox with a fixed, small number of threads whatever their number
+ * ({@link CollectorThreads}: at most 8 with the default of 3 workers). Mailboxes are watched only while email
+ * connectivity is on (read from {@link Connectivity} when {@link EmailEvents#CONNECTIVITY_CHANGED} is heard):
+ * switching it off stops every watcher and closes its connection; switching it on starts them again from their
+ * checkpoints. The engine itself stays, so the switch never re-creates components (and never races with callers of
+ * {@link #watchers()}).
  */
 @Component(service = {ReplyCollector.class, Watchers.class, PlatformBounceMailbox.Watcher.class, EventHandler.class},
         configurationPid = CollectorConfig.PID, immediate = true,
@@ -72,10 +67,8 @@ public class WatchEngine implements ReplyCollector, Watchers, PlatformBounceMail
 
     private static final Logger LOG = LoggerFactory.getLogger(WatchEngine.class);
 
-    private final ThreadPoolExecutor workers;
-    private final ExecutorService selector;
+    private final CollectorThreads threads;
     private final ScheduledExecutorService scheduler;
-    private final ThreadPoolExecutor recorder;
 
     private final IdleSelector idleSelector;
     private final MailboxContext context;
@@ -119,27 +112,14 @@ public class WatchEngine implements ReplyCollector, Watchers, PlatformBounceMail
         this.store = store;
         this.leases = leases;
         this.keeper = new LeaseKeeper(leases, node, Duration.ofSeconds(Math.max(3, config.lease_s())));
-        this.workers = new ThreadPoolExecutor(config.workers(), config.workers(), 60, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), sessions.threads("talentats-replies-worker"));
-        this.workers.allowCoreThreadTimeOut(true);
-        // IdleManager runs its select loop here, and a short task per IDLE it has to end when a worker reads a
-        // watched folder (with a read timeout it may not end it on the select thread). A worker waits for at most
-        // one such task at a time, so one thread per worker plus the loop always suffices.
-        this.selector = new ThreadPoolExecutor(1, 1 + config.workers(), 30, TimeUnit.SECONDS,
-                new java.util.concurrent.SynchronousQueue<>(), sessions.threads("talentats-replies-idle"));
-        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, sessions.threads("talentats-replies-timer"));
-        timer.setRemoveOnCancelPolicy(true);
-        this.scheduler = timer;
-        // Recording is the database's pace: one thread, there only while batches wait.
-        this.recorder = new ThreadPoolExecutor(1, 1, 5, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                sessions.threads("talentats-replies-recorder"));
-        this.recorder.allowCoreThreadTimeOut(true);
+        this.threads = new CollectorThreads(config.workers(), sessions);
+        this.scheduler = threads.timer;
         Session quiet = sessions.session(new java.util.Properties());
-        this.idleSelector = new IdleSelector(quiet, selector);
+        this.idleSelector = new IdleSelector(quiet, threads.selector);
         this.access = access;
         this.context = new MailboxContext(config, ConfigValues.list(config.folders()), store, this::login,
                 sessions,
-                workers, scheduler, recorder, idleSelector,
+                threads.workers, scheduler, threads.recorder, idleSelector,
                 new ReplyCorrelator(store, Duration.ofDays(config.recent_thread_days())),
                 new ReplyParser(config.max_attachment_bytes()), new Outcomes() {
                     @Override
@@ -240,7 +220,7 @@ public class WatchEngine implements ReplyCollector, Watchers, PlatformBounceMail
             }
         });
         if (alive != null) {
-            workers.execute(() -> spread(alive));
+            threads.workers.execute(() -> spread(alive));
         }
     }
 
@@ -265,18 +245,7 @@ public class WatchEngine implements ReplyCollector, Watchers, PlatformBounceMail
         }
         keeper.leave();
         idleSelector.stop();
-        scheduler.shutdownNow();
-        recorder.shutdown();
-        workers.shutdown();
-        try {
-            if (!workers.awaitTermination(10, TimeUnit.SECONDS)) {
-                workers.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        selector.shutdownNow();
-        recorder.shutdownNow();
+        threads.shutdown();
         LOG.info("Reply collector stopped");
     }
 
