@@ -80,6 +80,9 @@ final class Lane {
     private MailAccount account;
     private PlatformSettings platform;
     private SendingLimiter limiter;
+    /** The sender address the limiter counts for; its limits are checked again after the settings changed. */
+    private String limiterAddress;
+    private boolean limitsToCheck;
     /** The send time the limiter gave the message being sent; moved to when the server accepted it. */
     private Instant slot;
 
@@ -169,7 +172,9 @@ final class Lane {
             }
             account = null;
             platform = null;
-            limiter = null;
+            // The limiter stays while the sender and its limits stay: it knows the sends whose records are still
+            // on their way to the store, which a limiter made again from the store would not (and let one more go).
+            limitsToCheck = limiter != null;
         }
         MimeBuilder.Envelope envelope;
         try {
@@ -199,8 +204,16 @@ final class Lane {
         }
         account = a.get();
         Instant now = ctx.clock().instant();
+        if (limitsToCheck) {
+            limitsToCheck = false;
+            if (!account.emailAddress().equalsIgnoreCase(limiterAddress)
+                    || !limiter.limits().equals(ctx.rules().limitsFor(account.presetId(), account.emailAddress()))) {
+                limiter = null;
+            }
+        }
         if (limiter == null) {
             limiter = ctx.rules().limiterFor(account, now);
+            limiterAddress = account.emailAddress();
         }
         Instant slot = limiter.reserve(now);
         this.slot = slot;

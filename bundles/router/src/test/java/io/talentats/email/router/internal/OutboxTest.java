@@ -97,6 +97,55 @@ class OutboxTest {
                 .subject("Message " + n + " of " + userId).textBody("Hello " + n).build();
     }
 
+    /**
+     * The account's settings saved again while it sends (the save's event arrives after its first messages went):
+     * the sending limit keeps counting the messages just sent, also those whose records the store does not show yet.
+     */
+    @Test
+    void theSendingLimitHoldsAcrossASaveOfTheAccountWhileItsSendsAreStillBeingRecorded() throws Exception {
+        outbox.stop();
+        // A store that shows no sends yet, as while their records are still on their way to it
+        io.talentats.email.store.MessageStore recording = (io.talentats.email.store.MessageStore)
+                java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                        new Class<?>[] {io.talentats.email.store.MessageStore.class}, (proxy, method, args) -> {
+                            if (method.getName().equals("sentThroughUserSmtpSince")) {
+                                return List.of();
+                            }
+                            try {
+                                return method.invoke(store, args);
+                            } catch (java.lang.reflect.InvocationTargetException e) {
+                                throw e.getCause();
+                            }
+                        });
+        RouterConfig config = Converters.standardConverter().convert(Map.of("workers", 3, "poll.interval.ms", 50,
+                "lease.ms", 60_000, "sending.limits", "*=3/PT2S")).to(RouterConfig.class);
+        outbox = new Outbox(config, "test-node", recording, sessions, new Settings(),
+                new SmtpImapAccess(sessions, new Vault(), store, java.time.Clock.systemUTC()), () -> true,
+                Announcer.to(() -> null), () -> null);
+        recruiter("rl", smtp.getSmtp().getPort());
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ids.add(outbox.submit(message("rl", i)).messageId());
+        }
+        await("the first three sent", Duration.ofSeconds(20),
+                () -> ids.stream().allMatch(id -> status(id) == MessageStatus.SENT));
+        outbox.accountChanged("rl");
+        for (int i = 3; i < 6; i++) {
+            ids.add(outbox.submit(message("rl", i)).messageId());
+        }
+        await("all six sent", Duration.ofSeconds(20),
+                () -> ids.stream().allMatch(id -> status(id) == MessageStatus.SENT));
+        List<Instant> sent = ids.stream().map(id -> store.find(id).orElseThrow().completedAt()).sorted().toList();
+        for (int i = 3; i < 6; i++) {
+            assertThat(Duration.between(sent.get(i - 3), sent.get(i))).as("message %d after message %d", i, i - 3)
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(1900));
+        }
+    }
+
+    private MessageStatus status(String id) {
+        return store.find(id).map(io.talentats.email.api.MessageRecord::status).orElse(null);
+    }
+
     @Test
     void messagesSubmittedConcurrentlyFromManySendersAreEachDeliveredOnce() throws Exception {
         int senders = 5;
