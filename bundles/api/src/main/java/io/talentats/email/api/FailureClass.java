@@ -37,6 +37,19 @@ public enum FailureClass {
     RECIPIENT_REJECTED,
     /** The round-trip test message did not arrive in time. */
     MESSAGE_NOT_RECEIVED,
+    /**
+     * A provider's mail API (Microsoft Graph, Gmail API) refused the call for want of a permission: the scope was not
+     * granted at sign-in, or the organisation's administrator has not consented to it.
+     */
+    PERMISSION_NOT_GRANTED,
+    /** The mailbox cannot be used through the provider's mail API (not enabled for it, or no mail service). */
+    API_ACCESS_DISABLED,
+    /** The provider's sending or request quota for the mailbox is used up for now. */
+    QUOTA_EXCEEDED,
+    /** The provider asks to slow down (HTTP 429 or 503 with Retry-After). */
+    THROTTLED,
+    /** The message is larger than the provider accepts. */
+    MESSAGE_TOO_LARGE,
     /** Anything else; the step's detail carries the raw text. */
     UNKNOWN
 }
