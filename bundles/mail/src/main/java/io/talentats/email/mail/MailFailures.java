@@ -65,6 +65,11 @@ public final class MailFailures {
      */
     public static Diagnosis classify(Throwable error, String serverReply) {
         List<Throwable> chain = chain(error);
+        for (Throwable t : chain) {
+            if (t instanceof ClassifiedFailure c) {
+                return c.diagnosis();
+            }
+        }
         String reply = serverReply != null ? serverReply.trim() : replyOf(chain);
 
         for (Throwable t : chain) {

@@ -1,18 +1,12 @@
 package io.talentats.email.mail.internal;
 
-import java.util.NoSuchElementException;
-import java.util.Optional;
-import java.util.Properties;
 import java.time.Clock;
+import java.util.Properties;
 import java.util.function.Supplier;
 
-import io.talentats.email.api.AccountHealth;
-import io.talentats.email.mail.AccountLogin;
-import io.talentats.email.mail.Diagnosis;
-import io.talentats.email.mail.MailAccess;
-import io.talentats.email.mail.MailFailures;
 import io.talentats.email.mail.MailSessions;
 import io.talentats.email.mail.MailSessions.Protocol;
+import io.talentats.email.mail.MailboxLogin;
 import io.talentats.email.runtime.AccountStates;
 import io.talentats.email.runtime.CredentialVault;
 import io.talentats.email.runtime.MailAccount;
@@ -27,21 +21,9 @@ import jakarta.mail.internet.MimeMessage;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
 
 /** One user's SMTP and IMAP login to an account; see {@link AccountLogin}. */
-final class SmtpImapLogin implements AccountLogin {
+final class SmtpImapLogin extends MailboxLogin {
 
-    private final String userId;
-    /** Credentials the caller holds (the platform's), or {@code null} for the user's stored account. */
-    private final MailAccount fixed;
     private final MailSessions sessions;
-    private final CredentialVault vault;
-    private final Supplier<AccountStates> states;
-    private final Clock clock;
-
-    private MailAccount account;
-    /** An access token was refused once and handed back for a refresh; a second refusal is real. */
-    private boolean tokenRejected;
-    /** This login recorded the account as failing; the next success records it healthy again. */
-    private boolean markedUnhealthy;
     private Transport transport;
     /** When the transport last had an answer from the server ({@link System#nanoTime()}). */
     private long lastAnswer;
@@ -55,39 +37,10 @@ final class SmtpImapLogin implements AccountLogin {
      */
     static final long UNCHECKED_REUSE_NANOS = 1_000_000_000L;
 
-    SmtpImapLogin(String userId, MailAccount fixed, MailSessions sessions, CredentialVault vault, Supplier<AccountStates> states,
-            Clock clock) {
-        this.userId = userId;
-        this.fixed = fixed;
+    SmtpImapLogin(String userId, MailAccount fixed, MailSessions sessions, CredentialVault vault,
+            Supplier<AccountStates> states, Clock clock) {
+        super(userId, fixed, vault, states, clock);
         this.sessions = sessions;
-        this.vault = vault;
-        this.states = states;
-        this.clock = clock;
-    }
-
-    @Override
-    public String userId() {
-        return userId;
-    }
-
-    @Override
-    public Optional<MailAccount> account() {
-        if (fixed != null) {
-            return Optional.of(fixed);
-        }
-        if (account == null || expiring(account)) {
-            account = vault.open(userId).orElse(null);
-        }
-        return Optional.ofNullable(account);
-    }
-
-    private boolean expiring(MailAccount a) {
-        return a.secretExpiresAt() != null
-                && !a.secretExpiresAt().isAfter(clock.instant().plus(MailAccess.TOKEN_SKEW));
-    }
-
-    private MailAccount required() {
-        return account().orElseThrow(() -> new NoSuchElementException("User " + userId + " has no email account"));
     }
 
     @Override
@@ -203,8 +156,8 @@ final class SmtpImapLogin implements AccountLogin {
         }
         // An OAuth account: a folder's own connection logs in later with the token current then, from a session of
         // its own. A password is given at connect: the session is the one of every mailbox on that server.
-        Session session = a.oauth() && fixed == null
-                ? sessions.session(props, () -> vault.open(userId).map(x -> x.password().reveal()).orElse(null))
+        Session session = a.oauth() && fixed() == null
+                ? sessions.session(props, () -> vault().open(userId()).map(x -> x.password().reveal()).orElse(null))
                 : sessions.shared(props);
         return sessions.call(() -> {
             S store = stores.create(session);
@@ -220,67 +173,6 @@ final class SmtpImapLogin implements AccountLogin {
             }
             return store;
         });
-    }
-
-    /** Whether a refused access token was handed back for a fresh one (once, until the account works again). */
-    private boolean handedBack(MailAccount a, Exception e) {
-        if (!a.oauth() || fixed != null || tokenRejected || !MailFailures.classify(e, null).loginRefused()) {
-            return false;
-        }
-        tokenRejected = true;
-        vault.rejected(userId, a.password());
-        account = null;
-        return true;
-    }
-
-    @Override
-    public void worked() {
-        tokenRejected = false;
-        if (markedUnhealthy) {
-            markedUnhealthy = false;
-            recordState(AccountHealth.healthy());
-        }
-    }
-
-    @Override
-    public Diagnosis failed(Protocol protocol, Exception error, String serverReply) {
-        Diagnosis d = MailFailures.classify(error, serverReply);
-        if (d.loginRefused()) {
-            String reply = d.serverReply() != null ? d.serverReply() : serverReply;
-            recordState(new AccountHealth(AccountHealth.State.AUTHENTICATION_FAILING, "the "
-                    + protocol.name() + " server refused the login" + (reply == null ? "" : ": " + reply),
-                    clock.instant()));
-            markedUnhealthy = true;
-            account = null;
-        }
-        return d;
-    }
-
-    @Override
-    public void unreachable(String why) {
-        if (!markedUnhealthy) {
-            markedUnhealthy = true;
-            recordState(new AccountHealth(AccountHealth.State.UNREACHABLE, why, clock.instant()));
-        }
-    }
-
-    @Override
-    public void record(AccountHealth health) {
-        markedUnhealthy = false;
-        recordState(health);
-    }
-
-    private void recordState(AccountHealth health) {
-        AccountStates s = states.get();
-        if (s != null) {
-            s.recordHealth(userId, health);
-        }
-    }
-
-    @Override
-    public void forget() {
-        close();
-        account = null;
     }
 
     @Override

@@ -53,8 +53,8 @@ class SmtpImapLoginTest {
 
     private GreenMail mail;
     private AngusMailSessions sessions;
-    private final Vault vault = new Vault();
-    private final States states = new States();
+    private final LoginFixtures.Vault vault = new LoginFixtures.Vault();
+    private final LoginFixtures.States states = new LoginFixtures.States();
 
     @BeforeEach
     void start() {
@@ -268,72 +268,5 @@ class SmtpImapLoginTest {
         public void close() throws java.io.IOException {
             socket.close();
         }
-    }
-
-    /**
-     * As the token service behaves: the current account until its token is handed back, then the next of {@link
-     * #afterRejection}; {@link #next} replaces it at each open instead (a new token per look).
-     */
-    private static final class Vault implements CredentialVault {
-        final Deque<MailAccount> next = new ConcurrentLinkedDeque<>();
-        final Deque<MailAccount> afterRejection = new ConcurrentLinkedDeque<>();
-        final List<String> rejected = new ArrayList<>();
-        int opened;
-        private MailAccount current;
-
-        @Override
-        public synchronized Optional<MailAccount> open(String userId) {
-            opened++;
-            MailAccount a = next.poll();
-            current = a != null ? a : current;
-            return Optional.ofNullable(current);
-        }
-
-        @Override
-        public synchronized void rejected(String userId, Secret secret) {
-            rejected.add(secret.reveal());
-            MailAccount a = afterRejection.poll();
-            current = a != null ? a : current;
-        }
-
-        @Override
-        public void recordPassedTest(String userId, AccountDraft draft, Verification verification) {}
-    }
-
-    private static final class States implements AccountStates {
-        final List<AccountHealth> recorded = new ArrayList<>();
-
-        @Override
-        public boolean recordHealth(String userId, AccountHealth health) {
-            recorded.add(health);
-            return true;
-        }
-
-        @Override
-        public AccountState get(String userId) {
-            return AccountState.unknown(userId);
-        }
-
-        @Override
-        public Map<String, AccountState> all() {
-            return Map.of();
-        }
-
-        @Override
-        public void recordVerification(String userId, Verification verification) {}
-
-        @Override
-        public void forget(String userId) {}
-
-        @Override
-        public void recordPassedTest(String userId, PassedTest test) {}
-
-        @Override
-        public Optional<PassedTest> passedTest(String userId) {
-            return Optional.empty();
-        }
-
-        @Override
-        public void forgetPassedTest(String userId) {}
     }
 }

@@ -15,6 +15,8 @@ import com.google.gson.JsonParser;
 import com.google.gson.JsonSyntaxException;
 
 import io.talentats.email.api.FailureClass;
+import io.talentats.email.mail.ClassifiedFailure;
+import io.talentats.email.mail.Diagnosis;
 
 /**
  * A provider mail API's refusal, classified: what failed in the product's terms ({@link #failure()}), what to tell
@@ -26,7 +28,7 @@ import io.talentats.email.api.FailureClass;
  * {@code {"error": {"code": 403, "message": "…", "errors": [{"reason": "insufficientPermissions"}], "status": "…"}}}.
  * Never carries a token.
  */
-final class ApiFailure extends IOException {
+final class ApiFailure extends IOException implements ClassifiedFailure {
 
     private static final long serialVersionUID = 1L;
 
@@ -86,6 +88,12 @@ final class ApiFailure extends IOException {
 
     String advice() {
         return advice;
+    }
+
+    /** As {@link io.talentats.email.mail.MailFailures} reports it: the class, the API's words, and the advice. */
+    @Override
+    public Diagnosis diagnosis() {
+        return new Diagnosis(failure, getMessage(), advice);
     }
 
     /** How long the API asked to wait before the next request to this mailbox; empty when it did not ask. */
