@@ -260,6 +260,10 @@ public class ConnectionTestIT extends KarafTestSupport {
                 ScriptedServer outlook = ScriptedServer.speaking(SmtpScripts.refusingLogin(
                         "535 5.7.139 Authentication unsuccessful, basic authentication is disabled. [BN9PR03CA0456]"),
                         tls);
+                ScriptedServer m365 = ScriptedServer.speaking(SmtpScripts.refusingLogin(
+                        "535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant. "
+                                + "Visit https://aka.ms/smtp_auth_disabled for more information. [SN7P220CA0013]"),
+                        tls);
                 ScriptedServer sender = ScriptedServer.speaking(SmtpScripts.refusingSender(
                         "553 5.7.1 <recruiter@talentats.test>: Sender address rejected: not owned by user"), tls);
                 ScriptedServer imap = ScriptedServer.speaking(SmtpScripts.imapRefusingLogin(
@@ -282,6 +286,16 @@ public class ConnectionTestIT extends KarafTestSupport {
                     .step(TestStep.SMTP).orElseThrow();
             assertEquals(FailureClass.BASIC_AUTH_DISABLED, o.failure());
             assertTrue(o.advice().get(0), o.advice().get(0).contains("OAuth"));
+
+            // SMTP AUTH off for the tenant: no login helps, "Sign in with Microsoft" neither, and it is not said to
+            StepResult t = tester.test(null, good()
+                    .smtp("localhost", m365.port(), Security.SSL_TLS).build(), TestOptions.loginOnly())
+                    .step(TestStep.SMTP).orElseThrow();
+            assertEquals(FailureClass.SMTP_AUTH_DISABLED, t.failure());
+            assertTrue(String.join(" ", t.advice()), t.advice().stream().anyMatch(a -> a.contains("SMTP sign-in "
+                    + "off for mail programs")));
+            assertTrue(String.join(" ", t.advice()), t.advice().stream().noneMatch(a -> a.contains("use \"Sign in "
+                    + "with Microsoft\"")));
 
             StepResult s = tester.test(null, good().smtp("localhost", sender.port(), Security.SSL_TLS).build(),
                     TestOptions.loginOnly()).step(TestStep.SMTP).orElseThrow();

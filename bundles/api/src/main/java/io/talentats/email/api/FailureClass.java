@@ -8,6 +8,11 @@ public enum FailureClass {
     APP_PASSWORD_REQUIRED,
     /** The provider has switched password logins off for this account (Microsoft 5.7.139, 5.7.30). */
     BASIC_AUTH_DISABLED,
+    /**
+     * The organisation has switched SMTP AUTH off for the whole tenant or for the mailbox (Microsoft 5.7.139
+     * "SmtpClientAuthentication is disabled"): no login works over SMTP, a "Sign in with Microsoft" neither.
+     */
+    SMTP_AUTH_DISABLED,
     /** The server's name does not resolve. */
     UNKNOWN_HOST,
     /** Nothing listens on that port. */

@@ -17,7 +17,7 @@ public record Diagnosis(FailureClass failure, String serverReply, String detail)
      */
     public boolean loginRefused() {
         return switch (failure) {
-            case AUTHENTICATION_FAILED, APP_PASSWORD_REQUIRED, BASIC_AUTH_DISABLED, IMAP_DISABLED,
+            case AUTHENTICATION_FAILED, APP_PASSWORD_REQUIRED, BASIC_AUTH_DISABLED, SMTP_AUTH_DISABLED, IMAP_DISABLED,
                     PERMISSION_NOT_GRANTED, API_ACCESS_DISABLED -> true;
             default -> false;
         };

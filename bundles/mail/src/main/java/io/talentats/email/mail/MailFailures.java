@@ -26,6 +26,9 @@ public final class MailFailures {
     private static final Pattern APP_PASSWORD = Pattern.compile(
             "5\\.7\\.9|application-specific password|app(lication)? password (is )?required|InvalidSecondFactor|"
                     + "web login required|WEBALERT|log ?in via your web browser", Pattern.CASE_INSENSITIVE);
+    /** Microsoft's answer when SMTP AUTH is off for the tenant or the mailbox: OAuth does not help either. */
+    private static final Pattern SMTP_AUTH_DISABLED = Pattern.compile(
+            "SmtpClientAuthentication is disabled|smtp_auth_disabled", Pattern.CASE_INSENSITIVE);
     private static final Pattern BASIC_AUTH_DISABLED = Pattern.compile(
             "5\\.7\\.139|5\\.7\\.30|basic auth(entication)? is (disabled|not supported)|"
                     + "SmtpClientAuthentication is disabled|BasicAuthBlocked|basic authentication is not supported",
@@ -140,6 +143,9 @@ public final class MailFailures {
         if (reply == null || reply.isBlank()) {
             return null;
         }
+        if (SMTP_AUTH_DISABLED.matcher(reply).find()) {
+            return FailureClass.SMTP_AUTH_DISABLED;
+        }
         if (BASIC_AUTH_DISABLED.matcher(reply).find()) {
             return FailureClass.BASIC_AUTH_DISABLED;
         }
@@ -169,6 +175,7 @@ public final class MailFailures {
             case AUTHENTICATION_FAILED -> "the server refused the username or password";
             case APP_PASSWORD_REQUIRED -> "the provider wants an app-specific password";
             case BASIC_AUTH_DISABLED -> "the provider has switched password sign-in off for this account";
+            case SMTP_AUTH_DISABLED -> "the organisation has switched SMTP sign-in off for mail programs";
             case IMAP_DISABLED -> "IMAP access is switched off for this account";
             default -> f.name();
         };

@@ -31,7 +31,9 @@ class MailFailuresTest {
         gmail imap web login        | [ALERT] Please log in via your web browser: https://support.google.com/mail/accounts/answer/78754 (Failure) | APP_PASSWORD_REQUIRED
         gmail imap disabled         | [ALERT] Your account is not enabled for IMAP use. Please visit your Gmail settings page and enable your account for IMAP access. (Failure) | IMAP_DISABLED
         outlook.com basic disabled  | 535 5.7.139 Authentication unsuccessful, basic authentication is disabled. [BN9PR03CA0456.namprd03.prod.outlook.com 2024-10-01T10:00:00.000Z 08DCE1F0] | BASIC_AUTH_DISABLED
-        m365 tenant smtp auth off   | 535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant. Visit https://aka.ms/smtp_auth_disabled for more information. [SN7P220CA0013.NAMP220.PROD.OUTLOOK.COM] | BASIC_AUTH_DISABLED
+        m365 tenant smtp auth off   | 535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant. Visit https://aka.ms/smtp_auth_disabled for more information. [SN7P220CA0013.NAMP220.PROD.OUTLOOK.COM] | SMTP_AUTH_DISABLED
+        m365 mailbox smtp auth off  | 535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Mailbox. Visit https://aka.ms/smtp_auth_disabled for more information. [AM0PR02CA0123.eurprd02.prod.outlook.com] | SMTP_AUTH_DISABLED
+        m365 security defaults      | 535 5.7.139 Authentication unsuccessful, user is locked by your organization's security defaults policy. Contact your administrator. [DB8PR04CA0012.eurprd04.prod.outlook.com] | BASIC_AUTH_DISABLED
         m365 client submission      | 5.7.30 Basic authentication is not supported for Client Submission. | BASIC_AUTH_DISABLED
         m365 bad password           | 535 5.7.3 Authentication unsuccessful [SN4PR0501CA0056.namprd05.prod.outlook.com] | AUTHENTICATION_FAILED
         m365 imap                   | AUTHENTICATE failed. | AUTHENTICATION_FAILED

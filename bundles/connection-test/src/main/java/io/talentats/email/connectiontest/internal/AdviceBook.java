@@ -43,6 +43,14 @@ final class AdviceBook {
                 a.add("If this is a work or school account, ask your administrator to allow authenticated SMTP and "
                         + "IMAP for your mailbox.");
             }
+            case SMTP_AUTH_DISABLED -> {
+                a.add("Your organisation has switched SMTP sign-in off for mail programs (SMTP AUTH), for everyone "
+                        + "or for your mailbox: neither a password nor \"Sign in with Microsoft\" can send through "
+                        + "SMTP, however they are typed.");
+                a.add("Ask your Microsoft 365 administrator to allow authenticated SMTP for your mailbox "
+                        + "(Exchange admin center: Mail flow settings of the mailbox, or Set-CASMailbox "
+                        + "-SmtpClientAuthenticationDisabled $false).");
+            }
             case UNKNOWN_HOST -> {
                 a.add("The " + label + " server name '" + ep.host() + "' does not exist: check its spelling, or "
                         + "choose your provider from the list to fill it in.");

@@ -18,7 +18,8 @@ final class HealthRules {
 
     /** Failures that only the recruiter can fix with their login (password, app password, provider settings). */
     private static final Set<FailureClass> LOGIN = EnumSet.of(FailureClass.AUTHENTICATION_FAILED,
-            FailureClass.APP_PASSWORD_REQUIRED, FailureClass.BASIC_AUTH_DISABLED, FailureClass.IMAP_DISABLED);
+            FailureClass.APP_PASSWORD_REQUIRED, FailureClass.BASIC_AUTH_DISABLED, FailureClass.SMTP_AUTH_DISABLED,
+            FailureClass.IMAP_DISABLED, FailureClass.PERMISSION_NOT_GRANTED, FailureClass.API_ACCESS_DISABLED);
 
     private HealthRules() {}
 

@@ -21,8 +21,9 @@ import org.osgi.service.component.annotations.Component;
         imap_host = "outlook.office365.com", imap_port = 993, imap_security = Security.SSL_TLS,
         auth_method = AuthMethod.OAUTH2_ONLY,
         auth_notes = "Exchange Online has switched Basic authentication off for IMAP and is retiring it for SMTP "
-                + "AUTH; a password login works only where your administrator still allows SMTP AUTH and IMAP for "
-                + "your mailbox. \"Sign in with Microsoft\" works without it.",
+                + "AUTH: a password login works only where your administrator still allows it. \"Sign in with "
+                + "Microsoft\" works for IMAP; sending through SMTP also needs SMTP AUTH allowed for your mailbox, "
+                + "which tenants created since 2020 have switched off.",
         subaddressing = true,
         sending_limits = {"30/PT1M", "10000/P1D"},
         oauth_provider = SignInEndpoints.MICROSOFT, oauth_authorization_url = SignInEndpoints.MICROSOFT_AUTHORIZATION,
