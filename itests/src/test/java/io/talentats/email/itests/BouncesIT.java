@@ -171,6 +171,12 @@ public class BouncesIT extends MailTestSupport {
 
         assertTrue(suppressions.clear(user, to));
         sent(user, MessageKind.CUSTOM, to, "t-" + UUID.randomUUID());
+
+        // The candidate's address went through the reports, the bounce, the refusal: our log names ids, never it
+        List<String> ours = Files.readAllLines(Paths.get(System.getProperty("karaf.data"), "log", "karaf.log"),
+                StandardCharsets.UTF_8).stream().filter(l -> l.contains(" - io.talentats.email.")).toList();
+        assertTrue("our bundles logged", ours.stream().anyMatch(l -> l.contains(out.id())));
+        assertEquals(List.of(), ours.stream().filter(l -> l.contains(to)).toList());
     }
 
     @Test

@@ -127,8 +127,9 @@ final class BatchRecorder {
                 Bounce bounce = new Bounce(userId, o.id(), c.type() == Classifier.Type.BOUNCE, c.status(),
                         c.recipient(), c.diagnostic());
                 if (ctx.store().recordBounce(bounce)) {
-                    LOG.info("Message {} of user {} {} ({}{}): {}", o.id(), userId, bounce.hard() ? "bounced"
-                            : "is delayed", c.status(), c.recipient() == null ? "" : ", " + c.recipient(), c.why());
+                    // ids and the status only: the recipient and the server's words name the candidate
+                    LOG.info("Message {} of user {} {} ({})", o.id(), userId, bounce.hard() ? "bounced"
+                            : "is delayed", c.status());
                     onReply.bounced(o, bounce);
                 }
                 return null;

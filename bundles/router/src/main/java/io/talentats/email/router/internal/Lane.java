@@ -19,6 +19,7 @@ import io.talentats.email.mail.MailSessions.Protocol;
 import io.talentats.email.router.internal.RoutingPolicy.Decision;
 import io.talentats.email.runtime.CredentialUnavailableException;
 import io.talentats.email.runtime.MailAccount;
+import io.talentats.email.support.Redact;
 import io.talentats.email.support.SerialExecutor;
 import io.talentats.email.store.Delivery;
 import io.talentats.email.store.StoredOutbound;
@@ -323,7 +324,8 @@ final class Lane {
                     raw = out.toByteArray();
                 } catch (IOException | MessagingException e) {
                     copy = SentCopy.FAILED;
-                    LOG.warn("Cannot keep a copy of sent message {} for the Sent folder: {}", m.id(), e.toString());
+                    LOG.warn("Cannot keep a copy of sent message {} for the Sent folder: {}", m.id(),
+                            Redact.addresses(e.toString()));
                 }
             }
         }

@@ -4,6 +4,7 @@ import io.talentats.email.api.EmailEvents;
 import io.talentats.email.api.MessageStatus;
 import io.talentats.email.api.Route;
 import io.talentats.email.mail.AccountLogin;
+import io.talentats.email.support.Redact;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,6 +84,7 @@ final class SendOutcomes {
     void fail(Job job, int attempts, String reason, String serverReply) {
         ctx.store().markFailed(job.message().id(), attempts, reason, serverReply);
         ctx.events().post(EmailEvents.MESSAGE_FAILED, job.message(), route);
-        LOG.info("Message {} of user {} failed: {}", job.message().id(), job.message().userId(), reason);
+        LOG.info("Message {} of user {} failed: {}", job.message().id(), job.message().userId(),
+                Redact.addresses(reason));
     }
 }
