@@ -80,10 +80,6 @@ public abstract class MailboxLogin implements AccountLogin {
         return vault;
     }
 
-    protected final Clock clock() {
-        return clock;
-    }
-
     /**
      * Whether the access token {@code a} carried was refused and has been handed back for a fresh one (once, until
      * the account works again): then try once more with {@link #required()}.

@@ -69,10 +69,6 @@ final class ApiFailure extends IOException implements ClassifiedFailure {
         this.resyncNeeded = resyncNeeded;
     }
 
-    Api api() {
-        return api;
-    }
-
     int status() {
         return status;
     }

@@ -11,12 +11,10 @@ import java.util.concurrent.locks.LockSupport;
 final class MailboxGate {
 
     private final Semaphore permits;
-    private final int concurrent;
     /** {@link System#nanoTime()} before which no request goes; 0: none asked. */
     private volatile long notBefore;
 
     MailboxGate(int concurrent) {
-        this.concurrent = concurrent;
         this.permits = new Semaphore(concurrent, true);
     }
 
@@ -55,10 +53,5 @@ final class MailboxGate {
     Duration waiting() {
         long wait = notBefore == 0 ? 0 : notBefore - System.nanoTime();
         return wait > 0 ? Duration.ofNanos(wait) : Duration.ZERO;
-    }
-
-    /** Requests in flight now. */
-    int inFlight() {
-        return concurrent - permits.availablePermits();
     }
 }

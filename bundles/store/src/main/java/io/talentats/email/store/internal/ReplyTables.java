@@ -309,26 +309,8 @@ final class ReplyTables {
     }
 
     List<Suppression> suppressions(String userId, List<String> addresses) {
-        StringBuilder sql = new StringBuilder("SELECT user_id, address, status_code, reason, message_id, created_at "
-                + "FROM email_suppression WHERE 1 = 1");
-        List<String> args = new ArrayList<>();
-        if (userId != null) {
-            sql.append(" AND user_id = ?");
-            args.add(userId);
-        }
-        if (addresses != null) {
-            if (addresses.isEmpty()) {
-                return List.of();
-            }
-            sql.append(" AND address IN (").append(Jdbc.placeholders(addresses.size())).append(")");
-            addresses.forEach(a -> args.add(a.trim().toLowerCase(Locale.ROOT)));
-        }
-        sql.append(" ORDER BY created_at DESC");
-        return jdbc.query(sql.toString(), ps -> {
-            for (int i = 0; i < args.size(); i++) {
-                ps.setString(i + 1, args.get(i));
-            }
-        }, ReplyTables::suppression);
+        return jdbc.read("query the message database", c -> suppressions(c,
+                userId == null ? null : List.of(userId), addresses));
     }
 
     /**
@@ -337,21 +319,33 @@ final class ReplyTables {
      */
     static Suppression firstSuppression(Connection c, List<String> userIds, List<String> addresses)
             throws SQLException {
-        if (userIds.isEmpty() || addresses.isEmpty()) {
-            return null;
-        }
-        List<Suppression> found = Jdbc.query(c, "SELECT user_id, address, status_code, reason, message_id, "
-                + "created_at FROM email_suppression WHERE user_id IN (" + Jdbc.placeholders(userIds.size())
-                + ") AND address IN (" + Jdbc.placeholders(addresses.size()) + ") ORDER BY created_at DESC", ps -> {
-                    int i = 1;
-                    for (String u : userIds) {
-                        ps.setString(i++, u);
-                    }
-                    for (String a : addresses) {
-                        ps.setString(i++, a.trim().toLowerCase(Locale.ROOT));
-                    }
-                }, ReplyTables::suppression);
+        List<Suppression> found = suppressions(c, userIds, addresses);
         return found.isEmpty() ? null : found.get(0);
+    }
+
+    /** Suppressions of {@code addresses} under {@code userIds}, newest first; {@code null} for either: any. */
+    private static List<Suppression> suppressions(Connection c, List<String> userIds, List<String> addresses)
+            throws SQLException {
+        if (userIds != null && userIds.isEmpty() || addresses != null && addresses.isEmpty()) {
+            return List.of();
+        }
+        StringBuilder sql = new StringBuilder("SELECT user_id, address, status_code, reason, message_id, created_at "
+                + "FROM email_suppression WHERE 1 = 1");
+        List<String> args = new ArrayList<>();
+        if (userIds != null) {
+            sql.append(" AND user_id IN (").append(Jdbc.placeholders(userIds.size())).append(")");
+            args.addAll(userIds);
+        }
+        if (addresses != null) {
+            sql.append(" AND address IN (").append(Jdbc.placeholders(addresses.size())).append(")");
+            addresses.forEach(a -> args.add(a.trim().toLowerCase(Locale.ROOT)));
+        }
+        sql.append(" ORDER BY created_at DESC");
+        return Jdbc.query(c, sql.toString(), ps -> {
+            for (int i = 0; i < args.size(); i++) {
+                ps.setString(i + 1, args.get(i));
+            }
+        }, ReplyTables::suppression);
     }
 
     private static Suppression suppression(java.sql.ResultSet rs) throws SQLException {
