@@ -7,6 +7,7 @@
   const fields = ['emailAddress', 'username', 'password', 'displayName',
                   'smtpHost', 'smtpPort', 'smtpSecurity', 'imapHost', 'imapPort', 'imapSecurity'];
   const STEP_NAMES = { SMTP: 'Sending (SMTP)', IMAP: 'Receiving (IMAP)',
+    API_PROFILE: 'Signed in (provider API)', API_INBOX: 'Inbox readable (provider API)',
     ROUND_TRIP_SEND: 'Test email sent', ROUND_TRIP_RECEIVE: 'Test email received' };
   let presets = [];
   let signIns = [];        // OAuth providers an operator configured: {provider, displayName, presetIds}
@@ -15,6 +16,8 @@
   let me = null;           // who the page talks as: {login, operator, userId}
   let messagesOffset = 0;
   const PAGE = 20;
+  const ACCESS_NAMES = { graph: 'through Microsoft 365 directly (Microsoft Graph)',
+    'gmail-api': 'through Gmail directly (Gmail API)' };
   const TOKEN_KEY = 'talentats-email-token';
   const SECURITY_WORDS = { SSL_TLS: 'SSL/TLS', STARTTLS: 'STARTTLS', NONE: 'connected without encryption' };
   const STATUS_WORDS = { QUEUED: 'Queued', SENDING: 'Sending', RETRYING: 'Retrying', HELD: 'Held', SENT: 'Sent',
@@ -78,7 +81,8 @@
       smtpHost: v.smtpHost.trim() || null, smtpPort: port(v.smtpPort), smtpSecurity: v.smtpSecurity,
       imapHost: v.imapHost.trim() || null, imapPort: port(v.imapPort), imapSecurity: v.imapSecurity,
       // An OAuth account keeps its sign-in while other fields are edited.
-      oauthProvider: account && account.oauthProvider && !v.password ? account.oauthProvider : null
+      oauthProvider: account && account.oauthProvider && !v.password ? account.oauthProvider : null,
+      mailAccess: account && account.oauthProvider && !v.password ? account.mailAccess : null
     };
   }
 
@@ -92,6 +96,7 @@
     const signedIn = account && account.oauthProvider;
     $('oauth-state').textContent = signedIn
       ? 'Signed in with ' + account.oauthProvider + ' as ' + account.emailAddress + ': no password is stored.'
+        + (ACCESS_NAMES[account.mailAccess] ? ' Mail is sent and read ' + ACCESS_NAMES[account.mailAccess] + '.' : '')
         + (account.health && account.health.state === 'NEEDS_REAUTHORIZATION' ? ' The sign-in stopped working: sign in again.' : '')
       : (offered.length ? 'Sign in with your provider instead of a password:' : '');
     for (const o of offered) {

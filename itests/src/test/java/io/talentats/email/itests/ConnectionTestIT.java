@@ -16,8 +16,6 @@ import java.util.List;
 import java.util.UUID;
 
 import javax.inject.Inject;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocketFactory;
 
 import io.talentats.email.api.Account;
@@ -375,14 +373,6 @@ public class ConnectionTestIT extends KarafTestSupport {
     }
 
     private static SSLServerSocketFactory serverTls(TestCertificates certs) throws Exception {
-        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
-        try (var in = Files.newInputStream(certs.keyStore())) {
-            ks.load(in, TestCertificates.PASSWORD.toCharArray());
-        }
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(ks, TestCertificates.PASSWORD.toCharArray());
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(kmf.getKeyManagers(), null, null);
-        return ctx.getServerSocketFactory();
+        return certs.sslContext().getServerSocketFactory();
     }
 }

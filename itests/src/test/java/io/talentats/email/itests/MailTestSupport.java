@@ -265,6 +265,29 @@ public abstract class MailTestSupport extends KarafTestSupport {
         return context.registerService(MailProvider.class, new MailProvider() {}, props);
     }
 
+    /**
+     * A preset as a provider plugin declares it, whose mailboxes sign in with {@code provider}'s OAuth (its sign-in
+     * endpoints are the OAuth client's, which the tests point at the local OAuth server).
+     */
+    protected void oauthPreset(String id, String domain, String provider, int smtpsPort, int imapsPort) {
+        Dictionary<String, Object> p = new Hashtable<>();
+        p.put("preset.id", id);
+        p.put("preset.display.name", "Test " + provider);
+        p.put("preset.domains", new String[] {domain});
+        p.put("preset.smtp.host", "localhost");
+        p.put("preset.smtp.port", smtpsPort);
+        p.put("preset.smtp.security", "SSL_TLS");
+        p.put("preset.imap.host", "localhost");
+        p.put("preset.imap.port", imapsPort);
+        p.put("preset.imap.security", "SSL_TLS");
+        p.put("preset.auth.method", "OAUTH2_ONLY");
+        p.put("preset.oauth.provider", provider);
+        p.put("preset.oauth.authorization.url", "https://login.example/{tenant}/authorize");
+        p.put("preset.oauth.token.url", "https://login.example/{tenant}/token");
+        p.put("preset.oauth.scopes", new String[] {"openid", "email", "mail"});
+        context.registerService(MailProvider.class, new MailProvider() { }, p);
+    }
+
     protected Bundle bundle(String symbolicName) {
         for (Bundle b : context.getBundles()) {
             if (symbolicName.equals(b.getSymbolicName())) {

@@ -43,7 +43,6 @@ import io.talentats.email.api.ReplyCollector;
 import io.talentats.email.api.Route;
 import io.talentats.email.api.WatcherStatus;
 import io.talentats.email.itests.support.OAuthServer;
-import io.talentats.email.spi.MailProvider;
 
 import javax.inject.Inject;
 import javax.sql.DataSource;
@@ -117,32 +116,13 @@ public class OAuthIT extends MailTestSupport {
         oauth.onToken((email, token) -> withMailLoader(() -> mail.greenMail().setUser(email, email, token)));
         webPort = Integer.parseInt(String.valueOf(config("org.ops4j.pax.web").get("org.osgi.service.http.port")));
         // Two presets from a "plugin": the providers' shapes, with the test server's mailboxes.
-        preset("greenmail-google", "oauth.test", "google");
-        preset("greenmail-microsoft", "ms.test", "microsoft");
+        oauthPreset("greenmail-google", "oauth.test", "google", mail.smtpsPort(), mail.imapsPort());
+        oauthPreset("greenmail-microsoft", "ms.test", "microsoft", mail.smtpsPort(), mail.imapsPort());
         client("google", "google-client", "google-secret", false);
         client("microsoft", "ms-client", "ms-secret", true);
         await("both sign-ins offered", Duration.ofSeconds(15), () -> signIns.options().size() == 2);
         await("client secrets encrypted", Duration.ofSeconds(15), () -> clientConfigs().stream()
                 .allMatch(p -> String.valueOf(p.get("client.secret")).startsWith("{aesgcm:")));
-    }
-
-    private void preset(String id, String domain, String provider) {
-        Dictionary<String, Object> p = new Hashtable<>();
-        p.put("preset.id", id);
-        p.put("preset.display.name", "Test " + provider);
-        p.put("preset.domains", new String[] {domain});
-        p.put("preset.smtp.host", "localhost");
-        p.put("preset.smtp.port", mail.smtpsPort());
-        p.put("preset.smtp.security", "SSL_TLS");
-        p.put("preset.imap.host", "localhost");
-        p.put("preset.imap.port", mail.imapsPort());
-        p.put("preset.imap.security", "SSL_TLS");
-        p.put("preset.auth.method", "OAUTH2_ONLY");
-        p.put("preset.oauth.provider", provider);
-        p.put("preset.oauth.authorization.url", "https://login.example/{tenant}/authorize");
-        p.put("preset.oauth.token.url", "https://login.example/{tenant}/token");
-        p.put("preset.oauth.scopes", new String[] {"openid", "email", "mail"});
-        context.registerService(MailProvider.class, new MailProvider() { }, p);
     }
 
     private void client(String provider, String id, String secret, boolean device) throws IOException {

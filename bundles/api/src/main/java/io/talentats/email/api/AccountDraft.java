@@ -17,6 +17,7 @@ public final class AccountDraft {
     private final Boolean saveSentCopy;
     private final boolean enabled;
     private final String oauthProvider;
+    private final String mailAccess;
 
     private AccountDraft(Builder b) {
         this.emailAddress = b.emailAddress;
@@ -29,6 +30,7 @@ public final class AccountDraft {
         this.saveSentCopy = b.saveSentCopy;
         this.enabled = b.enabled;
         this.oauthProvider = b.oauthProvider;
+        this.mailAccess = b.mailAccess;
     }
 
     public static Builder builder() {
@@ -46,7 +48,8 @@ public final class AccountDraft {
                 .presetId(presetId)
                 .saveSentCopy(saveSentCopy)
                 .enabled(enabled)
-                .oauthProvider(oauthProvider);
+                .oauthProvider(oauthProvider)
+                .mailAccess(mailAccess);
     }
 
     /** The mailbox address; messages appear to come from it. */
@@ -103,9 +106,18 @@ public final class AccountDraft {
         return oauthProvider;
     }
 
+    /**
+     * The way mail is sent and read ({@link Account#SMTP_IMAP}, {@link Account#GRAPH}, {@link Account#GMAIL_API});
+     * {@code null} for SMTP and IMAP. The two APIs need the provider's OAuth sign-in.
+     */
+    public String mailAccess() {
+        return mailAccess;
+    }
+
     @Override
     public String toString() {
         return "AccountDraft[" + emailAddress + ", smtp=" + smtp + ", imap=" + imap
+                + (mailAccess != null ? ", access " + mailAccess : "")
                 + (oauthProvider != null ? ", OAuth " + oauthProvider : ", password "
                         + (password == null ? "unchanged" : "given")) + "]";
     }
@@ -122,8 +134,15 @@ public final class AccountDraft {
         private Boolean saveSentCopy;
         private boolean enabled = true;
         private String oauthProvider;
+        private String mailAccess;
 
         private Builder() {}
+
+        public Builder mailAccess(String mailAccess) {
+            this.mailAccess = mailAccess == null || mailAccess.isBlank() || Account.SMTP_IMAP.equals(mailAccess.trim())
+                    ? null : mailAccess.trim();
+            return this;
+        }
 
         public Builder oauthProvider(String oauthProvider) {
             this.oauthProvider = oauthProvider == null || oauthProvider.isBlank() ? null : oauthProvider.trim();

@@ -72,6 +72,11 @@ public final class EmailEvents {
      * so an earlier OAuth sign-in of the user is of no use any more).
      */
     public static final String OAUTH = "oauth";
+    /**
+     * String on {@link #ACCOUNT_SAVED}: the way into the mailbox as saved ({@code smtp-imap}, {@code graph},
+     * {@code gmail-api}; {@link Account#mailAccess()}).
+     */
+    public static final String MAIL_ACCESS = "mail.access";
     /** Boolean state of the connectivity switch. */
     public static final String ENABLED = "enabled";
     /** An RFC 3463 delivery status code, e.g. {@code 5.1.1}. */

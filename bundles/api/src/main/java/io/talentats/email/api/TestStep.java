@@ -6,6 +6,13 @@ public enum TestStep {
     SMTP,
     /** Connect, secure and log in to the IMAP server, and open the inbox read-only. */
     IMAP,
+    /**
+     * For a mailbox reached through a provider's API (Microsoft Graph, Gmail API): sign in and read the mailbox's
+     * profile, which names the mailbox the token is for.
+     */
+    API_PROFILE,
+    /** For a mailbox reached through a provider's API: read what arrived in the inbox (the read permission). */
+    API_INBOX,
     /** Send a test message to the account's own address. */
     ROUND_TRIP_SEND,
     /** See the test message arrive in the inbox. */

@@ -5,5 +5,5 @@
  * io.talentats.email.api.EmailEvents}.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("2.1.0")
+@org.osgi.annotation.versioning.Version("2.2.0")
 package io.talentats.email.api;

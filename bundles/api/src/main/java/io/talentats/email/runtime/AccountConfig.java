@@ -48,4 +48,10 @@ public @interface AccountConfig {
     String oauth_provider() default "";
 
     String saved_at() default "";
+
+    /**
+     * The way into the mailbox: {@code smtp-imap}, {@code graph}, {@code gmail-api}, or another {@code MailAccess}
+     * a plugin registers.
+     */
+    String mail_access() default "smtp-imap";
 }

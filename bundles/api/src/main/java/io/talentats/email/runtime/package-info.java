@@ -6,5 +6,5 @@
  * accident, and our reviews keep the importers to our own bundles.
  */
 @org.osgi.annotation.bundle.Export(attribute = {"talentats=internal", "mandatory:=talentats"})
-@org.osgi.annotation.versioning.Version("5.0.0")
+@org.osgi.annotation.versioning.Version("5.1.0")
 package io.talentats.email.runtime;

@@ -66,6 +66,14 @@ public interface AccountLogin {
     <S extends Store> S openStore(StoreFactory<S> stores, boolean forIdle) throws MessagingException;
 
     /**
+     * The inbox when the mailbox is read through a provider's HTTP API; empty when it is read over IMAP
+     * ({@link #openStore}).
+     */
+    default Optional<ApiInbox> inbox() {
+        return Optional.empty();
+    }
+
+    /**
      * The account worked (a message accepted, a mailbox read): records it healthy again if this login had recorded
      * it failing, and allows a token to be handed back again.
      */

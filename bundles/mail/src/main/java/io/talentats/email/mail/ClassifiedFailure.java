@@ -10,4 +10,12 @@ import org.osgi.annotation.versioning.ConsumerType;
 public interface ClassifiedFailure {
 
     Diagnosis diagnosis();
+
+    /**
+     * Whether the same request may succeed later as it is (throttled, a quota for the day, the service unavailable
+     * for a while); {@code false} when it never will (the message refused as it is).
+     */
+    default boolean retryable() {
+        return true;
+    }
 }

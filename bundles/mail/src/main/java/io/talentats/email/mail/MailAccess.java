@@ -14,12 +14,21 @@ import org.osgi.annotation.versioning.ProviderType;
  * expiry, a refused token is handed back once and the login tried again at once with a fresh one, failures are
  * classified by {@link MailFailures}, and what they say of the account is recorded as its health once per incident.
  *
- * <p>The verbs are the ones an HTTP mail API has too: send a MIME message; open a reading connection. The SMTP and
- * IMAP implementation is this bundle's; the provider-API implementations (Microsoft Graph, Gmail API) come behind the
- * same interface.
+ * <p>The verbs are the ones an HTTP mail API has too: send a MIME message; read the inbox (an IMAP connection, or
+ * an {@link ApiInbox}). Each implementation is a service with a {@value #PROPERTY} property naming it: this bundle's
+ * {@code smtp-imap}, the provider-API bundle's {@code graph} and {@code gmail-api}, or one a plugin adds (a
+ * whiteboard). An account names the one it uses ({@code io.talentats.email.api.Account#mailAccess()}); the service
+ * with {@code mail.access=}{@value #BY_ACCOUNT} hands each user's login to the implementation their account names,
+ * which is what the router, the collector and Test Connection use.
  */
 @ProviderType
 public interface MailAccess {
+
+    /** The service property naming an implementation. */
+    String PROPERTY = "mail.access";
+
+    /** The {@value #PROPERTY} of the service that logs each user in the way their account says. */
+    String BY_ACCOUNT = "account";
 
     /**
      * How long before its expiry an OAuth access token is no longer used for a new connection: a watcher logs in

@@ -4,5 +4,5 @@
  * through {@link io.talentats.email.api.MessageHistory}.
  */
 @org.osgi.annotation.bundle.Export(attribute = {"talentats=internal", "mandatory:=talentats"})
-@org.osgi.annotation.versioning.Version("2.5.0")
+@org.osgi.annotation.versioning.Version("2.6.0")
 package io.talentats.email.store;

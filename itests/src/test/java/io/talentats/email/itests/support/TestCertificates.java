@@ -48,6 +48,20 @@ public final class TestCertificates {
         return keyStore;
     }
 
+    /** A server's TLS with this certificate. */
+    public javax.net.ssl.SSLContext sslContext() throws java.security.GeneralSecurityException, IOException {
+        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(keyStore)) {
+            ks.load(in, PASSWORD.toCharArray());
+        }
+        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(
+                javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, PASSWORD.toCharArray());
+        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+        ctx.init(kmf.getKeyManagers(), null, null);
+        return ctx;
+    }
+
     /** The certificate, for the operator's trusted-certificates setting. */
     public Path pem() {
         return pem;

@@ -80,7 +80,7 @@ public class MailboxTester implements ConnectionTester {
 
     @Activate
     public MailboxTester(@Reference MailSessions sessions, @Reference AccountSettingsService settings,
-            @Reference CredentialVault vault, @Reference(target = "(mail.access=smtp-imap)") MailAccess access) {
+            @Reference CredentialVault vault, @Reference(target = "(" + MailAccess.PROPERTY + "=" + MailAccess.BY_ACCOUNT + ")") MailAccess access) {
         this.sessions = sessions;
         this.settings = settings;
         this.vault = vault;
@@ -127,8 +127,13 @@ public class MailboxTester implements ConnectionTester {
         AccountLogin login = access.login(userId);
         MailAccount a = login.account()
                 .orElseThrow(() -> new NoSuchElementException("User " + userId + " has no email account"));
-        ConnectionReport report = run(new Target(a.emailAddress(), a.username(), a.password(), a.displayName(),
-                a.smtp(), a.imap(), a.presetId(), a.oauth()), options);
+        java.util.Optional<io.talentats.email.mail.ApiInbox> api = login.inbox();
+        ConnectionReport report = api.isPresent() ? ApiChecks.run(a, api.get(), clock.instant(), a.presetId())
+                : run(new Target(a.emailAddress(), a.username(), a.password(), a.displayName(), a.smtp(), a.imap(),
+                        a.presetId(), a.oauth()), options);
+        if (api.isPresent()) {
+            LOG.info("Connection test of user {} through {}: {}", userId, a.access(), report.summary());
+        }
         AccountStates s = states;
         if (s != null) {
             s.recordVerification(userId, new Verification(report.testedAt(), report.passed(), report.summary()));

@@ -29,7 +29,8 @@ public class Clients implements ClientLookup {
     /** One provider, ready to use. */
     record Client(String provider, String displayName, String clientId, Secret clientSecret, String redirectUri,
             String authorizationUrl, String tokenUrl, String revocationUrl, String deviceAuthorizationUrl,
-            List<String> scopes, Map<String, String> authorizationParameters, List<ProviderPreset> presets) {
+            List<String> scopes, Map<String, String> authorizationParameters, List<ProviderPreset> presets,
+            String mailAccess) {
         @Override
         public String toString() {
             return "Client[" + provider + ", " + clientId + "]";
@@ -88,7 +89,8 @@ public class Clients implements ClientLookup {
                 url(cfg.token_url(), o.tokenUrl(), tenant),
                 url(cfg.revocation_url(), o.revocationUrl(), tenant),
                 url(cfg.device_authorization_url(), o.deviceAuthorizationUrl(), tenant),
-                o.scopes(), o.authorizationParameters(), mine));
+                ApiScopes.scopes(c.mailAccess()).orElse(o.scopes()), o.authorizationParameters(), mine,
+                c.mailAccess()));
     }
 
     private static String url(String override, String preset, String tenant) {

@@ -56,6 +56,13 @@ public class OAuthClient {
         if (c.client_id() == null || c.client_id().isBlank()) {
             return "client.id is missing: the id the provider issued for this application";
         }
+        String access = c.mail_access() == null ? "" : c.mail_access().trim();
+        if (!ApiScopes.known(access)) {
+            return "mail.access must be smtp-imap, graph or gmail-api";
+        }
+        if (ApiScopes.provider(access).map(p -> !p.equals(c.provider().trim())).orElse(false)) {
+            return "mail.access " + access + " needs provider " + ApiScopes.provider(access).get();
+        }
         String base = c.callback_base_url();
         if (base == null || !(base.trim().startsWith("https://") || base.trim().startsWith("http://"))) {
             return "callback.base.url must be the public http(s) URL browsers reach this Karaf at, e.g. "
@@ -96,6 +103,11 @@ public class OAuthClient {
 
     String displayName() {
         return config.display_name();
+    }
+
+    /** How the mailboxes signed in with this client are reached ({@code smtp-imap}, {@code graph}, …). */
+    String mailAccess() {
+        return config.mail_access().trim();
     }
 
     OAuthClientConfig config() {

@@ -3,6 +3,7 @@ package io.talentats.email.oauth.internal;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
 
 /**
  * One OAuth client, registered by the operator with a provider (factory PID {@value #FACTORY_PID}, one
@@ -37,6 +38,15 @@ public @interface OAuthClientConfig {
     @AttributeDefinition(name = "Button label", description = "Shown on the page as the sign-in button; empty for "
             + "\"Sign in with\" and the provider's name")
     String display_name() default "";
+
+    @AttributeDefinition(name = "Mail access", description = "How the mailboxes of recruiters who sign in with this "
+            + "client are reached: smtp-imap (XOAUTH2; the default), graph (Microsoft Graph, for Microsoft 365 tenants "
+            + "with SMTP AUTH off) or gmail-api (the Gmail API, for Google Workspace with IMAP off). The sign-in asks "
+            + "for the scopes of that access only", options = {
+                @Option(value = "smtp-imap", label = "SMTP and IMAP"),
+                @Option(value = "graph", label = "Microsoft Graph"),
+                @Option(value = "gmail-api", label = "Gmail API")})
+    String mail_access() default "smtp-imap";
 
     @AttributeDefinition(name = "Authorization URL", description = "Overrides the preset's (sovereign clouds, a "
             + "test server); empty to use the preset's")

@@ -227,10 +227,11 @@ public class SignIns implements OAuthSignIns {
                 .saveSentCopy(before.map(Account::saveSentCopy).orElse(null))
                 .enabled(before.map(Account::enabled).orElse(true))
                 .oauthProvider(c.provider())
+                .mailAccess(c.mailAccess())
                 .build();
         try {
             Account saved = settings.save(userId, draft);
-            LOG.info("User {} signed in with {} as {}", userId, c.provider(), address);
+            LOG.info("User {} signed in with {} (mail access {})", userId, c.provider(), saved.mailAccess());
             // The grant this sign-in replaced would otherwise stay valid at the provider, unused and unrevocable
             replaced.ifPresent(tokens::revokeReplaced);
             return saved;

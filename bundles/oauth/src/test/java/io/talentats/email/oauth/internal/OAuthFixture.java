@@ -55,7 +55,7 @@ public final class OAuthFixture {
         };
         Client client = new Client("bench", "Bench", "bench-client", Secret.of("bench-secret"), "http://localhost/cb",
                 "http://localhost/authorize", "http://localhost/token", null, null, List.of("mail"), Map.of(),
-                List.of());
+                List.of(), "smtp-imap");
         Map<String, Boolean> live = new ConcurrentHashMap<>();
         AtomicInteger issued = new AtomicInteger();
         TokenEndpoint endpoint = new TokenEndpoint() {

@@ -38,7 +38,7 @@ class TokenServiceTest {
 
     private static final Client CLIENT = new Client("microsoft", "Sign in", "id", Secret.of("secret"),
             "https://ats.test/cb", "https://login.test/authorize", "https://login.test/token", null, null,
-            List.of("openid"), Map.of(), List.of());
+            List.of("openid"), Map.of(), List.of(), "smtp-imap");
 
     /** Encrypts by wrapping, bound to the context, like the real cipher's contract. */
     static final class WrapCipher implements SecretCipher {

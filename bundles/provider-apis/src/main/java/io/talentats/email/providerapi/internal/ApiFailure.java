@@ -97,6 +97,11 @@ final class ApiFailure extends IOException implements ClassifiedFailure {
         return Optional.ofNullable(retryAfter);
     }
 
+    @Override
+    public boolean retryable() {
+        return transientFailure() || tokenRefused || resyncNeeded;
+    }
+
     /** Whether the request may succeed as it is later (throttled, or the service unavailable for a while). */
     boolean transientFailure() {
         return retryAfter != null || status == 429 || status >= 500;

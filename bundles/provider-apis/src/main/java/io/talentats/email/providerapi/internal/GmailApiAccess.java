@@ -1,9 +1,12 @@
 package io.talentats.email.providerapi.internal;
 
+import java.io.IOException;
 import java.net.http.HttpClient;
+import java.time.Instant;
 import java.time.Clock;
 import java.util.function.Supplier;
 
+import io.talentats.email.mail.ApiInbox.Changes;
 import io.talentats.email.mail.MailSessions;
 import io.talentats.email.runtime.AccountStates;
 import io.talentats.email.runtime.CredentialVault;
@@ -37,5 +40,32 @@ public class GmailApiAccess extends ProviderApiAccess {
     @Override
     ApiLogin.Sender sender() {
         return (token, gate, mime) -> "200 OK id=" + gmail.send(token, gate, mime);
+    }
+
+    @Override
+    ApiLogin.Reader reader() {
+        return new ApiLogin.Reader() {
+            @Override
+            public Changes after(String token, MailboxGate gate, String cursor)
+                    throws IOException, InterruptedException {
+                return gmail.changes(token, gate, cursor);
+            }
+
+            @Override
+            public Changes since(String token, MailboxGate gate, Instant from)
+                    throws IOException, InterruptedException {
+                return gmail.since(token, gate, from);
+            }
+
+            @Override
+            public String profile(String token, MailboxGate gate) throws IOException, InterruptedException {
+                return gmail.profile(token, gate);
+            }
+
+            @Override
+            public byte[] raw(String token, MailboxGate gate, String id) throws IOException, InterruptedException {
+                return gmail.raw(token, gate, id);
+            }
+        };
     }
 }

@@ -1,5 +1,6 @@
 package io.talentats.email.providerapi.internal;
 
+import io.talentats.email.mail.ApiInbox.Changes;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -58,6 +59,12 @@ final class GmailMail {
         return string(sent, "id");
     }
 
+    /** The signed-in mailbox's address. */
+    String profile(String token, MailboxGate gate) throws IOException, InterruptedException {
+        return string(http.json(gate, http.request(base.resolve("gmail/v1/users/me/profile"), token).GET().build()),
+                "emailAddress");
+    }
+
     /** The mailbox's history id now: where reading starts for an account connected now. */
     String historyNow(String token, MailboxGate gate) throws IOException, InterruptedException {
         return string(http.json(gate, http.request(base.resolve("gmail/v1/users/me/profile"), token).GET().build()),
@@ -103,7 +110,7 @@ final class GmailMail {
             }
             pageToken = page.has("nextPageToken") ? page.get("nextPageToken").getAsString() : null;
         } while (pageToken != null);
-        return new Changes(new ArrayList<>(added), latest);
+        return new Changes(new ArrayList<>(added), latest, false);
     }
 
     /**
@@ -128,7 +135,7 @@ final class GmailMail {
         } while (pageToken != null);
         // messages.list answers newest first
         java.util.Collections.reverse(found);
-        return new Changes(found, history);
+        return new Changes(found, history, false);
     }
 
     /** One message as MIME, as it arrived. */

@@ -1,9 +1,12 @@
 package io.talentats.email.providerapi.internal;
 
+import java.io.IOException;
 import java.net.http.HttpClient;
+import java.time.Instant;
 import java.time.Clock;
 import java.util.function.Supplier;
 
+import io.talentats.email.mail.ApiInbox.Changes;
 import io.talentats.email.mail.MailSessions;
 import io.talentats.email.runtime.AccountStates;
 import io.talentats.email.runtime.CredentialVault;
@@ -42,6 +45,33 @@ public class GraphAccess extends ProviderApiAccess {
         return (token, gate, mime) -> {
             graph.send(token, gate, mime);
             return "202 Accepted";
+        };
+    }
+
+    @Override
+    ApiLogin.Reader reader() {
+        return new ApiLogin.Reader() {
+            @Override
+            public Changes after(String token, MailboxGate gate, String cursor)
+                    throws IOException, InterruptedException {
+                return graph.changes(token, gate, cursor, null);
+            }
+
+            @Override
+            public Changes since(String token, MailboxGate gate, Instant from)
+                    throws IOException, InterruptedException {
+                return graph.changes(token, gate, null, from);
+            }
+
+            @Override
+            public String profile(String token, MailboxGate gate) throws IOException, InterruptedException {
+                return graph.profile(token, gate);
+            }
+
+            @Override
+            public byte[] raw(String token, MailboxGate gate, String id) throws IOException, InterruptedException {
+                return graph.raw(token, gate, id);
+            }
         };
     }
 }

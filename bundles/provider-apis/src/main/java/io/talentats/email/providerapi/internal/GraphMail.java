@@ -1,5 +1,6 @@
 package io.talentats.email.providerapi.internal;
 
+import io.talentats.email.mail.ApiInbox.Changes;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -179,11 +180,19 @@ final class GraphMail {
             if (page.has("@odata.nextLink")) {
                 next = URI.create(page.get("@odata.nextLink").getAsString());
             } else if (page.has("@odata.deltaLink")) {
-                return new Changes(added, page.get("@odata.deltaLink").getAsString());
+                return new Changes(added, page.get("@odata.deltaLink").getAsString(), false);
             } else {
                 throw new IOException("Microsoft Graph ended a delta round without a next or delta link");
             }
         }
+    }
+
+    /** The signed-in mailbox's address: its {@code mail}, else its user principal name. */
+    String profile(String token, MailboxGate gate) throws IOException, InterruptedException {
+        JsonObject me = http.json(gate, http.request(base.resolve("me?$select=mail,userPrincipalName"), token).GET()
+                .build());
+        JsonElement mail = me.get("mail");
+        return mail != null && mail.isJsonPrimitive() ? mail.getAsString() : string(me, "userPrincipalName");
     }
 
     /** One message as MIME, as it arrived. */

@@ -48,6 +48,9 @@ abstract class ProviderApiAccess implements MailAccess {
     /** The API's sending verb. */
     abstract ApiLogin.Sender sender();
 
+    /** The API's reading verbs. */
+    abstract ApiLogin.Reader reader();
+
     /** The store's account states came (inherited by each component: {@code -dsannotations-options: inherit}). */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY, unbind = "removeStates")
@@ -76,12 +79,12 @@ abstract class ProviderApiAccess implements MailAccess {
 
     @Override
     public AccountLogin login(String userId) {
-        return new ApiLogin(userId, null, api, sender(), gate(userId), sessions, vault, () -> states, clock);
+        return new ApiLogin(userId, null, api, sender(), reader(), gate(userId), sessions, vault, () -> states, clock);
     }
 
     @Override
     public AccountLogin login(MailAccount account) {
-        return new ApiLogin(account.userId(), account, api, sender(), gate(account.userId()), sessions, vault,
+        return new ApiLogin(account.userId(), account, api, sender(), reader(), gate(account.userId()), sessions, vault,
                 () -> null, clock);
     }
 

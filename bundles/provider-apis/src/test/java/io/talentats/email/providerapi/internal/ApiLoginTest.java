@@ -1,5 +1,6 @@
 package io.talentats.email.providerapi.internal;
 
+import io.talentats.email.providerapi.fakes.FakeMailApis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -17,6 +18,7 @@ import io.talentats.email.api.FailureClass;
 import io.talentats.email.api.Secret;
 import io.talentats.email.api.Security;
 import io.talentats.email.mail.AccountLogin;
+import io.talentats.email.mail.ApiInbox;
 import io.talentats.email.mail.Diagnosis;
 import io.talentats.email.mail.MailFailures;
 import io.talentats.email.mail.MailSessions.Protocol;
@@ -125,5 +127,40 @@ class ApiLoginTest {
                 .isInstanceOf(MessagingException.class).hasMessageContaining("needs a sign-in");
         assertThatThrownBy(() -> gmail.login("rita").openStore(s -> s.getStore("imap"), false))
                 .hasMessageContaining("read through the Gmail API");
+    }
+
+    @Test
+    void theInboxIsReadFromItsCursorAndAgainFromATimeWhenTheCursorIsLost() throws Exception {
+        vault.next.add(account(FakeMailApis.TOKEN));
+        ApiInbox inbox = graph().login("rita").inbox().orElseThrow();
+        String first = fake.graphReceive(GraphMailTest.message("Re: Your interview", null));
+        byte[] offer = GraphMailTest.message("Re: Your offer", null);
+        String second = fake.graphReceive(offer);
+
+        ApiInbox.Changes c = inbox.changes(null, NOW.minusSeconds(60));
+        assertThat(c.added()).containsExactly(first, second);
+        assertThat(c.resynced()).isFalse();
+        assertThat(inbox.raw(second)).isEqualTo(offer);
+        assertThat(inbox.changes(c.cursor(), NOW).added()).isEmpty();
+
+        String third = fake.graphReceive(GraphMailTest.message("Re: Re: Your interview", null));
+        fake.expiredDeltaTokens.add(c.cursor().substring(c.cursor().indexOf("$deltatoken=") + 12));
+        ApiInbox.Changes again = inbox.changes(c.cursor(), NOW.minusSeconds(60));
+        assertThat(again.resynced()).isTrue();
+        // Read again from the time: what was recorded before is recognised by its Message-ID, nothing is missed
+        assertThat(again.added()).containsExactly(first, second, third);
+        assertThat(inbox.waiting()).isZero();
+    }
+
+    @Test
+    void aRetryAfterIsSaidByTheInboxRatherThanWaitedOutOnTheCallersThread() throws Exception {
+        vault.next.add(account(FakeMailApis.TOKEN));
+        ApiInbox inbox = graph().login("rita").inbox().orElseThrow();
+        fake.failNext.add(new Object[] {429, "30", "{\"error\":{\"code\":\"ApplicationThrottled\",\"message\":"
+                + "\"Application is over its MailboxConcurrency limit.\"}}"});
+        MessagingException e = org.junit.jupiter.api.Assertions.assertThrows(MessagingException.class,
+                () -> inbox.changes(null, NOW));
+        assertThat(MailFailures.classify(e, null).failure()).isEqualTo(FailureClass.THROTTLED);
+        assertThat(inbox.waiting()).isBetween(java.time.Duration.ofSeconds(29), java.time.Duration.ofSeconds(30));
     }
 }

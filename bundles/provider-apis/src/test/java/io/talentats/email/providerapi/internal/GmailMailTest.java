@@ -1,5 +1,7 @@
 package io.talentats.email.providerapi.internal;
 
+import io.talentats.email.providerapi.fakes.FakeMailApis;
+import io.talentats.email.mail.ApiInbox.Changes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -49,7 +51,7 @@ class GmailMailTest {
         assertThat(fake.requests.stream().filter(r -> r.contains("/history?")).count()).as("two pages").isEqualTo(2);
         assertThat(fake.requests.get(1)).contains("labelId=INBOX").contains("historyTypes=messageAdded");
         assertThat(gmail.raw(FakeMailApis.TOKEN, gate, r1)).isEqualTo(reply);
-        assertThat(gmail.changes(FakeMailApis.TOKEN, gate, c.checkpoint()).added()).isEmpty();
+        assertThat(gmail.changes(FakeMailApis.TOKEN, gate, c.cursor()).added()).isEmpty();
     }
 
     @Test
@@ -64,7 +66,7 @@ class GmailMailTest {
 
         Changes again = gmail.since(FakeMailApis.TOKEN, gate, connected);
         assertThat(again.added()).containsExactly(a, b);
-        assertThat(again.checkpoint()).isEqualTo("4");
+        assertThat(again.cursor()).isEqualTo("4");
     }
 
     @Test

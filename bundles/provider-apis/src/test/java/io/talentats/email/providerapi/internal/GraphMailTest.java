@@ -1,5 +1,7 @@
 package io.talentats.email.providerapi.internal;
 
+import io.talentats.email.providerapi.fakes.FakeMailApis;
+import io.talentats.email.mail.ApiInbox.Changes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -162,15 +164,15 @@ class GraphMailTest {
         fake.graphReceive(message("Three", null));
         Changes c = graph.changes(FakeMailApis.TOKEN, gate, null, Instant.parse("2026-12-08T00:00:00Z"));
         assertThat(c.added()).hasSize(3).doesNotContain("gone-1");
-        assertThat(c.checkpoint()).contains("$deltatoken=3");
+        assertThat(c.cursor()).contains("$deltatoken=3");
         assertThat(fake.requests.get(0)).contains("changeType=created")
                 .contains("$filter=receivedDateTime+ge+2026-12-08T00%3A00%3A00Z");
         assertThat(graph.raw(FakeMailApis.TOKEN, gate, first)).isEqualTo(a);
 
         String fourth = fake.graphReceive(message("Four", null));
-        Changes next = graph.changes(FakeMailApis.TOKEN, gate, c.checkpoint(), null);
+        Changes next = graph.changes(FakeMailApis.TOKEN, gate, c.cursor(), null);
         assertThat(next.added()).containsExactly(fourth);
-        Changes none = graph.changes(FakeMailApis.TOKEN, gate, next.checkpoint(), null);
+        Changes none = graph.changes(FakeMailApis.TOKEN, gate, next.cursor(), null);
         assertThat(none.added()).isEmpty();
     }
 
@@ -179,7 +181,7 @@ class GraphMailTest {
         fake.graphReceive(message("One", null));
         Changes c = graph.changes(FakeMailApis.TOKEN, gate, null, Instant.EPOCH);
         fake.expiredDeltaTokens.add("1");
-        assertThatThrownBy(() -> graph.changes(FakeMailApis.TOKEN, gate, c.checkpoint(), null))
+        assertThatThrownBy(() -> graph.changes(FakeMailApis.TOKEN, gate, c.cursor(), null))
                 .isInstanceOfSatisfying(ApiFailure.class, f -> {
                     assertThat(f.resyncNeeded()).isTrue();
                     assertThat(f.status()).isEqualTo(410);

@@ -32,7 +32,7 @@ public class AccountWatcher {
 
     /**
      * The account configuration changed. Only a change of what the connection depends on (server, login, password,
-     * sign-in method, enabled) restarts the watcher; a save that changes nothing of it (the display name, say) does
+     * sign-in method, mail access, enabled) restarts the watcher; a save that changes nothing of it (the display name, say) does
      * not. An OAuth account is saved by each new sign-in, whose grant lives in the store: every save of one restarts
      * the watcher, so a recruiter who signed in again is watched again at once, not at the next retry.
      */
@@ -46,7 +46,7 @@ public class AccountWatcher {
         boolean oauth = "oauth2".equals(a.auth_method());
         String now = a.enabled() ? String.join("|", a.imap_host(), String.valueOf(a.imap_port()), a.imap_security(),
                 a.username(), a.email_address(), a.password(), a.auth_method(), a.oauth_provider(),
-                oauth ? a.saved_at() : "") : null;
+                oauth ? a.saved_at() : "", a.mail_access()) : null;
         if (Objects.equals(user, userId) && Objects.equals(now, connection)) {
             return;
         }
@@ -56,7 +56,7 @@ public class AccountWatcher {
         userId = user;
         connection = now;
         if (now != null) {
-            watchers.watch(user);
+            watchers.watch(user, oauth ? a.mail_access() : io.talentats.email.api.Account.SMTP_IMAP);
         }
     }
 

@@ -99,8 +99,8 @@ final class BatchRecorder {
                 inbound.add(read(b, e, d, m, null));
             }
         }
-        List<Recorded> recorded = save(inbound,
-                new Checkpoint(userId, b.folder(), b.uidValidity(), b.maxUid()));
+        List<Recorded> recorded = save(inbound, b.apiIds() != null ? Checkpoint.cursor(userId, b.folder(), b.cursor())
+                : new Checkpoint(userId, b.folder(), b.uidValidity(), b.maxUid()));
         LOG.debug("Read {} messages of {} of user {} up to UID {}: {} recorded", b.envelopes().size(), b.folder(),
                 userId, b.maxUid(), recorded.size());
         for (Recorded r : recorded) {
@@ -200,9 +200,10 @@ final class BatchRecorder {
         }
     }
 
-    /** What makes a message recorded once, however often it is read: its Message-ID, else its place. */
+    /** What makes a message recorded once, however often it is read: its Message-ID, else its place or API id. */
     private static String dedupe(FetchedBatch b, Envelope e) {
         return e.messageId() != null ? "in:" + e.messageId()
+                : b.apiIds() != null ? "in:" + b.folder() + "/" + b.apiIds().get(e.uid())
                 : "in:" + b.folder() + "/" + b.uidValidity() + "/" + e.uid();
     }
 

@@ -21,6 +21,10 @@ public @interface CollectorConfig {
     @AttributeDefinition(name = "Poll interval (s)", min = "1")
     int poll_interval_s() default 60;
 
+    @AttributeDefinition(name = "API poll interval (s)", min = "1", description = "How often a mailbox read through "
+            + "a provider's API (Microsoft Graph, Gmail API) is asked what arrived.")
+    int api_poll_interval_s() default 30;
+
     @AttributeDefinition(name = "Refresh (min)", description = "Even with IDLE, read the mailbox again and renew "
             + "the IDLE this often (RFC 2177: servers may end an IDLE after 30 minutes).", min = "1", max = "29")
     int refresh_minutes() default 10;

@@ -184,7 +184,7 @@ final class FolderReader {
         f.fetch(arr, fp);
         List<Envelope> envelopes = new ArrayList<>(arr.length);
         for (Message m : arr) {
-            envelopes.add(envelope(f, m));
+            envelopes.add(envelope(f.getUID(m), (MimeMessage) m));
         }
         Map<Long, Decision> decisions = ctx.correlator().decide(userId, account.emailAddress(), envelopes,
                 Instant.now());
@@ -244,8 +244,9 @@ final class FolderReader {
         }
     }
 
-    private static Envelope envelope(IMAPFolder f, Message m) throws MessagingException {
-        MimeMessage mm = (MimeMessage) m;
+    /** The headers that decide about a message, whether read over IMAP or parsed from an API's MIME. */
+    static Envelope envelope(long uid, MimeMessage m) {
+        MimeMessage mm = m;
         String messageId = safe(mm::getMessageID);
         String inReplyTo = m instanceof IMAPMessage im ? safe(im::getInReplyTo) : header(mm, "In-Reply-To");
         String references = header(mm, "References");
@@ -270,7 +271,7 @@ final class FolderReader {
         String contentType = header(mm, "Content-Type");
         String returnPath = header(mm, "Return-Path");
         boolean report = Classifier.mayBeReport(contentType, header(mm, "X-Failed-Recipients"), returnPath, sender);
-        return new Envelope(f.getUID(m), messageId == null ? null : messageId.trim(), Envelope.ids(inReplyTo),
+        return new Envelope(uid, messageId == null ? null : messageId.trim(), Envelope.ids(inReplyTo),
                 Envelope.ids(references), (inReplyTo == null ? "" : inReplyTo) + " " + (references == null ? "" : references),
                 sender, List.copyOf(recipients), Utf8Headers.repair(safe(mm::getSubject)), report);
     }

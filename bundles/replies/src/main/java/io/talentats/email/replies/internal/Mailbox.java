@@ -3,25 +3,19 @@ package io.talentats.email.replies.internal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.talentats.email.api.WatcherStatus;
 import io.talentats.email.api.WatcherStatus.Mode;
-import io.talentats.email.mail.AccountLogin;
 import io.talentats.email.mail.Diagnosis;
 import io.talentats.email.mail.MailAccess;
 import io.talentats.email.mail.MailFailures;
 import io.talentats.email.mail.MailSessions.Protocol;
-import io.talentats.email.support.Backoff;
 import io.talentats.email.runtime.CredentialUnavailableException;
 import io.talentats.email.runtime.MailAccount;
 import io.talentats.email.support.SerialExecutor;
-import io.talentats.email.store.LeaseLostException;
-import io.talentats.email.store.MailboxStats;
 import io.talentats.email.store.WatchLeases;
 
 import jakarta.mail.MessagingException;
@@ -40,24 +34,14 @@ import org.slf4j.LoggerFactory;
  * sequence on its own {@link SerialExecutor}; the connection is read only, with BODY.PEEK, so the recruiter's mail
  * is never marked read, moved or deleted.
  */
-final class Mailbox {
+final class Mailbox extends Watched {
 
     private static final Logger LOG = LoggerFactory.getLogger(Mailbox.class);
-    /** The first wait after a failed attempt; doubled for each further one, up to {@code max.backoff.s}. */
-    static final Duration FIRST_BACKOFF = Duration.ofMillis(500);
     /** How soon after a read that found mail (or a reconnect) the mailbox is read once more. */
     static final Duration SETTLE = Duration.ofSeconds(1);
 
-    private final String userId;
-    private final MailboxContext ctx;
-    private final SerialExecutor serial;
     private final FolderReader reader;
-    /** The way into the mailbox: credentials, a refused token tried again, health recorded. */
-    private final AccountLogin login;
     private final AtomicBoolean syncQueued = new AtomicBoolean();
-    /** Completed when the watcher has stopped and closed its connection. */
-    private final CompletableFuture<Void> closed = new CompletableFuture<>();
-    private volatile boolean stopped;
     /** Which connection is current: events of a connection we replaced or closed ourselves are ignored. */
     private volatile int generation;
 
@@ -72,15 +56,6 @@ final class Mailbox {
     /** The token expiry the watcher last logged in again for. */
     private Instant recycledFor;
 
-    /** The fencing token of the lease it is watched under; -1 without a lease. */
-    private final long fencing;
-
-    private volatile Mode mode = Mode.CONNECTING;
-    private volatile Instant since = Instant.now();
-    private volatile int attempt;
-    private volatile Instant lastCheckAt;
-    private volatile String lastError;
-
     /** A mailbox watched without a lease (tests). */
     Mailbox(String userId, MailboxContext ctx) {
         this(userId, ctx, null);
@@ -88,34 +63,16 @@ final class Mailbox {
 
     /** @param lease the watch lease this node holds for the mailbox; every write is made under it */
     Mailbox(String userId, MailboxContext ctx, WatchLeases.Lease lease) {
-        this.userId = userId;
-        this.ctx = ctx;
-        this.serial = new SerialExecutor(ctx.workers());
+        super(userId, ctx, lease);
         this.reader = new FolderReader(userId, ctx, ctx.announce(), lease);
-        this.login = ctx.logins().apply(userId);
-        this.fencing = lease == null ? -1 : lease.fencing();
     }
 
-    String userId() {
-        return userId;
-    }
-
-    /** Whether this mailbox writes under {@code lease} (the same holding of it, however often renewed). */
-    boolean watchesUnder(WatchLeases.Lease lease) {
-        return lease.fencing() == fencing;
-    }
-
-    /** What the watcher is doing now; the counters come from the store. */
-    WatcherStatus status(MailboxStats stats) {
-        return new WatcherStatus(userId, stopped ? Mode.STOPPED : mode, since, attempt, lastCheckAt,
-                stats.lastReplyAt(), stats.repliesRecorded(), lastError);
-    }
-
+    @Override
     void start() {
         serial.execute(this::connect);
     }
 
-    /** Stops watching; the answer completes once the connection is closed (a new watcher waits for that). */
+    @Override
     CompletionStage<Void> stop() {
         stopped = true;
         serial.execute(() -> {
@@ -133,13 +90,6 @@ final class Mailbox {
                 syncQueued.set(false);
                 syncAndWatch();
             });
-        }
-    }
-
-    private void enter(Mode m) {
-        if (mode != m) {
-            mode = m;
-            since = Instant.now();
         }
     }
 
@@ -340,18 +290,12 @@ final class Mailbox {
     }
 
     private void failed(Exception e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof LeaseLostException) {
-                // Another node watches this mailbox now: stop here, without a retry
-                LOG.warn("Mailbox of user {}: {}; stopping", userId, t.getMessage());
-                lastError = t.getMessage();
-                stop();
-                return;
-            }
+        if (leaseLost(e)) {
+            return;
         }
         lastError = describe(e);
         attempt++;
-        Duration wait = Backoff.after(attempt, FIRST_BACKOFF, Duration.ofSeconds(ctx.config().max_backoff_s()));
+        Duration wait = backoff();
         LOG.info("Mailbox of user {}: {}; trying again in {} ms (attempt {})", userId, lastError, wait.toMillis(),
                 attempt);
         retryLater(Mode.BACKING_OFF, wait);

@@ -5,17 +5,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
+import io.talentats.email.api.Account;
 import io.talentats.email.api.ClusterNode;
 import io.talentats.email.api.Connectivity;
 import io.talentats.email.api.EmailEvents;
@@ -79,10 +79,10 @@ public class WatchEngine implements ReplyCollector, Watchers, PlatformBounceMail
      */
     private volatile Optional<Supplier<MailAccount>> platform = Optional.empty();
     private final ReplyStore store;
-    /** The accounts to watch, whether connectivity is on or not. */
-    private final Set<String> accounts = new HashSet<>();
+    /** The accounts to watch, whether connectivity is on or not, with their way in ({@code mail.access}). */
+    private final Map<String, String> accounts = new HashMap<>();
     /** The running watchers: one per account while connectivity is on, none while it is off. */
-    private final Map<String, Mailbox> mailboxes = new ConcurrentHashMap<>();
+    private final Map<String, Watched> mailboxes = new ConcurrentHashMap<>();
     /** Watchers stopped whose connection is still closing, by user. */
     private final Map<String, CompletionStage<Void>> closing = new ConcurrentHashMap<>();
     private boolean connectivityOn;
@@ -98,7 +98,8 @@ public class WatchEngine implements ReplyCollector, Watchers, PlatformBounceMail
 
     @Activate
     public WatchEngine(CollectorConfig config, @Reference ReplyStore store,
-            @Reference(target = "(mail.access=smtp-imap)") MailAccess access, @Reference MailSessions sessions,
+            @Reference(target = "(mail.access=" + MailAccess.BY_ACCOUNT + ")") MailAccess access,
+            @Reference MailSessions sessions,
             @Reference Announcer announcer, @Reference WatchLeases leases, @Reference Connectivity connectivity,
             BundleContext bundle) throws IOException {
         this(config, store, access, sessions, announcer, leases, connectivity, NodeName.of(bundle));
@@ -159,7 +160,7 @@ public class WatchEngine implements ReplyCollector, Watchers, PlatformBounceMail
         }
         connectivityOn = on;
         if (on) {
-            accounts.forEach(this::start);
+            accounts.keySet().forEach(this::start);
             LOG.info("Email connectivity is on: watching {} mailboxes", accounts.size());
         } else {
             stopAll();
@@ -173,8 +174,10 @@ public class WatchEngine implements ReplyCollector, Watchers, PlatformBounceMail
         if (lease == null) {
             return false;
         }
-        Mailbox box = new Mailbox(userId, context, lease);
-        Mailbox old = mailboxes.put(userId, box);
+        String access = accounts.getOrDefault(userId, Account.SMTP_IMAP);
+        Watched box = Account.SMTP_IMAP.equals(access) ? new Mailbox(userId, context, lease)
+                : new ApiMailbox(userId, access, context, lease);
+        Watched old = mailboxes.put(userId, box);
         // Never two connections to one mailbox: the new watcher connects once the one before it has closed
         CompletionStage<Void> before = old != null ? stopped(old) : closing.get(userId);
         if (before == null) {
@@ -186,7 +189,7 @@ public class WatchEngine implements ReplyCollector, Watchers, PlatformBounceMail
     }
 
     /** Stops a watcher and remembers, until it is done, that its connection is closing. */
-    private CompletionStage<Void> stopped(Mailbox m) {
+    private CompletionStage<Void> stopped(Watched m) {
         CompletionStage<Void> done = m.stop();
         closing.put(m.userId(), done);
         done.whenComplete((v, e) -> closing.remove(m.userId(), done));
@@ -195,7 +198,7 @@ public class WatchEngine implements ReplyCollector, Watchers, PlatformBounceMail
 
     /** Stops watching the mailbox here and gives its lease up, so that another node may take it at once. */
     private void stopHere(String userId) {
-        Mailbox m = mailboxes.remove(userId);
+        Watched m = mailboxes.remove(userId);
         if (m != null) {
             stopped(m);
         }
@@ -214,7 +217,7 @@ public class WatchEngine implements ReplyCollector, Watchers, PlatformBounceMail
      */
     void keepLeases() {
         List<WatchLeases.Node> alive = keeper.renew((user, had) -> {
-            Mailbox m = mailboxes.get(user);
+            Watched m = mailboxes.get(user);
             if (m != null && m.watchesUnder(had) && mailboxes.remove(user, m)) {
                 stopped(m);
             }
@@ -227,7 +230,7 @@ public class WatchEngine implements ReplyCollector, Watchers, PlatformBounceMail
     /** Gives back the mailboxes above this node's share of those alive and takes free ones up to it. */
     private synchronized void spread(List<WatchLeases.Node> alive) {
         if (connectivityOn) {
-            keeper.spread(new ArrayList<>(accounts), alive.size(), this::stopHere, this::start);
+            keeper.spread(new ArrayList<>(accounts.keySet()), alive.size(), this::stopHere, this::start);
         }
     }
 
@@ -270,8 +273,8 @@ public class WatchEngine implements ReplyCollector, Watchers, PlatformBounceMail
     }
 
     @Override
-    public synchronized void watch(String userId) {
-        accounts.add(userId);
+    public synchronized void watch(String userId, String access) {
+        accounts.put(userId, access);
         if (connectivityOn) {
             start(userId);
         }
@@ -287,7 +290,7 @@ public class WatchEngine implements ReplyCollector, Watchers, PlatformBounceMail
     public List<WatcherStatus> watchers() {
         List<String> users;
         synchronized (this) {
-            users = new ArrayList<>(accounts);
+            users = new ArrayList<>(accounts.keySet());
         }
         Map<String, Lease> rows = new java.util.HashMap<>();
         try {
@@ -300,7 +303,7 @@ public class WatchEngine implements ReplyCollector, Watchers, PlatformBounceMail
         Instant now = Instant.now();
         List<WatcherStatus> all = new ArrayList<>();
         for (String user : users) {
-            Mailbox m = mailboxes.get(user);
+            Watched m = mailboxes.get(user);
             Lease mine = keeper.held(user);
             Lease row = rows.get(user);
             MailboxStats stats = store.stats(user);

@@ -58,7 +58,8 @@ public class OutboxRouter implements MessageRouter, EventHandler, PlatformTransp
     @Activate
     public OutboxRouter(RouterConfig config, BundleContext context, @Reference MessageStore store,
             @Reference MailSessions sessions, @Reference AccountSettingsService settings,
-            @Reference(target = "(mail.access=smtp-imap)") MailAccess access, @Reference Connectivity connectivity,
+            @Reference(target = "(" + MailAccess.PROPERTY + "=" + MailAccess.BY_ACCOUNT + ")") MailAccess access,
+            @Reference Connectivity connectivity,
             @Reference Announcer announcer) {
         this.connectivity = connectivity;
         this.outbox = new Outbox(config, NodeName.of(context), store, sessions, settings, access,

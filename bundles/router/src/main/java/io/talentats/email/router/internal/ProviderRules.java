@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
+import io.talentats.email.api.Account;
 import io.talentats.email.api.ProviderPreset;
 import io.talentats.email.api.ProviderPresets;
 import io.talentats.email.api.SendingLimit;
@@ -46,8 +47,14 @@ final class ProviderRules {
         return new SendingLimiter(limits, recent);
     }
 
-    /** Whether a copy of what the account sends goes to its Sent folder. */
+    /**
+     * Whether a copy of what the account sends goes to its Sent folder: never for mail sent through a provider's API
+     * (Graph and Gmail file it themselves: a copy would be a second one).
+     */
     boolean wantsSentCopy(MailAccount account) {
+        if (!Account.SMTP_IMAP.equals(account.access())) {
+            return false;
+        }
         if (account.saveSentCopy() != null) {
             return account.saveSentCopy();
         }

@@ -2,6 +2,7 @@ package io.talentats.email.router.internal;
 
 import java.io.IOException;
 
+import io.talentats.email.mail.ClassifiedFailure;
 import io.talentats.email.mail.MailFailures;
 
 import jakarta.mail.MessagingException;
@@ -27,6 +28,14 @@ record SendFailure(Kind kind, String reason, String serverReply) {
         int code = code(e, reply);
         if (MailFailures.classify(e, reply).loginRefused()) {
             return new SendFailure(Kind.AUTHENTICATION, "the SMTP server refused the login", reply);
+        }
+        for (Throwable t : chain(e)) {
+            if (t instanceof ClassifiedFailure api) {
+                // A provider's API answered: its words are the server's reply (so it is no unreachable server)
+                String words = api.diagnosis().serverReply() != null ? api.diagnosis().serverReply() : t.getMessage();
+                return api.retryable() ? new SendFailure(Kind.TRANSIENT, "the mail API asked to try later", words)
+                        : new SendFailure(Kind.PERMANENT, "the mail API refused the message", words);
+            }
         }
         if (code >= 400 && code < 500) {
             return new SendFailure(Kind.TRANSIENT, "the SMTP server asked to try later", reply);

@@ -50,6 +50,8 @@ final class AccountKeys {
     static final String OAUTH2 = "oauth2";
     /** The OAuth provider of an {@code oauth2} account; its tokens are in the store, never here. */
     static final String OAUTH_PROVIDER = "oauth.provider";
+    /** The way into the mailbox of an {@code oauth2} account: absent (SMTP and IMAP), {@code graph}, {@code gmail-api}. */
+    static final String MAIL_ACCESS = "mail.access";
     /**
      * The version of the shared copy this configuration holds ({@link io.talentats.email.runtime.SharedAccounts}):
      * written by the node that saved it and by every node that mirrored it; absent before the store was installed.
@@ -96,7 +98,8 @@ final class AccountKeys {
                 instant(p, SAVED_AT),
                 state.lastVerification(),
                 state.health(),
-                oauthProvider(p));
+                oauthProvider(p),
+                oauthProvider(p) == null ? null : str(p, MAIL_ACCESS));
     }
 
     static Endpoint endpoint(Dictionary<String, Object> p, String host, String port, String security) {

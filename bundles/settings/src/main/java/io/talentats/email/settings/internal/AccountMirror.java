@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import io.talentats.email.api.EmailEvents;
+import io.talentats.email.runtime.AccountState;
 import io.talentats.email.runtime.Announcer;
 import io.talentats.email.runtime.KeyRotation;
 import io.talentats.email.runtime.SharedAccounts;
@@ -174,6 +175,8 @@ public class AccountMirror {
                     c.update(props);
                     topic = EmailEvents.ACCOUNT_SAVED;
                     about.put(EmailEvents.OAUTH, AccountKeys.oauthProvider(props) != null);
+                    about.put(EmailEvents.MAIL_ACCESS, AccountKeys.toAccount(props, AccountState.unknown(user))
+                            .mailAccess());
                 }
             } catch (IOException e) {
                 throw new IllegalStateException("Cannot store the shared email account of user " + user, e);

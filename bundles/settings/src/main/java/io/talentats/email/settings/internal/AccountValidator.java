@@ -14,6 +14,9 @@ import io.talentats.email.api.Security;
 /** Checks a draft field by field; one clear message per bad field, saying what to fix. */
 final class AccountValidator {
 
+    /** The name of a way into a mailbox (a {@code MailAccess}'s {@code mail.access} property). */
+    private static final java.util.regex.Pattern MAIL_ACCESS = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
+
     static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@+-]{0,127}");
     private static final Pattern PRESET_ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
     private static final Pattern LOCAL_PART = Pattern.compile("[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*");
@@ -56,6 +59,15 @@ final class AccountValidator {
             String p = d.password().reveal();
             if (p.length() > 1024 || p.chars().anyMatch(c -> c == '\r' || c == '\n' || c == 0)) {
                 errors.add(new FieldError("password", "Password must be at most 1024 characters without line breaks"));
+            }
+        }
+        if (d.mailAccess() != null) {
+            if (!MAIL_ACCESS.matcher(d.mailAccess()).matches()) {
+                errors.add(new FieldError("mailAccess", "Mail access must be smtp-imap, graph or gmail-api (or the "
+                        + "name of one a plugin adds: lower-case letters, digits and '-')"));
+            } else if (d.oauthProvider() == null) {
+                errors.add(new FieldError("mailAccess", "Mail access " + d.mailAccess() + " needs a sign-in with the "
+                        + "provider (Sign in with Microsoft for graph, with Google for gmail-api), not a password"));
             }
         }
         if (d.displayName() != null && (d.displayName().length() > 128

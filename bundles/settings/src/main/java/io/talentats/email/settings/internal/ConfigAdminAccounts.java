@@ -141,6 +141,9 @@ public class ConfigAdminAccounts implements AccountSettingsService, CredentialVa
             if (oauth != null) {
                 p.put(AccountKeys.AUTH_METHOD, AccountKeys.OAUTH2);
                 p.put(AccountKeys.OAUTH_PROVIDER, oauth);
+                if (draft.mailAccess() != null) {
+                    p.put(AccountKeys.MAIL_ACCESS, draft.mailAccess());
+                }
             } else if (draft.password() != null && !draft.password().isEmpty()) {
                 p.put(AccountKeys.PASSWORD, cipher.encrypt(draft.password().reveal(),
                         SecretCipher.context(pid, AccountKeys.PASSWORD)));
@@ -189,7 +192,7 @@ public class ConfigAdminAccounts implements AccountSettingsService, CredentialVa
             LOG.info("Saved email settings of user {} ({})", userId, existing.isPresent() ? "updated" : "connected");
             Account saved = AccountKeys.toAccount(p, state(userId));
             announcer.post(EmailEvents.ACCOUNT_SAVED, Map.of(EmailEvents.USER_ID, userId, EmailEvents.OAUTH,
-                    saved.usesOAuth()));
+                    saved.usesOAuth(), EmailEvents.MAIL_ACCESS, saved.mailAccess()));
             return saved;
         }
     }
@@ -199,6 +202,8 @@ public class ConfigAdminAccounts implements AccountSettingsService, CredentialVa
         Account before = AccountKeys.toAccount(old, AccountState.unknown(null));
         return Objects.equals(before.smtp(), draft.smtp()) && Objects.equals(before.imap(), draft.imap())
                 && Objects.equals(before.oauthProvider(), draft.oauthProvider())
+                && Objects.equals(before.mailAccess(), draft.mailAccess() == null ? Account.SMTP_IMAP
+                        : draft.mailAccess())
                 && (draft.password() == null || draft.password().isEmpty())
                 && Objects.equals(before.username(), draft.username() == null || draft.username().isEmpty()
                         ? draft.emailAddress().trim() : draft.username());
@@ -309,7 +314,8 @@ public class ConfigAdminAccounts implements AccountSettingsService, CredentialVa
                 }
                 AccessTokens.Token token = t.current(userId, a.oauthProvider());
                 return new MailAccount(a.userId(), a.emailAddress(), a.username(), token.value(), a.displayName(),
-                        a.smtp(), a.imap(), a.presetId(), a.saveSentCopy(), a.enabled(), true, token.expiresAt());
+                        a.smtp(), a.imap(), a.presetId(), a.saveSentCopy(), a.enabled(), true, token.expiresAt(),
+                        a.mailAccess());
             }
             String cipherText = AccountKeys.str(p, AccountKeys.PASSWORD);
             Secret password = cipherText == null ? null

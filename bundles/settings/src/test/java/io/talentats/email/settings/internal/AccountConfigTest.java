@@ -36,6 +36,7 @@ class AccountConfigTest {
         written.put(AccountKeys.SAVED_AT, "2026-12-01T10:00:00Z");
         written.put(AccountKeys.AUTH_METHOD, AccountKeys.OAUTH2);
         written.put(AccountKeys.OAUTH_PROVIDER, "microsoft");
+        written.put(AccountKeys.MAIL_ACCESS, "graph");
 
         AccountConfig c = Converters.standardConverter().convert(written).to(AccountConfig.class);
         assertThat(c.user_id()).isEqualTo("rita");
@@ -55,6 +56,7 @@ class AccountConfigTest {
         assertThat(c.saved_at()).isEqualTo("2026-12-01T10:00:00Z");
         assertThat(c.auth_method()).isEqualTo("oauth2");
         assertThat(c.oauth_provider()).isEqualTo("microsoft");
+        assertThat(c.mail_access()).isEqualTo("graph");
 
         // And the view names no key the settings service does not write.
         Set<String> viewKeys = Arrays.stream(AccountConfig.class.getDeclaredMethods())

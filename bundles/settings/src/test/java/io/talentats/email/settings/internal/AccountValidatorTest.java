@@ -106,4 +106,17 @@ class AccountValidatorTest {
         assertThat(AccountValidator.validate("u", good().password(password).build(), false, false))
                 .allSatisfy(e -> assertThat(e.message()).doesNotContain("hunter2"));
     }
+
+    @Test
+    void aProviderApiNeedsTheProvidersSignInAndAKnownName() {
+        assertThat(errors(good().mailAccess("graph").build(), false, false))
+                .containsOnlyKeys("mailAccess").extractingByKey("mailAccess").asString()
+                .contains("Sign in with Microsoft");
+        assertThat(errors(good().password((String) null).oauthProvider("microsoft").mailAccess("graph").build(), false,
+                false)).isEmpty();
+        assertThat(errors(good().password((String) null).oauthProvider("google").mailAccess("Gmail API\r\n").build(),
+                false, false)).containsOnlyKeys("mailAccess");
+        // SMTP and IMAP is the default, named or not
+        assertThat(good().mailAccess("smtp-imap").build().mailAccess()).isNull();
+    }
 }

@@ -26,6 +26,12 @@ public class AccountShowCommand extends UserCommand {
         t.addRow().addContent("Address", a.emailAddress());
         t.addRow().addContent("Login", a.username());
         t.addRow().addContent("Display name", a.displayName() == null ? "" : a.displayName());
+        t.addRow().addContent("Mail access", switch (a.mailAccess()) {
+            case Account.GRAPH -> "Microsoft Graph (sent and read through the API)";
+            case Account.GMAIL_API -> "Gmail API (sent and read through the API)";
+            case Account.SMTP_IMAP -> "SMTP and IMAP";
+            default -> a.mailAccess();
+        });
         t.addRow().addContent("SMTP", a.smtp());
         t.addRow().addContent("IMAP", a.imap());
         t.addRow().addContent("Preset", a.presetId() == null ? "" : a.presetId());

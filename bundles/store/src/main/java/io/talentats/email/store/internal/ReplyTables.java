@@ -41,12 +41,12 @@ final class ReplyTables {
     }
 
     Optional<Checkpoint> checkpoint(String userId, String folder) {
-        return jdbc.query("SELECT uid_validity, last_uid, updated_at FROM email_mailbox_checkpoint "
+        return jdbc.query("SELECT uid_validity, last_uid, updated_at, api_cursor FROM email_mailbox_checkpoint "
                 + "WHERE user_id = ? AND folder = ?", ps -> {
                     ps.setString(1, userId);
                     ps.setString(2, folder);
                 }, rs -> new Checkpoint(userId, folder, rs.getLong(1), rs.getLong(2),
-                        Instant.ofEpochMilli(rs.getLong(3)))).stream().findFirst();
+                        Instant.ofEpochMilli(rs.getLong(3)), rs.getString(4))).stream().findFirst();
     }
 
     MailboxStats stats(String userId) {
@@ -365,8 +365,8 @@ final class ReplyTables {
             throws SQLException {
         int updated = Jdbc.update(c, "UPDATE email_mailbox_checkpoint SET uid_validity = ?, last_uid = ?, "
                 + "updated_at = ?, replies_recorded = replies_recorded + ?, "
-                + "last_reply_at = CASE WHEN ? > 0 THEN ? ELSE last_reply_at END, fencing = COALESCE(?, fencing) "
-                + "WHERE user_id = ? AND folder = ?",
+                + "last_reply_at = CASE WHEN ? > 0 THEN ? ELSE last_reply_at END, fencing = COALESCE(?, fencing), "
+                + "api_cursor = ? WHERE user_id = ? AND folder = ?",
                 ps -> {
                     ps.setLong(1, cp.uidValidity());
                     ps.setLong(2, cp.lastUid());
@@ -375,12 +375,13 @@ final class ReplyTables {
                     ps.setLong(5, replies);
                     ps.setLong(6, now);
                     Jdbc.setLong(ps, 7, fencing);
-                    ps.setString(8, cp.userId());
-                    ps.setString(9, cp.folder());
+                    ps.setString(8, cp.cursor());
+                    ps.setString(9, cp.userId());
+                    ps.setString(10, cp.folder());
                 });
         if (updated == 0) {
             Jdbc.update(c, "INSERT INTO email_mailbox_checkpoint (user_id, folder, uid_validity, last_uid, updated_at, "
-                    + "replies_recorded, last_reply_at, fencing) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", ps -> {
+                    + "replies_recorded, last_reply_at, fencing, api_cursor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", ps -> {
                         ps.setString(1, cp.userId());
                         ps.setString(2, cp.folder());
                         ps.setLong(3, cp.uidValidity());
@@ -389,6 +390,7 @@ final class ReplyTables {
                         ps.setLong(6, replies);
                         Jdbc.setLong(ps, 7, replies > 0 ? now : null);
                         Jdbc.setLong(ps, 8, fencing);
+                        ps.setString(9, cp.cursor());
                     });
         }
     }

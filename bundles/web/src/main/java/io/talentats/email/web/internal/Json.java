@@ -84,6 +84,8 @@ final class Json {
         Boolean enabled;
         /** Keeps an OAuth sign-in while editing; a new one is made only by signing in. */
         String oauthProvider;
+        /** Keeps the way into the mailbox an OAuth sign-in chose while editing. */
+        String mailAccess;
 
         AccountDraft toDraft() {
             return AccountDraft.builder()
@@ -99,6 +101,7 @@ final class Json {
                     .saveSentCopy(saveSentCopy)
                     .enabled(enabled == null || enabled)
                     .oauthProvider(blankToNull(oauthProvider))
+                    .mailAccess(blankToNull(mailAccess))
                     .build();
         }
     }

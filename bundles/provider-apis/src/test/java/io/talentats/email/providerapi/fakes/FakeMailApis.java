@@ -1,4 +1,4 @@
-package io.talentats.email.providerapi.internal;
+package io.talentats.email.providerapi.fakes;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -18,12 +18,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+import javax.net.ssl.SSLContext;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 
 /**
  * Microsoft Graph's and the Gmail API's mail endpoints as their public references describe them, for one mailbox
@@ -32,58 +37,89 @@ import com.sun.net.httpserver.HttpServer;
  * history pages, raw messages) and the documented errors (JSON bodies, 429 with Retry-After, 410 for a delta link
  * no longer known, 404 for an expired history id). Tests queue answers to force errors.
  */
-final class FakeMailApis implements AutoCloseable {
+public final class FakeMailApis implements AutoCloseable {
 
-    static final String TOKEN = "access-token-1";
+    /** Graph's limit on a request's size (4 MB), as its reference states it. */
+    public static final int REQUEST_LIMIT = 4 * 1024 * 1024;
 
-    final HttpServer server;
-    /** Every request as "METHOD path", in arrival order, with its arrival time. */
-    final List<String> requests = new CopyOnWriteArrayList<>();
-    final List<Instant> arrivals = new CopyOnWriteArrayList<>();
+    public static final String TOKEN = "access-token-1";
+
+    public final HttpServer server;
+    /** Every request as "METHOD path", in arrival order, with its arrival time (both under the lock of requests). */
+    public final List<String> requests = new CopyOnWriteArrayList<>();
+    public final List<Instant> arrivals = new CopyOnWriteArrayList<>();
     /** Errors to answer next, as status, Retry-After (or null) and body. */
-    final List<Object[]> failNext = Collections.synchronizedList(new ArrayList<>());
-    final AtomicInteger inFlight = new AtomicInteger();
-    final AtomicInteger maxInFlight = new AtomicInteger();
-    volatile long delayMillis;
+    public final List<Object[]> failNext = Collections.synchronizedList(new ArrayList<>());
+    /** Errors to answer the next requests that start with a "METHOD path" prefix, as status, Retry-After, body. */
+    public final List<Object[]> failNextFor = Collections.synchronizedList(new ArrayList<>());
+    public final AtomicInteger inFlight = new AtomicInteger();
+    public final AtomicInteger maxInFlight = new AtomicInteger();
+    public volatile long delayMillis;
 
     // Graph's mailbox
-    final List<byte[]> graphSent = new CopyOnWriteArrayList<>();
-    final Map<String, Draft> drafts = new ConcurrentHashMap<>();
-    final List<String> graphInbox = new CopyOnWriteArrayList<>();
-    final Map<String, byte[]> graphMessages = new ConcurrentHashMap<>();
-    final List<String> expiredDeltaTokens = new CopyOnWriteArrayList<>();
+    public final List<byte[]> graphSent = new CopyOnWriteArrayList<>();
+    public final Map<String, Draft> drafts = new ConcurrentHashMap<>();
+    public final List<String> graphInbox = new CopyOnWriteArrayList<>();
+    public final Map<String, byte[]> graphMessages = new ConcurrentHashMap<>();
+    public final List<String> expiredDeltaTokens = new CopyOnWriteArrayList<>();
     /** Requests to an upload URL that carried an Authorization header (Graph says not to). */
-    final AtomicInteger uploadsWithToken = new AtomicInteger();
+    public final AtomicInteger uploadsWithToken = new AtomicInteger();
 
     // Gmail's mailbox
-    final List<byte[]> gmailSent = new CopyOnWriteArrayList<>();
+    public final List<byte[]> gmailSent = new CopyOnWriteArrayList<>();
     /** history id → message id added to INBOX then (and its labels) */
-    final List<String[]> gmailHistory = new CopyOnWriteArrayList<>();
-    final Map<String, byte[]> gmailMessages = new ConcurrentHashMap<>();
-    final Map<String, Instant> gmailReceived = new ConcurrentHashMap<>();
-    volatile long oldestHistoryKept = 1;
-    final AtomicInteger ids = new AtomicInteger(100);
+    public final List<String[]> gmailHistory = new CopyOnWriteArrayList<>();
+    public final Map<String, byte[]> gmailMessages = new ConcurrentHashMap<>();
+    public final Map<String, Instant> gmailReceived = new ConcurrentHashMap<>();
+    public volatile long oldestHistoryKept = 1;
+    public final AtomicInteger ids = new AtomicInteger(100);
 
-    static final class Draft {
-        final byte[] mime;
-        final List<byte[]> attachments = new CopyOnWriteArrayList<>();
-        final List<String> names = new CopyOnWriteArrayList<>();
-        boolean sent;
+    public static final class Draft {
+        public final byte[] mime;
+        public final List<byte[]> attachments = new CopyOnWriteArrayList<>();
+        public final List<String> names = new CopyOnWriteArrayList<>();
+        public boolean sent;
 
         Draft(byte[] mime) {
             this.mime = mime;
         }
     }
 
-    FakeMailApis() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+    /** Which bearer tokens are good: {@link #TOKEN} unless given. */
+    private final Predicate<String> tokens;
+    /** The mailbox's address, as the profile says it. */
+    public volatile String address = "rita@corp.test";
+    private final String host;
+
+    /** Over plain HTTP, with {@link #TOKEN} the only good token (unit tests). */
+    public FakeMailApis() throws IOException {
+        this(null, TOKEN::equals, "127.0.0.1");
+    }
+
+    /**
+     * @param tls the server's TLS, or {@code null} for plain HTTP
+     * @param tokens which bearer tokens are good (the OAuth server's current ones)
+     * @param host the name its certificate is for
+     */
+    public FakeMailApis(SSLContext tls, Predicate<String> tokens, String host) throws IOException {
+        this.tokens = tokens;
+        this.host = host;
+        InetSocketAddress at = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        if (tls == null) {
+            server = HttpServer.create(at, 50);
+        } else {
+            HttpsServer https = HttpsServer.create(at, 50);
+            https.setHttpsConfigurator(new HttpsConfigurator(tls));
+            server = https;
+        }
         server.setExecutor(Executors.newCachedThreadPool());
         server.createContext("/", this::handle);
         server.start();
     }
 
-    URI base() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
+    public URI base() {
+        return URI.create((server instanceof HttpsServer ? "https://" : "http://") + host + ":"
+                + server.getAddress().getPort() + "/");
     }
 
     @Override
@@ -92,7 +128,7 @@ final class FakeMailApis implements AutoCloseable {
     }
 
     /** A message arrives in Graph's inbox. */
-    String graphReceive(byte[] mime) {
+    public String graphReceive(byte[] mime) {
         String id = "AAMk" + ids.incrementAndGet() + "=";
         graphMessages.put(id, mime);
         graphInbox.add(id);
@@ -100,12 +136,28 @@ final class FakeMailApis implements AutoCloseable {
     }
 
     /** A message arrives in Gmail's mailbox with these labels. */
-    String gmailReceive(byte[] mime, Instant received, String... labels) {
+    public String gmailReceive(byte[] mime, Instant received, String... labels) {
         String id = Integer.toHexString(ids.incrementAndGet());
         gmailMessages.put(id, mime);
         gmailReceived.put(id, received);
         gmailHistory.add(new String[] {Integer.toString(gmailHistory.size() + 2), id, String.join(",", labels)});
         return id;
+    }
+
+    /** The error queued for this request, if any: one for its prefix first, else the next of {@link #failNext}. */
+    private Object[] nextFailure(String request) {
+        synchronized (failNextFor) {
+            for (int i = 0; i < failNextFor.size(); i++) {
+                Object[] f = failNextFor.get(i);
+                if (request.startsWith((String) f[0])) {
+                    failNextFor.remove(i);
+                    return new Object[] {f[1], f[2], f[3]};
+                }
+            }
+        }
+        synchronized (failNext) {
+            return failNext.isEmpty() ? null : failNext.remove(0);
+        }
     }
 
     private void handle(HttpExchange x) throws IOException {
@@ -114,8 +166,11 @@ final class FakeMailApis implements AutoCloseable {
         try {
             String path = x.getRequestURI().getRawPath();
             String query = x.getRequestURI().getRawQuery();
-            requests.add(x.getRequestMethod() + " " + path + (query == null ? "" : "?" + query));
-            arrivals.add(Instant.now());
+            synchronized (requests) {
+                // one lock for both: the same index is the same request
+                requests.add(x.getRequestMethod() + " " + path + (query == null ? "" : "?" + query));
+                arrivals.add(Instant.now());
+            }
             byte[] body = x.getRequestBody().readAllBytes();
             if (delayMillis > 0) {
                 Thread.sleep(delayMillis);
@@ -124,7 +179,9 @@ final class FakeMailApis implements AutoCloseable {
                 upload(x, path, body);
                 return;
             }
-            if (!("Bearer " + TOKEN).equals(x.getRequestHeaders().getFirst("Authorization"))) {
+            String authorization = x.getRequestHeaders().getFirst("Authorization");
+            if (authorization == null || !authorization.startsWith("Bearer ")
+                    || !tokens.test(authorization.substring(7))) {
                 json(x, 401, path.startsWith("/gmail") || path.startsWith("/upload/gmail")
                         ? "{\"error\":{\"code\":401,\"message\":\"Request had invalid authentication credentials.\","
                                 + "\"errors\":[{\"reason\":\"authError\"}],\"status\":\"UNAUTHENTICATED\"}}"
@@ -132,7 +189,7 @@ final class FakeMailApis implements AutoCloseable {
                                 + "expired or is not yet valid.\"}}");
                 return;
             }
-            Object[] fail = failNext.isEmpty() ? null : failNext.remove(0);
+            Object[] fail = nextFailure(x.getRequestMethod() + " " + path);
             if (fail != null) {
                 if (fail[1] != null) {
                     x.getResponseHeaders().add("Retry-After", (String) fail[1]);
@@ -158,14 +215,14 @@ final class FakeMailApis implements AutoCloseable {
         if (method.equals("POST") && path.equals("/me/sendMail")) {
             if (!"text/plain".equals(x.getRequestHeaders().getFirst("Content-Type"))) {
                 json(x, 400, "{\"error\":{\"code\":\"ErrorInvalidRequest\",\"message\":\"Content-Type\"}}");
-            } else if (body.length > GraphMail.REQUEST_LIMIT) {
+            } else if (body.length > REQUEST_LIMIT) {
                 json(x, 413, "{\"error\":{\"code\":\"ErrorRequestEntityTooLarge\",\"message\":\"too large\"}}");
             } else {
                 graphSent.add(Base64.getMimeDecoder().decode(body));
                 x.sendResponseHeaders(202, -1);
             }
         } else if (method.equals("POST") && path.equals("/me/messages")) {
-            if (body.length > GraphMail.REQUEST_LIMIT) {
+            if (body.length > REQUEST_LIMIT) {
                 json(x, 413, "{\"error\":{\"code\":\"ErrorRequestEntityTooLarge\",\"message\":\"too large\"}}");
                 return;
             }
@@ -175,7 +232,7 @@ final class FakeMailApis implements AutoCloseable {
         } else if (method.equals("POST") && path.matches("/me/messages/[^/]+/attachments")) {
             Draft d = drafts.get(path.split("/")[3]);
             JsonObject a = JsonParser.parseString(new String(body, StandardCharsets.UTF_8)).getAsJsonObject();
-            if (body.length > GraphMail.REQUEST_LIMIT) {
+            if (body.length > REQUEST_LIMIT) {
                 json(x, 413, "{\"error\":{\"code\":\"ErrorRequestEntityTooLarge\",\"message\":\"too large\"}}");
                 return;
             }
@@ -194,6 +251,8 @@ final class FakeMailApis implements AutoCloseable {
             Draft d = drafts.get(path.split("/")[3]);
             d.sent = true;
             x.sendResponseHeaders(202, -1);
+        } else if (method.equals("GET") && path.equals("/me")) {
+            json(x, 200, "{\"mail\":\"" + address + "\",\"userPrincipalName\":\"" + address + "\"}");
         } else if (method.equals("GET") && path.equals("/me/mailFolders('inbox')/messages/delta")) {
             delta(x, query);
         } else if (method.equals("GET") && path.matches("/me/messages/[^/]+/\\$value")) {
@@ -211,7 +270,7 @@ final class FakeMailApis implements AutoCloseable {
         }
     }
 
-    final Map<String, ByteArrayOutputStream> uploads = new ConcurrentHashMap<>();
+    public final Map<String, ByteArrayOutputStream> uploads = new ConcurrentHashMap<>();
 
     private void upload(HttpExchange x, String path, byte[] body) throws IOException {
         if (x.getRequestHeaders().containsKey("Authorization")) {
@@ -297,7 +356,7 @@ final class FakeMailApis implements AutoCloseable {
             gmailSent.add(raw);
             json(x, 200, "{\"id\":\"sent-" + gmailSent.size() + "\",\"threadId\":\"t1\",\"labelIds\":[\"SENT\"]}");
         } else if (method.equals("GET") && path.equals("/gmail/v1/users/me/profile")) {
-            json(x, 200, "{\"emailAddress\":\"rita@corp.test\",\"messagesTotal\":" + gmailMessages.size()
+            json(x, 200, "{\"emailAddress\":\"" + address + "\",\"messagesTotal\":" + gmailMessages.size()
                     + ",\"historyId\":\"" + (gmailHistory.size() + 1) + "\"}");
         } else if (method.equals("GET") && path.equals("/gmail/v1/users/me/history")) {
             long start = Long.parseLong(q.get("startHistoryId"));
@@ -374,7 +433,7 @@ final class FakeMailApis implements AutoCloseable {
     }
 
     /** The message/rfc822 part of a multipart/related upload. */
-    static byte[] rfc822Part(byte[] body, String boundary) {
+    public static byte[] rfc822Part(byte[] body, String boundary) {
         String s = new String(body, StandardCharsets.ISO_8859_1);
         String marker = "Content-Type: message/rfc822\r\n\r\n";
         int start = s.indexOf(marker) + marker.length();
@@ -403,7 +462,7 @@ final class FakeMailApis implements AutoCloseable {
         x.getResponseBody().write(b);
     }
 
-    static InputStream stream(byte[] b) {
+    public static InputStream stream(byte[] b) {
         return new ByteArrayInputStream(b);
     }
 }
