@@ -16,6 +16,12 @@
   let me = null;           // who the page talks as: {login, operator, userId}
   let messagesOffset = 0;
   const PAGE = 20;
+  const API_OFFERS = {
+    graph: { text: 'Signed in, but your organisation has turned off SMTP for mail programs, so talentATS cannot send '
+      + 'from this mailbox that way. talentATS can send and read through Microsoft 365 directly instead:',
+      button: 'Connect through Microsoft 365 directly' },
+    'gmail-api': { text: 'Signed in, but your organisation has turned off IMAP or SMTP for mail programs. talentATS '
+      + 'can send and read through Gmail directly instead:', button: 'Connect through Gmail directly' } };
   const ACCESS_NAMES = { graph: 'through Microsoft 365 directly (Microsoft Graph)',
     'gmail-api': 'through Gmail directly (Gmail API)' };
   const TOKEN_KEY = 'talentats-email-token';
@@ -112,16 +118,33 @@
     $('password-field').hidden = !!signedIn;
   }
 
-  async function signIn(provider) {
+  async function signIn(provider, mailAccess) {
     if (!user()) { showErrors([{ field: 'userId', message: 'Enter the talentATS user these settings belong to' }]); return; }
     const r = await call('POST', userPath() + '/oauth', {
-      provider, presetId: $('preset').value || null, address: $('emailAddress').value.trim() || null });
+      provider, presetId: $('preset').value || null, address: $('emailAddress').value.trim() || null,
+      mailAccess: mailAccess || null });
     if (r.ok) {
       say('Opening the sign-in page of ' + provider + '...');
       window.location.assign(r.json.authorizationUrl);
     } else {
       say(r.json ? r.json.error : 'The sign-in could not start (' + r.status + ')', 'bad');
     }
+  }
+
+  // Signed in, but the organisation turned SMTP or IMAP off for mail programs: offer the provider's API.
+  function offerApi(offer) {
+    const [provider, api] = (offer || '').split('/');
+    const words = API_OFFERS[api];
+    if (!words) { say('Signed in, but this mailbox cannot be used over SMTP and IMAP.', 'bad'); return; }
+    say(words.text, 'bad');
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.id = 'api-offer';
+    b.className = 'signin';
+    b.textContent = words.button;
+    b.addEventListener('click', () => signIn(provider, api));
+    $('message').appendChild(document.createTextNode(' '));
+    $('message').appendChild(b);
   }
 
   function say(text, kind) {
@@ -495,7 +518,10 @@
       const done = await call('POST', '/oauth/complete', { state: fragment.get('oauth-state'),
         code: fragment.get('oauth-code') });
       const q = new URLSearchParams();
-      if (done.ok) { q.set('user', done.json.userId); q.set('oauth', done.json.outcome); }
+      if (done.ok) {
+        q.set('user', done.json.userId); q.set('oauth', done.json.outcome);
+        if (done.json.offer) q.set('offer', done.json.offer);
+      }
       else { q.set('oauth', 'error'); q.set('message', done.json ? done.json.error : 'The sign-in did not complete'); }
       history.replaceState(null, '', location.pathname + '?' + q.toString());
       if (done.ok && me.operator) $('userId').value = done.json.userId;
@@ -507,6 +533,7 @@
     if (outcome === 'connected') say('Signed in and connected: ' + (account ? account.emailAddress : '') + '. Your configuration is now active.', 'ok');
     else if (outcome === 'failed') say('Signed in, but Test Connection failed: ' + (account && account.lastVerification ? account.lastVerification.summary : 'see the server') + '. Test again or sign in again.', 'bad');
     else if (outcome === 'error') say(q.get('message') || 'The sign-in did not complete.', 'bad');
+    else if (outcome === 'api-offered') offerApi(q.get('offer'));
     document.body.dataset.ready = 'true';
   }
 

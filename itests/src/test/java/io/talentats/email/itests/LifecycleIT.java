@@ -203,23 +203,27 @@ public class LifecycleIT extends MailTestSupport {
 
     /**
      * The cycles among our components' references (mandatory or optional): a component whose references lead back
-     * to a service it provides. SCR can create such a pair only by leaving one reference empty for a while, and
-     * says so with a framework error whenever both are created together.
+     * to a service it provides (and that the reference's target admits: a whiteboard that tracks the others of its
+     * kind is no cycle). SCR can create such a pair only by leaving one reference empty for a while, and says so
+     * with a framework error whenever both are created together.
      */
     private List<String> referenceCycles() {
         return withScr(scr -> {
-            java.util.Map<String, List<String>> providers = new java.util.HashMap<>();
+            java.util.Map<String, List<ComponentDescriptionDTO>> providers = new java.util.HashMap<>();
             List<ComponentDescriptionDTO> ours = ourComponents(scr);
             for (ComponentDescriptionDTO d : ours) {
                 for (String service : d.serviceInterfaces) {
-                    providers.computeIfAbsent(service, k -> new java.util.ArrayList<>()).add(d.name);
+                    providers.computeIfAbsent(service, k -> new java.util.ArrayList<>()).add(d);
                 }
             }
             java.util.Map<String, Set<String>> uses = new java.util.HashMap<>();
             for (ComponentDescriptionDTO d : ours) {
                 for (ReferenceDTO r : d.references) {
-                    uses.computeIfAbsent(d.name, k -> new java.util.TreeSet<>())
-                            .addAll(providers.getOrDefault(r.interfaceName, List.of()));
+                    for (ComponentDescriptionDTO p : providers.getOrDefault(r.interfaceName, List.of())) {
+                        if (admits(r.target, p)) {
+                            uses.computeIfAbsent(d.name, k -> new java.util.TreeSet<>()).add(p.name);
+                        }
+                    }
                 }
             }
             List<String> cycles = new java.util.ArrayList<>();
@@ -241,6 +245,15 @@ public class LifecycleIT extends MailTestSupport {
             }
             return cycles;
         });
+    }
+
+    /** Whether a reference's target filter admits the service of component {@code p}. */
+    private static boolean admits(String target, ComponentDescriptionDTO p) {
+        try {
+            return target == null || org.osgi.framework.FrameworkUtil.createFilter(target).matches(p.properties);
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static List<ComponentDescriptionDTO> ourComponents(ServiceComponentRuntime scr) {

@@ -9,6 +9,7 @@ import static org.ops4j.pax.exam.CoreOptions.mavenBundle;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Dictionary;
 import java.util.Hashtable;
@@ -44,11 +45,12 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 
 /**
- * Mailboxes reached through Microsoft Graph and the Gmail API, in a real Karaf: the operator's OAuth client asks for
- * the API's scopes, the recruiter signs in at the local OAuth server, Test Connection reads the profile and the inbox
- * through the API, a message goes out as our MIME through the fake API over HTTPS (no Sent copy of ours), and a
- * candidate's reply added to the fake inbox is collected into its thread; a lost delta link is read again without a
- * double, and the API's throttling is waited out.
+ * Mailboxes reached through Microsoft Graph and the Gmail API, in a real Karaf. Microsoft's OAuth client is
+ * {@code auto}: the first sign-in is for SMTP and IMAP, whose SMTP answers {@code 535 5.7.139 … SmtpClientAuthentication
+ * is disabled for the Tenant}, so Graph is offered and a second sign-in asks for Graph's scopes. Google's client is
+ * {@code gmail-api}. Test Connection reads the profile and the inbox through the API, a message goes out as our MIME
+ * through the fake API over HTTPS (no Sent copy of ours), and a candidate's reply added to the fake inbox is collected
+ * into its thread; a lost delta link is read again without a double, and the API's throttling is waited out.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -59,6 +61,8 @@ public class ProviderApisIT extends MailTestSupport {
 
     private static OAuthServer oauth;
     private static FakeMailApis apis;
+    /** The Microsoft 365 tenant's SMTP server: SMTP AUTH is off for it. */
+    private static io.talentats.email.itests.support.ScriptedServer tenantSmtp;
     private static int webPort;
     /** The newest access token of each mailbox: the only one the fake APIs take. */
     private static final Map<String, String> CURRENT = new ConcurrentHashMap<>();
@@ -72,7 +76,9 @@ public class ProviderApisIT extends MailTestSupport {
                     "etc/users.properties", "karaf", "karaf,admin"),
             etcConfig("io.talentats.email.replies", "api.poll.interval.s", "1"),
             etcConfig("io.talentats.email.replies", "max.backoff.s", "1"),
-            etcConfig("io.talentats.email.router", "retry.initial.delay.ms", "300")
+            etcConfig("io.talentats.email.router", "retry.initial.delay.ms", "300"),
+            org.ops4j.pax.exam.CoreOptions.systemProperty("fixtures").value(new java.io.File(
+                    "../bundles/replies/src/test/resources/classifier").getAbsolutePath())
         };
     }
 
@@ -89,10 +95,14 @@ public class ProviderApisIT extends MailTestSupport {
         setConfig("io.talentats.email.providerapis", "graph.url", apis.base().toString());
         setConfig("io.talentats.email.providerapis", "gmail.url", apis.base().toString());
         webPort = Integer.parseInt(String.valueOf(config("org.ops4j.pax.web").get("org.osgi.service.http.port")));
-        // SMTP and IMAP servers these accounts never use: their mail goes through the APIs
-        oauthPreset("graph-microsoft", "graph.test", "microsoft", 1, 1);
+        tenantSmtp = io.talentats.email.itests.support.ScriptedServer.speaking(
+                io.talentats.email.itests.support.SmtpScripts.refusingLogin("535 5.7.139 Authentication unsuccessful, "
+                        + "SmtpClientAuthentication is disabled for the Tenant. Visit https://aka.ms/smtp_auth_disabled "
+                        + "for more information. [SN7P220CA0013]"), certs.sslContext().getServerSocketFactory());
+        // The tenant's SMTP refuses every login; IMAP is never reached (its port is closed)
+        oauthPreset("graph-microsoft", "graph.test", "microsoft", tenantSmtp.port(), 1);
         oauthPreset("api-google", "gapi.test", "google", 1, 1);
-        client("microsoft", "ms-client", "ms-secret", "graph");
+        client("microsoft", "ms-client", "ms-secret", "auto");
         client("google", "google-client", "google-secret", "gmail-api");
         await("both sign-ins offered", Duration.ofSeconds(15), () -> signIns().size() == 2);
     }
@@ -114,15 +124,37 @@ public class ProviderApisIT extends MailTestSupport {
         configAdmin.getFactoryConfiguration("io.talentats.email.oauth.client", provider, "?").update(p);
     }
 
-    /** Signs a new recruiter in through the REST API, the provider's consent and the callback; returns the user. */
+    /**
+     * Signs a new recruiter in through the REST API, the provider's consent and the callback; returns the user. With
+     * Microsoft, the first sign-in meets the tenant's SMTP AUTH switched off and Graph is offered: the second, the
+     * one the page's offer starts, connects through Graph.
+     */
     private String signIn(String provider, String presetId, String address, List<String> scopesAsked)
             throws Exception {
         String user = "api-" + UUID.randomUUID();
-        oauth.nextLogin(address);
         apis.address = address;
+        boolean offered = provider.equals("microsoft");
+        Map<String, String> page = signInOnce(user, provider, presetId, address, null,
+                offered ? new java.util.ArrayList<>() : scopesAsked);
+        if (offered) {
+            assertEquals(page.toString(), "api-offered", page.get("oauth"));
+            assertEquals("microsoft/graph", page.get("offer"));
+            assertEquals("an SMTP and IMAP account until the recruiter takes the offer", Account.SMTP_IMAP,
+                    settings.get(user).orElseThrow().mailAccess());
+            page = signInOnce(user, provider, presetId, address, "graph", scopesAsked);
+        }
+        assertEquals(page.toString(), "connected", page.get("oauth"));
+        return user;
+    }
+
+    /** One sign-in; returns the query of the page the browser is sent back to. */
+    private Map<String, String> signInOnce(String user, String provider, String presetId, String address,
+            String mailAccess, List<String> scopesAsked) throws Exception {
+        oauth.nextLogin(address);
         Http recruiter = Http.at("http://localhost:" + webPort + "/talentats-email/api").basic("karaf", "karaf");
         Http.Answer started = recruiter.post("/accounts/" + user + "/oauth", "{\"provider\":\"" + provider
-                + "\",\"presetId\":\"" + presetId + "\"}");
+                + "\",\"presetId\":\"" + presetId + "\"" + (mailAccess == null ? "" : ",\"mailAccess\":\""
+                        + mailAccess + "\"") + "}");
         assertEquals(started.body(), 200, started.status());
         String url = started.body().replaceAll(".*\"authorizationUrl\"\\s*:\\s*\"([^\"]+)\".*", "$1")
                 .replace("\\u0026", "&").replace("\\u003d", "=");
@@ -131,8 +163,8 @@ public class ProviderApisIT extends MailTestSupport {
         assertEquals(302, consent.status());
         Http.Answer back = Http.at(consent.location()).basic("karaf", "karaf").get("");
         assertEquals(back.body(), 302, back.status());
-        assertTrue(back.location(), back.location().contains("oauth=connected"));
-        return user;
+        String location = back.location();
+        return OAuthServer.query(URI.create(location.startsWith("/") ? "http://localhost" + location : location));
     }
 
     private WatcherStatus watcher(String user) {
@@ -154,6 +186,18 @@ public class ProviderApisIT extends MailTestSupport {
             m.getSubject();
             return m;
         });
+    }
+
+    /** One of the classifier's fixtures, about our message {@code about} (its Message-ID put in). */
+    private static byte[] fixture(String name, MessageRecord about) throws java.io.IOException {
+        return Files.readString(java.nio.file.Paths.get(System.getProperty("fixtures"), name + ".eml"),
+                StandardCharsets.UTF_8).replace("<abcdefghijklmnopqrstuvwxyz.t@ats.example.com>",
+                        about.internetMessageId()).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private MessageRecord sent(String user, String to, String thread) throws Exception {
+        return awaitStatus(router().submit(message(user, MessageKind.CUSTOM, to).threadId(thread).build())
+                .messageId(), MessageStatus.SENT);
     }
 
     private long inbound(String thread) {
@@ -259,5 +303,60 @@ public class ProviderApisIT extends MailTestSupport {
         assertTrue("read only: nothing sent to the mailbox but reads and the send", apis.requests.stream()
                 .filter(r -> r.contains("/gmail/")).allMatch(r -> r.startsWith("GET ") || r.startsWith(
                         "POST /upload/gmail/v1/users/me/messages/send")));
+    }
+
+    @Test
+    public void bouncesAndOutOfOfficeRepliesReadThroughTheApisAreClassifiedAsOverImap() throws Exception {
+        String ms = signIn("microsoft", "graph-microsoft", "ned-" + UUID.randomUUID().toString().substring(0, 8)
+                + "@graph.test", new java.util.ArrayList<>());
+        String bounced = "t-" + UUID.randomUUID();
+        String away = "t-" + UUID.randomUUID();
+        MessageRecord toUnknown = sent(ms, "nobody@candidates.test", bounced);
+        MessageRecord toAway = sent(ms, "sam@candidates.test", away);
+        apis.graphReceive(fixture("bounce-exchange-online-recipient-not-found", toUnknown));
+        apis.graphReceive(fixture("ooo-exchange-en", toAway));
+        await("BOUNCED through Graph", Duration.ofSeconds(20), () -> history.find(toUnknown.id()).orElseThrow()
+                .status() == MessageStatus.BOUNCED);
+        await("the out-of-office reply in its thread", Duration.ofSeconds(20), () -> inbound(away) == 1);
+        assertEquals(MessageKind.AUTO_REPLY, history.forThread(away, PageRequest.first(10)).items().stream()
+                .filter(r -> r.direction() == MessageRecord.Direction.INBOUND).findFirst().orElseThrow().kind());
+        assertEquals("a bounce or an automatic answer is nobody's reply", 0, watcher(ms).repliesCollected());
+
+        String google = signIn("google", "api-google", "gus-" + UUID.randomUUID().toString().substring(0, 8)
+                + "@gapi.test", new java.util.ArrayList<>());
+        String gBounced = "t-" + UUID.randomUUID();
+        String gAway = "t-" + UUID.randomUUID();
+        MessageRecord gUnknown = sent(google, "nobody@candidates.test", gBounced);
+        MessageRecord gToAway = sent(google, "sam@candidates.test", gAway);
+        apis.gmailReceive(fixture("bounce-gmail-no-such-user", gUnknown), java.time.Instant.now(), "INBOX");
+        apis.gmailReceive(fixture("ooo-gmail-vacation", gToAway), java.time.Instant.now(), "INBOX");
+        await("BOUNCED through the Gmail API", Duration.ofSeconds(20), () -> history.find(gUnknown.id())
+                .orElseThrow().status() == MessageStatus.BOUNCED);
+        await("the vacation reply in its thread", Duration.ofSeconds(20), () -> inbound(gAway) == 1);
+    }
+
+    @Test
+    public void aMessageOverGraphsRequestLimitGoesAsADraftWithAnUploadedAttachment() throws Exception {
+        String user = signIn("microsoft", "graph-microsoft", "una-" + UUID.randomUUID().toString().substring(0, 8)
+                + "@graph.test", new java.util.ArrayList<>());
+        byte[] cv = new byte[6 * 1024 * 1024];
+        new java.util.Random(7).nextBytes(cv);
+        int drafts = apis.drafts.size();
+        MessageRecord out = awaitStatus(router().submit(message(user, MessageKind.CUSTOM, "carl@candidates.test")
+                .threadId("t-" + UUID.randomUUID()).attach(new io.talentats.email.api.Attachment("portfolio.pdf",
+                        "application/pdf", cv)).build()).messageId(), MessageStatus.SENT);
+        assertEquals(drafts + 1, apis.drafts.size());
+        FakeMailApis.Draft d = apis.drafts.values().stream().filter(x -> {
+            try {
+                return out.internetMessageId().equals(parse(x.mime).getMessageID());
+            } catch (Exception e) {
+                return false;
+            }
+        }).findFirst().orElseThrow();
+        assertTrue("sent", d.sent);
+        assertEquals(List.of("portfolio.pdf"), d.names);
+        assertTrue("the attachment whole, as uploaded", java.util.Arrays.equals(cv, d.attachments.get(0)));
+        assertTrue("through an upload session", apis.requests.stream().anyMatch(r -> r.contains(
+                "/attachments/createUploadSession")));
     }
 }

@@ -14,8 +14,22 @@ import org.osgi.annotation.versioning.ProviderType;
 @ProviderType
 public interface OAuthSignIns {
 
-    /** An OAuth provider an operator configured a client for, so its sign-in button is offered. */
-    record Option(String provider, String displayName, List<String> presetIds, boolean deviceFlow) {}
+    /**
+     * An OAuth provider an operator configured a client for, so its sign-in button is offered.
+     *
+     * @param mailAccess the way into the mailbox its sign-in is for ({@link Account#SMTP_IMAP}, {@link Account#GRAPH},
+     *     {@link Account#GMAIL_API})
+     * @param apiOffered the provider's API a second sign-in is offered for when the mailbox's SMTP or IMAP turns out
+     *     to be off (the operator chose {@code mail.access = auto}), or {@code null}
+     */
+    record Option(String provider, String displayName, List<String> presetIds, boolean deviceFlow, String mailAccess,
+            String apiOffered) {
+
+        /** A provider whose sign-in is for SMTP and IMAP (the shape before version 2.2 of this package). */
+        public Option(String provider, String displayName, List<String> presetIds, boolean deviceFlow) {
+            this(provider, displayName, presetIds, deviceFlow, Account.SMTP_IMAP, null);
+        }
+    }
 
     /** The providers with a configured client, in display order. */
     List<Option> options();
@@ -31,7 +45,18 @@ public interface OAuthSignIns {
      * @param startedBy who asked (the authenticated caller); only the same caller may complete the flow
      * @throws IllegalArgumentException when the provider has no configured client or the user id is not valid
      */
-    URI start(String userId, String provider, String presetId, String loginHint, String startedBy);
+    default URI start(String userId, String provider, String presetId, String loginHint, String startedBy) {
+        return start(userId, provider, presetId, loginHint, startedBy, null);
+    }
+
+    /**
+     * As {@link #start(String, String, String, String, String)}, for a way into the mailbox: {@code null} for the
+     * client's, or the provider's API its {@link Option#apiOffered()} names (the scopes asked for are that API's).
+     *
+     * @throws IllegalArgumentException also when the client does not allow {@code mailAccess}
+     */
+    URI start(String userId, String provider, String presetId, String loginHint, String startedBy,
+            String mailAccess);
 
     /** What the callback learnt. */
     record Completion(String userId, Account account) {}

@@ -30,9 +30,19 @@ public interface OAuthGrants {
         }
     }
 
-    /** A browser sign-in under way. {@code verifier} is ciphertext. */
+    /**
+     * A browser sign-in under way. {@code verifier} is ciphertext; {@code mailAccess} the way into the mailbox it was
+     * started for ({@code null}: the client's own).
+     */
     record Flow(String state, String userId, String provider, String presetId, String verifier, String nonce,
-            String startedBy, Instant expiresAt) {
+            String startedBy, Instant expiresAt, String mailAccess) {
+
+        /** A sign-in for the client's own way into the mailbox. */
+        public Flow(String state, String userId, String provider, String presetId, String verifier, String nonce,
+                String startedBy, Instant expiresAt) {
+            this(state, userId, provider, presetId, verifier, nonce, startedBy, expiresAt, null);
+        }
+
         @Override
         public String toString() {
             return "Flow[" + userId + ", " + provider + ", started by " + startedBy + "]";

@@ -93,10 +93,11 @@ public final class SmtpScripts {
             }
             String cmd = line.toUpperCase(Locale.ROOT);
             if (cmd.startsWith("EHLO")) {
-                return "250-smtp.scripted.test\n250-AUTH PLAIN\n250 8BITMIME";
+                // As Exchange Online: a password or an OAuth token (XOAUTH2)
+                return "250-smtp.scripted.test\n250-AUTH PLAIN XOAUTH2\n250 8BITMIME";
             }
-            if (cmd.startsWith("AUTH PLAIN ")) {
-                Base64.getDecoder().decode(line.substring(11).trim());
+            if (cmd.startsWith("AUTH PLAIN ") || cmd.startsWith("AUTH XOAUTH2 ")) {
+                Base64.getDecoder().decode(line.substring(line.indexOf(' ', 5) + 1).trim());
                 return auth();
             }
             if (cmd.startsWith("AUTH")) {

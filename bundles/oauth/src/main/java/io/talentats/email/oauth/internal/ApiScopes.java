@@ -21,8 +21,21 @@ final class ApiScopes {
 
     private ApiScopes() {}
 
+    /** A client's {@code mail.access}: SMTP and IMAP, and the provider's API where they turn out to be off. */
+    static final String AUTO = "auto";
+
     static boolean known(String access) {
-        return Account.SMTP_IMAP.equals(access) || Account.GRAPH.equals(access) || Account.GMAIL_API.equals(access);
+        return Account.SMTP_IMAP.equals(access) || Account.GRAPH.equals(access) || Account.GMAIL_API.equals(access)
+                || AUTO.equals(access);
+    }
+
+    /** The API a provider's mailboxes can be reached through instead of SMTP and IMAP. */
+    static Optional<String> apiOf(String provider) {
+        return switch (provider) {
+            case "microsoft" -> Optional.of(Account.GRAPH);
+            case "google" -> Optional.of(Account.GMAIL_API);
+            default -> Optional.empty();
+        };
     }
 
     /** The scopes of an API access; empty for SMTP and IMAP (the preset's then). */

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.talentats.email.api.Account;
 import io.talentats.email.api.OAuthSignIn;
 import io.talentats.email.api.ProviderPreset;
 import io.talentats.email.api.ProviderPresets;
@@ -26,7 +27,12 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 @Component(service = Clients.class)
 public class Clients implements ClientLookup {
 
-    /** One provider, ready to use. */
+    /**
+     * One provider, ready to use.
+     *
+     * @param scopes the preset's scopes (SMTP and IMAP)
+     * @param mailAccess the client's {@code mail.access}: a way into the mailbox, or {@code auto}
+     */
     record Client(String provider, String displayName, String clientId, Secret clientSecret, String redirectUri,
             String authorizationUrl, String tokenUrl, String revocationUrl, String deviceAuthorizationUrl,
             List<String> scopes, Map<String, String> authorizationParameters, List<ProviderPreset> presets,
@@ -34,6 +40,35 @@ public class Clients implements ClientLookup {
         @Override
         public String toString() {
             return "Client[" + provider + ", " + clientId + "]";
+        }
+
+        /** The way into the mailbox a sign-in is for unless another is asked for. */
+        String defaultAccess() {
+            return ApiScopes.AUTO.equals(mailAccess) ? Account.SMTP_IMAP : mailAccess;
+        }
+
+        /** The provider's API an {@code auto} client offers where SMTP and IMAP are off. */
+        Optional<String> switchTo() {
+            return ApiScopes.AUTO.equals(mailAccess) ? ApiScopes.apiOf(provider) : Optional.empty();
+        }
+
+        /**
+         * The way in a sign-in is for: the one asked for, when this client allows it.
+         *
+         * @throws IllegalArgumentException when it does not
+         */
+        String access(String requested) {
+            if (requested == null || requested.isBlank() || requested.equals(defaultAccess())
+                    || switchTo().map(requested::equals).orElse(false)) {
+                return requested == null || requested.isBlank() ? defaultAccess() : requested;
+            }
+            throw new IllegalArgumentException("A sign-in with " + provider + " cannot be for mail access "
+                    + requested + ": the operator set mail.access = " + mailAccess + " for it");
+        }
+
+        /** The scopes a sign-in for {@code access} asks for. */
+        List<String> scopesFor(String access) {
+            return ApiScopes.scopes(access).orElse(scopes);
         }
     }
 
@@ -89,8 +124,7 @@ public class Clients implements ClientLookup {
                 url(cfg.token_url(), o.tokenUrl(), tenant),
                 url(cfg.revocation_url(), o.revocationUrl(), tenant),
                 url(cfg.device_authorization_url(), o.deviceAuthorizationUrl(), tenant),
-                ApiScopes.scopes(c.mailAccess()).orElse(o.scopes()), o.authorizationParameters(), mine,
-                c.mailAccess()));
+                o.scopes(), o.authorizationParameters(), mine, c.mailAccess()));
     }
 
     private static String url(String override, String preset, String tenant) {

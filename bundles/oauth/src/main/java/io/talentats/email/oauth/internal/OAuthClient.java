@@ -58,7 +58,7 @@ public class OAuthClient {
         }
         String access = c.mail_access() == null ? "" : c.mail_access().trim();
         if (!ApiScopes.known(access)) {
-            return "mail.access must be smtp-imap, graph or gmail-api";
+            return "mail.access must be smtp-imap, graph, gmail-api or auto";
         }
         if (ApiScopes.provider(access).map(p -> !p.equals(c.provider().trim())).orElse(false)) {
             return "mail.access " + access + " needs provider " + ApiScopes.provider(access).get();

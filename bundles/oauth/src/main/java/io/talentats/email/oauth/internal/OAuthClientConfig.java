@@ -42,8 +42,10 @@ public @interface OAuthClientConfig {
     @AttributeDefinition(name = "Mail access", description = "How the mailboxes of recruiters who sign in with this "
             + "client are reached: smtp-imap (XOAUTH2; the default), graph (Microsoft Graph, for Microsoft 365 tenants "
             + "with SMTP AUTH off) or gmail-api (the Gmail API, for Google Workspace with IMAP off). The sign-in asks "
-            + "for the scopes of that access only", options = {
+            + "for the scopes of that access only. auto: SMTP and IMAP, and when the mailbox turns out to have them "
+            + "off, the recruiter is offered a second sign-in for the provider's API", options = {
                 @Option(value = "smtp-imap", label = "SMTP and IMAP"),
+                @Option(value = "auto", label = "SMTP and IMAP, the provider's API where they are off"),
                 @Option(value = "graph", label = "Microsoft Graph"),
                 @Option(value = "gmail-api", label = "Gmail API")})
     String mail_access() default "smtp-imap";

@@ -79,11 +79,13 @@ public class SignIns implements OAuthSignIns {
     @Override
     public List<Option> options() {
         return clients.all().stream().map(c -> new Option(c.provider(), c.displayName(),
-                c.presets().stream().map(ProviderPreset::id).toList(), c.deviceAuthorizationUrl() != null)).toList();
+                c.presets().stream().map(ProviderPreset::id).toList(), c.deviceAuthorizationUrl() != null,
+                c.defaultAccess(), c.switchTo().orElse(null))).toList();
     }
 
     @Override
-    public URI start(String userId, String provider, String presetId, String loginHint, String startedBy) {
+    public URI start(String userId, String provider, String presetId, String loginHint, String startedBy,
+            String mailAccess) {
         if (userId == null || !userId.matches("[A-Za-z0-9][A-Za-z0-9._@+-]{0,127}")) {
             throw new IllegalArgumentException("User id must be 1 to 128 letters, digits or . _ @ + -");
         }
@@ -91,17 +93,18 @@ public class SignIns implements OAuthSignIns {
         if (presetId != null && c.presets().stream().noneMatch(p -> p.id().equals(presetId))) {
             throw new IllegalArgumentException("Preset " + presetId + " does not sign in with " + provider);
         }
+        String access = c.access(mailAccess);
         grants.purgeFlows(clock.instant());
         String state = random(32);
         String verifier = random(32);
         String nonce = random(16);
         grants.putFlow(new Flow(state, userId, c.provider(), presetId, cipher.encrypt(verifier, flowContext(state)),
-                nonce, startedBy == null ? "" : startedBy, clock.instant().plus(FLOW_LIFETIME)));
+                nonce, startedBy == null ? "" : startedBy, clock.instant().plus(FLOW_LIFETIME), access));
         Map<String, String> q = new LinkedHashMap<>();
         q.put("response_type", "code");
         q.put("client_id", c.clientId());
         q.put("redirect_uri", c.redirectUri());
-        q.put("scope", String.join(" ", c.scopes()));
+        q.put("scope", String.join(" ", c.scopesFor(access)));
         q.put("state", state);
         q.put("nonce", nonce);
         q.put("code_challenge", challenge(verifier));
@@ -111,7 +114,7 @@ public class SignIns implements OAuthSignIns {
         }
         q.putAll(c.authorizationParameters());
         String base = c.authorizationUrl();
-        LOG.info("OAuth sign-in with {} started for user {} by {}", c.provider(), userId, startedBy);
+        LOG.info("OAuth sign-in with {} ({}) started for user {} by {}", c.provider(), access, userId, startedBy);
         return URI.create(base + (base.contains("?") ? "&" : "?") + TokenEndpoint.form(q));
     }
 
@@ -147,7 +150,8 @@ public class SignIns implements OAuthSignIns {
             Thread.currentThread().interrupt();
             throw new OAuthException("Interrupted");
         }
-        Account account = save(f.userId(), c, f.presetId(), t, f.nonce());
+        Account account = save(f.userId(), c, f.presetId(), t, f.nonce(),
+                f.mailAccess() != null ? f.mailAccess() : c.defaultAccess());
         return new Completion(f.userId(), account);
     }
 
@@ -185,7 +189,7 @@ public class SignIns implements OAuthSignIns {
                 Thread.sleep(interval.toMillis()); // RFC 8628 3.5: the provider's polling interval
                 try {
                     TokenEndpoint.Tokens t = endpoint.pollDevice(d.client(), d.deviceCode());
-                    return save(code.userId(), d.client(), null, t, null);
+                    return save(code.userId(), d.client(), null, t, null, d.client().defaultAccess());
                 } catch (TokenEndpoint.Refused e) {
                     switch (e.error) {
                         case "authorization_pending" -> { }
@@ -205,8 +209,8 @@ public class SignIns implements OAuthSignIns {
     }
 
     /** Keeps the tokens, then saves the account with the provider's servers for the ID token's address. */
-    private Account save(String userId, Client c, String presetId, TokenEndpoint.Tokens t, String nonce)
-            throws OAuthException {
+    private Account save(String userId, Client c, String presetId, TokenEndpoint.Tokens t, String nonce,
+            String access) throws OAuthException {
         String address = address(c, t, nonce);
         ProviderPreset preset = preset(c, presetId, address);
         Optional<Grant> replaced = grants.grant(userId);
@@ -227,7 +231,7 @@ public class SignIns implements OAuthSignIns {
                 .saveSentCopy(before.map(Account::saveSentCopy).orElse(null))
                 .enabled(before.map(Account::enabled).orElse(true))
                 .oauthProvider(c.provider())
-                .mailAccess(c.mailAccess())
+                .mailAccess(access)
                 .build();
         try {
             Account saved = settings.save(userId, draft);

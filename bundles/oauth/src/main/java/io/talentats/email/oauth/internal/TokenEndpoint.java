@@ -101,7 +101,7 @@ class TokenEndpoint {
 
     DeviceAuthorization authorizeDevice(Client c) throws IOException, Refused, InterruptedException {
         Map<String, String> form = new LinkedHashMap<>();
-        form.put("scope", String.join(" ", c.scopes()));
+        form.put("scope", String.join(" ", c.scopesFor(c.defaultAccess())));
         HttpResponse<String> response = post(c, c.deviceAuthorizationUrl(), form);
         JsonObject r = answer(response.statusCode(), response.body());
         // Google answers verification_url, RFC 8628 says verification_uri

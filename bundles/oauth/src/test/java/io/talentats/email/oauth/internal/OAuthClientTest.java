@@ -35,4 +35,30 @@ class OAuthClientTest {
                 "https://www.googleapis.com/auth/gmail.readonly").doesNotContain("https://mail.google.com/");
         assertThat(ApiScopes.scopes("smtp-imap")).isEmpty();
     }
+
+    private static Clients.Client client(String provider, String access) {
+        return new Clients.Client(provider, "Sign in", "id", null, "https://ats.test/cb", "https://login.test/a",
+                "https://login.test/t", null, null, java.util.List.of("openid", "email", "imap-smtp"), Map.of(),
+                java.util.List.of(), access);
+    }
+
+    @Test
+    void anAutoClientSignsInForSmtpAndImapAndAllowsTheProvidersApiOnlyWhenAskedFor() {
+        assertThat(OAuthClient.problem(config("microsoft", "auto"))).isNull();
+        Clients.Client auto = client("microsoft", "auto");
+        assertThat(auto.defaultAccess()).isEqualTo("smtp-imap");
+        assertThat(auto.switchTo()).contains("graph");
+        assertThat(auto.access(null)).isEqualTo("smtp-imap");
+        assertThat(auto.access("graph")).isEqualTo("graph");
+        assertThat(auto.scopesFor(auto.access(null))).containsExactly("openid", "email", "imap-smtp");
+        assertThat(auto.scopesFor("graph")).contains("https://graph.microsoft.com/Mail.Send");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> auto.access("gmail-api"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("mail.access = auto");
+
+        Clients.Client plain = client("microsoft", "smtp-imap");
+        assertThat(plain.switchTo()).isEmpty();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> plain.access("graph"))
+                .hasMessageContaining("cannot be for mail access graph");
+        assertThat(client("google", "gmail-api").access(null)).isEqualTo("gmail-api");
+    }
 }

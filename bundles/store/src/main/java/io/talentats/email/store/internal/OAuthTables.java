@@ -95,7 +95,8 @@ final class OAuthTables {
 
     void putFlow(Flow f) {
         jdbc.write("store an OAuth sign-in", c -> Jdbc.update(c, "INSERT INTO email_oauth_flow (state, user_id, "
-                + "provider, preset_id, verifier, nonce, started_by, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                + "provider, preset_id, verifier, nonce, started_by, expires_at, mail_access) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 ps -> {
                     ps.setString(1, f.state());
                     ps.setString(2, f.userId());
@@ -105,6 +106,7 @@ final class OAuthTables {
                     ps.setString(6, f.nonce());
                     ps.setString(7, Columns.cut(f.startedBy(), Columns.OAUTH_STARTED_BY));
                     ps.setLong(8, f.expiresAt().toEpochMilli());
+                    Jdbc.setText(ps, 9, f.mailAccess());
                 }));
     }
 
@@ -113,7 +115,8 @@ final class OAuthTables {
             List<Flow> found = Jdbc.query(c, "SELECT * FROM email_oauth_flow WHERE state = ?",
                     ps -> ps.setString(1, state), rs -> new Flow(rs.getString("state"), rs.getString("user_id"),
                             rs.getString("provider"), rs.getString("preset_id"), rs.getString("verifier"),
-                            rs.getString("nonce"), rs.getString("started_by"), Jdbc.instant(rs, "expires_at")));
+                            rs.getString("nonce"), rs.getString("started_by"), Jdbc.instant(rs, "expires_at"),
+                            rs.getString("mail_access")));
             if (found.isEmpty()) {
                 return Optional.<Flow>empty();
             }

@@ -91,7 +91,8 @@ final class AccountRoutes {
         try {
             return Map.of("authorizationUrl", s.start(userId, in.provider.trim(),
                     in.presetId == null || in.presetId.isBlank() ? null : in.presetId.trim(), in.address,
-                    call.caller().binding()).toString());
+                    call.caller().binding(), in.mailAccess == null || in.mailAccess.isBlank() ? null
+                            : in.mailAccess.trim()).toString());
         } catch (IllegalArgumentException e) {
             throw new ApiException(400, e.getMessage());
         }
@@ -153,7 +154,7 @@ final class AccountRoutes {
         if (done.userId() == null) {
             throw new ApiException(409, done.message());
         }
-        return Map.of("userId", done.userId(), "outcome", done.outcome());
+        return done.fields();
     }
 
     static ApiException noAccount(String userId) {

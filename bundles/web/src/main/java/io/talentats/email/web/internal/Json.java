@@ -111,6 +111,8 @@ final class Json {
         String provider;
         String presetId;
         String address;
+        /** Empty for the client's way into the mailbox; the provider's API when the page offered it. */
+        String mailAccess;
     }
 
     /** A message to send, as JSON. */

@@ -77,7 +77,10 @@ public class OAuthCallback extends HttpServlet {
         if (done.userId() == null) {
             resp.sendRedirect(page + "?oauth=error&message=" + encode(done.message()));
         } else {
-            resp.sendRedirect(page + "?user=" + encode(done.userId()) + "&oauth=" + done.outcome());
+            StringBuilder q = new StringBuilder();
+            done.fields().forEach((k, v) -> q.append(q.length() == 0 ? "?" : "&").append(k.equals("userId") ? "user"
+                    : k.equals("outcome") ? "oauth" : k).append('=').append(encode(v)));
+            resp.sendRedirect(page + q);
         }
     }
 

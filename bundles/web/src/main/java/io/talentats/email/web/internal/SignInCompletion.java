@@ -1,7 +1,13 @@
 package io.talentats.email.web.internal;
 
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
 import io.talentats.email.api.ConnectionReport;
 import io.talentats.email.api.ConnectionTester;
+import io.talentats.email.api.FailureClass;
 import io.talentats.email.api.OAuthSignIns;
 import io.talentats.email.api.OAuthSignIns.OAuthException;
 import io.talentats.email.api.TestOptions;
@@ -20,10 +26,33 @@ final class SignInCompletion {
 
     /**
      * @param userId whose account was connected, or {@code null} when the sign-in did not complete
-     * @param outcome {@code connected}, {@code failed} (signed in, test failed) or {@code error}
+     * @param outcome {@code connected}, {@code failed} (signed in, test failed), {@code api-offered} (signed in, but
+     *     the organisation has SMTP or IMAP off for mail programs: a sign-in for the provider's API is offered) or
+     *     {@code error}
      * @param message for {@code error}: what went wrong, in words
+     * @param offer for {@code api-offered}: the provider and the API ({@code microsoft/graph})
      */
-    record Outcome(String userId, String outcome, String message) {}
+    record Outcome(String userId, String outcome, String message, String offer) {
+
+        Outcome(String userId, String outcome, String message) {
+            this(userId, outcome, message, null);
+        }
+
+        /** The query or JSON fields the page reads. */
+        Map<String, String> fields() {
+            Map<String, String> f = new LinkedHashMap<>();
+            f.put("userId", userId);
+            f.put("outcome", outcome);
+            if (offer != null) {
+                f.put("offer", offer);
+            }
+            return f;
+        }
+    }
+
+    /** What says that a mailbox's organisation has SMTP or IMAP off for mail programs: no sign-in of ours helps. */
+    private static final Set<FailureClass> TURNED_OFF = EnumSet.of(FailureClass.SMTP_AUTH_DISABLED,
+            FailureClass.IMAP_DISABLED, FailureClass.BASIC_AUTH_DISABLED);
 
     private SignInCompletion() {}
 
@@ -40,12 +69,22 @@ final class SignInCompletion {
                     + "to look at the server log");
         }
         String outcome;
+        ConnectionReport report = null;
         try {
-            ConnectionReport report = tester.testStored(done.userId(), TestOptions.loginOnly());
+            report = tester.testStored(done.userId(), TestOptions.loginOnly());
             outcome = report.passed() ? "connected" : "failed";
         } catch (RuntimeException e) {
             LOG.warn("Test Connection after the sign-in of user {} failed: {}", done.userId(), e.toString());
             outcome = "failed";
+        }
+        String provider = done.account().oauthProvider();
+        String api = signIns.options().stream().filter(o -> o.provider().equals(provider)).findFirst()
+                .map(OAuthSignIns.Option::apiOffered).orElse(null);
+        if (report != null && !report.passed() && api != null && !done.account().usesProviderApi()
+                && report.steps().stream().anyMatch(s -> s.failure() != null && TURNED_OFF.contains(s.failure()))) {
+            LOG.info("User {} signed in with {}, whose SMTP or IMAP is off for mail programs: {} offered", done
+                    .userId(), provider, api);
+            return new Outcome(done.userId(), "api-offered", null, provider + "/" + api);
         }
         return new Outcome(done.userId(), outcome, null);
     }
