@@ -66,6 +66,17 @@ import org.osgi.util.converter.Converters;
 public final class ReplyBenchmark {
 
     static final Endpoint IMAP = new Endpoint("localhost", 4143, Security.STARTTLS);
+
+    /** Email connectivity switched on, for good. */
+    static final Connectivity ALWAYS_ON = new Connectivity() {
+        @Override
+        public boolean isEnabled() {
+            return true;
+        }
+
+        @Override
+        public void setEnabled(boolean enabled) {}
+    };
     static final Path CERT = Path.of("/tmp/talentats-bench/tls/cert.pem");
 
     public static void main(String[] args) throws Exception {
@@ -371,15 +382,6 @@ public final class ReplyBenchmark {
         c.put("idle", idle);
         c.put("workers", workers);
         CollectorConfig config = Converters.standardConverter().convert(c).to(CollectorConfig.class);
-        Connectivity on = new Connectivity() {
-            @Override
-            public boolean isEnabled() {
-                return true;
-            }
-
-            @Override
-            public void setEnabled(boolean enabled) {}
-        };
         io.talentats.email.runtime.Announcer announcer = (topic, properties) -> {
             if (topic.equals(EmailEvents.REPLY_RECEIVED)) {
                 counter.event(new Event(topic, properties));
@@ -387,7 +389,7 @@ public final class ReplyBenchmark {
         };
         WatchEngine engine = new WatchEngine(config, store,
                 new io.talentats.email.mail.internal.SmtpImapAccess(sessions, new BenchVault(IMAP), store, java.time.Clock.systemUTC()),
-                sessions, announcer, store, on, "bench-node");
+                sessions, announcer, store, ALWAYS_ON, "bench-node");
         return engine;
     }
 

@@ -60,6 +60,8 @@ public final class FakeMailApis implements AutoCloseable {
     public final List<byte[]> graphSent = new CopyOnWriteArrayList<>();
     public final Map<String, Draft> drafts = new ConcurrentHashMap<>();
     public final List<String> graphInbox = new CopyOnWriteArrayList<>();
+    /** Inboxes of their own, by the bearer token that reads them; a token without one reads {@link #graphInbox}. */
+    public final Map<String, List<String>> graphInboxes = new ConcurrentHashMap<>();
     public final Map<String, byte[]> graphMessages = new ConcurrentHashMap<>();
     public final List<String> expiredDeltaTokens = new CopyOnWriteArrayList<>();
     /** Requests to an upload URL that carried an Authorization header (Graph says not to). */
@@ -127,11 +129,20 @@ public final class FakeMailApis implements AutoCloseable {
         server.stop(0);
     }
 
-    /** A message arrives in Graph's inbox. */
+    /** A message arrives in Graph's inbox (the one every token without an inbox of its own reads). */
     public String graphReceive(byte[] mime) {
+        return receive(graphInbox, mime);
+    }
+
+    /** A message arrives in the inbox of the mailbox that {@code token} reads (one of its own). */
+    public String graphReceive(String token, byte[] mime) {
+        return receive(graphInboxes.computeIfAbsent(token, t -> new CopyOnWriteArrayList<>()), mime);
+    }
+
+    private String receive(List<String> inbox, byte[] mime) {
         String id = "AAMk" + ids.incrementAndGet() + "=";
         graphMessages.put(id, mime);
-        graphInbox.add(id);
+        inbox.add(id);
         return id;
     }
 
@@ -254,7 +265,8 @@ public final class FakeMailApis implements AutoCloseable {
         } else if (method.equals("GET") && path.equals("/me")) {
             json(x, 200, "{\"mail\":\"" + address + "\",\"userPrincipalName\":\"" + address + "\"}");
         } else if (method.equals("GET") && path.equals("/me/mailFolders('inbox')/messages/delta")) {
-            delta(x, query);
+            String token = x.getRequestHeaders().getFirst("Authorization").substring(7);
+            delta(x, query, graphInboxes.getOrDefault(token, graphInbox));
         } else if (method.equals("GET") && path.matches("/me/messages/[^/]+/\\$value")) {
             String id = java.net.URLDecoder.decode(path.split("/")[3], StandardCharsets.UTF_8);
             byte[] m = graphMessages.get(id);
@@ -300,7 +312,7 @@ public final class FakeMailApis implements AutoCloseable {
     }
 
     /** Delta: pages of two; the delta token is how many inbox entries were seen. */
-    private void delta(HttpExchange x, String query) throws IOException {
+    private void delta(HttpExchange x, String query, List<String> of) throws IOException {
         Map<String, String> q = query(query);
         int from;
         if (q.containsKey("$deltatoken")) {
@@ -313,7 +325,7 @@ public final class FakeMailApis implements AutoCloseable {
         } else {
             from = Integer.parseInt(q.getOrDefault("$skiptoken", "0"));
         }
-        List<String> inbox = new ArrayList<>(graphInbox);
+        List<String> inbox = new ArrayList<>(of);
         int to = Math.min(inbox.size(), from + 2);
         JsonArray value = new JsonArray();
         for (String id : inbox.subList(Math.min(from, inbox.size()), to)) {
