@@ -300,6 +300,17 @@ public class ProviderApisIT extends MailTestSupport {
         MessageRecord in = history.forThread(thread, PageRequest.first(10)).items().stream()
                 .filter(r -> r.direction() == MessageRecord.Direction.INBOUND).findFirst().orElseThrow();
         assertEquals("Re: Your application", in.subject());
+
+        // Gmail no longer keeps the history id the mailbox is read from: read again from the checkpoint's time
+        apis.oldestHistoryKept = Long.MAX_VALUE;
+        apis.gmailReceive(reply("Dana <dana@candidates.test>", address, "Re: Your application",
+                out.internetMessageId()), java.time.Instant.now(), "INBOX");
+        await("the second reply collected after the history was lost", Duration.ofSeconds(20),
+                () -> inbound(thread) == 2);
+        await("read again from a time", Duration.ofSeconds(20), () -> apis.requests.stream().anyMatch(
+                r -> r.startsWith("GET /gmail/v1/users/me/messages?") && r.contains("after")));
+        assertEquals("nothing doubled", 2, inbound(thread));
+        apis.oldestHistoryKept = 1;
         assertTrue("read only: nothing sent to the mailbox but reads and the send", apis.requests.stream()
                 .filter(r -> r.contains("/gmail/")).allMatch(r -> r.startsWith("GET ") || r.startsWith(
                         "POST /upload/gmail/v1/users/me/messages/send")));
