@@ -247,8 +247,25 @@ public final class RouterBenchmark {
         hc.setUsername("sa");
         hc.setMaximumPoolSize(10);
         try (HikariDataSource ds = new HikariDataSource(hc)) {
-            return deliver(n, java.util.List.of(ds), settings, vault, vaultOfStore);
+            return deliver(n, java.util.List.of(ds), settings, vault, vaultOfStore, SMTP_IMAP);
         }
+    }
+
+    /** How a router reaches the recruiter's mailbox: made from the run's mail sessions, vault and store. */
+    interface Access {
+        io.talentats.email.mail.MailAccess make(AngusMailSessions sessions,
+                io.talentats.email.runtime.CredentialVault vault, StoreFixture store);
+    }
+
+    /** Over SMTP (and IMAP), as for every password account. */
+    static final Access SMTP_IMAP = (sessions, vault, store) -> new io.talentats.email.mail.internal.SmtpImapAccess(
+            sessions, vault, store, java.time.Clock.systemUTC());
+
+    static double deliver(int n, java.util.List<javax.sql.DataSource> nodes,
+            io.talentats.email.api.AccountSettingsService settings, io.talentats.email.runtime.CredentialVault vault,
+            java.util.function.Function<StoreFixture, io.talentats.email.runtime.CredentialVault> vaultOfStore)
+            throws Exception {
+        return deliver(n, nodes, settings, vault, vaultOfStore, SMTP_IMAP);
     }
 
     /**
@@ -258,8 +275,8 @@ public final class RouterBenchmark {
      */
     static double deliver(int n, java.util.List<javax.sql.DataSource> nodes,
             io.talentats.email.api.AccountSettingsService settings, io.talentats.email.runtime.CredentialVault vault,
-            java.util.function.Function<StoreFixture, io.talentats.email.runtime.CredentialVault> vaultOfStore)
-            throws Exception {
+            java.util.function.Function<StoreFixture, io.talentats.email.runtime.CredentialVault> vaultOfStore,
+            Access access) throws Exception {
         // Count outcomes from the routers' own events rather than polling the database, which would compete with
         // the outbox for the same two cores.
         java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
@@ -293,8 +310,7 @@ public final class RouterBenchmark {
                 io.talentats.email.runtime.CredentialVault credentials = vault != null ? vault
                         : vaultOfStore.apply(store);
                 outboxes.add(new Outbox(config, "bench-node-" + k, store, sessions, settings,
-                    new io.talentats.email.mail.internal.SmtpImapAccess(sessions, credentials, store, java.time.Clock.systemUTC()),
-                        () -> true, io.talentats.email.runtime.Announcer.to(() -> counter), () -> null));
+                        access.make(sessions, credentials, store), () -> true, io.talentats.email.runtime.Announcer.to(() -> counter), () -> null));
             }
             // Submitted as an ATS does: from several request threads at once (to every node in turn).
             java.util.concurrent.ExecutorService submitters =
