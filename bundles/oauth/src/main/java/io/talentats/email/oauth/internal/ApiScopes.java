@@ -29,13 +29,13 @@ final class ApiScopes {
                 || AUTO.equals(access);
     }
 
+    /** The API each provider's mailboxes can be reached through instead of SMTP and IMAP. */
+    private static final java.util.Map<String, String> API_OF = java.util.Map.of("microsoft", Account.GRAPH,
+            "google", Account.GMAIL_API);
+
     /** The API a provider's mailboxes can be reached through instead of SMTP and IMAP. */
     static Optional<String> apiOf(String provider) {
-        return switch (provider) {
-            case "microsoft" -> Optional.of(Account.GRAPH);
-            case "google" -> Optional.of(Account.GMAIL_API);
-            default -> Optional.empty();
-        };
+        return Optional.ofNullable(API_OF.get(provider));
     }
 
     /** The scopes of an API access; empty for SMTP and IMAP (the preset's then). */
@@ -49,10 +49,7 @@ final class ApiScopes {
 
     /** The OAuth provider an API access signs in with. */
     static Optional<String> provider(String access) {
-        return switch (access) {
-            case Account.GRAPH -> Optional.of("microsoft");
-            case Account.GMAIL_API -> Optional.of("google");
-            default -> Optional.empty();
-        };
+        return API_OF.entrySet().stream().filter(e -> e.getValue().equals(access)).map(java.util.Map.Entry::getKey)
+                .findFirst();
     }
 }

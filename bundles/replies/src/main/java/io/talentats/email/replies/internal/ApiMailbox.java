@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -157,20 +156,13 @@ final class ApiMailbox extends Watched {
         // What is neither a reply nor a report is not kept while the batch is recorded
         for (Envelope e : envelopes) {
             Decision d = decisions.get(e.uid());
-            if (!(d != null && d.kind() != ReplyCorrelator.Kind.IGNORE || e.report())) {
+            if (!BatchRecorder.wanted(d, e)) {
                 raw.remove(e.uid());
             }
         }
         FetchedBatch batch = new FetchedBatch(folder, 0, ids.size(), envelopes, decisions, raw, received, sizes,
                 cursor, apiIds);
-        try {
-            CompletableFuture.runAsync(() -> recorder.record(batch), ctx.recorder()).join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new MessagingException("recording replies failed", (Exception) e.getCause());
-        }
+        BatchRecorder.await(CompletableFuture.runAsync(() -> recorder.record(batch), ctx.recorder()));
     }
 
     /** As the IMAP watcher: when the recruiter's first message was queued, or a minute ago, whichever is earlier. */
@@ -184,7 +176,7 @@ final class ApiMailbox extends Watched {
             return;
         }
         Diagnosis d = login.failed(Protocol.IMAP, e, null);
-        lastError = d.detail() == null || d.detail().isBlank() ? String.valueOf(e.getMessage()) : d.detail();
+        lastError = describe(e);
         attempt++;
         if (d.loginRefused()) {
             retryLater(Mode.AUTH_FAILING, Duration.ofMinutes(ctx.config().auth_retry_minutes()));

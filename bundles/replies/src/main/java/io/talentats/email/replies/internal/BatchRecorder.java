@@ -55,6 +55,26 @@ final class BatchRecorder {
                 : ctx.store().record(messages, checkpoint, lease);
     }
 
+    /**
+     * Waits for batches recorded on the engine's recorder thread; their failure is the caller's (a refused write under
+     * a lost lease stays a {@link io.talentats.email.store.LeaseLostException}).
+     */
+    static void await(java.util.concurrent.CompletableFuture<Void> recorded) throws MessagingException {
+        try {
+            recorded.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new MessagingException("recording replies failed", (Exception) e.getCause());
+        }
+    }
+
+    /** Whether a message is read whole: a reply or automatic answer, or what may be a report about one of ours. */
+    static boolean wanted(Decision d, Envelope e) {
+        return d != null && d.kind() != ReplyCorrelator.Kind.IGNORE || e.report();
+    }
+
     void record(FetchedBatch b) {
         List<InboundMessage> inbound = new ArrayList<>();
         for (Envelope e : b.envelopes()) {

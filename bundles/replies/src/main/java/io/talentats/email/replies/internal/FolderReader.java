@@ -11,7 +11,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 import io.talentats.email.replies.internal.ReplyCorrelator.Decision;
 import io.talentats.email.runtime.MailAccount;
@@ -109,14 +108,7 @@ final class FolderReader {
                 FetchedBatch read = fetchBatch(f, uidValidity, batch, account);
                 recorded = recorded.thenRunAsync(() -> recorder.record(read), ctx.recorder());
             }
-            try {
-                recorded.join();
-            } catch (CompletionException e) {
-                if (e.getCause() instanceof RuntimeException r) {
-                    throw r;
-                }
-                throw new MessagingException("recording replies failed", (Exception) e.getCause());
-            }
+            BatchRecorder.await(recorded);
             return fresh.size();
         });
     }
@@ -194,7 +186,7 @@ final class FolderReader {
             Envelope e = envelopes.get(i);
             maxUid = Math.max(maxUid, e.uid());
             Decision d = decisions.get(e.uid());
-            if (d != null && d.kind() != ReplyCorrelator.Kind.IGNORE || e.report()) {
+            if (BatchRecorder.wanted(d, e)) {
                 // Replies, and what may be a delivery report about one of ours (its original is in the body)
                 wanted.add(arr[i]);
             }

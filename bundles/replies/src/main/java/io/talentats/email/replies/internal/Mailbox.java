@@ -11,7 +11,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import io.talentats.email.api.WatcherStatus.Mode;
 import io.talentats.email.mail.Diagnosis;
 import io.talentats.email.mail.MailAccess;
-import io.talentats.email.mail.MailFailures;
 import io.talentats.email.mail.MailSessions.Protocol;
 import io.talentats.email.runtime.CredentialUnavailableException;
 import io.talentats.email.runtime.MailAccount;
@@ -299,11 +298,6 @@ final class Mailbox extends Watched {
         LOG.info("Mailbox of user {}: {}; trying again in {} ms (attempt {})", userId, lastError, wait.toMillis(),
                 attempt);
         retryLater(Mode.BACKING_OFF, wait);
-    }
-
-    private static String describe(Exception e) {
-        Diagnosis d = MailFailures.classify(e, null);
-        return d.detail() == null || d.detail().isBlank() ? String.valueOf(e.getMessage()) : d.detail();
     }
 
     private void retryLater(Mode waiting, Duration wait) {

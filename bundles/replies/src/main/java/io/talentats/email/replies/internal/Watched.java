@@ -99,6 +99,12 @@ abstract class Watched {
         return false;
     }
 
+    /** A failure as the status says it: the classifier's words, else the exception's. */
+    static String describe(Exception e) {
+        io.talentats.email.mail.Diagnosis d = io.talentats.email.mail.MailFailures.classify(e, null);
+        return d.detail() == null || d.detail().isBlank() ? String.valueOf(e.getMessage()) : d.detail();
+    }
+
     /** The wait before the next attempt after {@link #attempt} failed ones. */
     final Duration backoff() {
         return Backoff.after(attempt, FIRST_BACKOFF, Duration.ofSeconds(ctx.config().max_backoff_s()));
